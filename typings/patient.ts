@@ -1,0 +1,86 @@
+/**
+ * Contract of the `patient` cloud function (就诊人管理).
+ * Request payloads are validated on the server by server/functions/patient/schemas.ts,
+ * which must stay in step with these types.
+ */
+
+/** What the card holder is to the WeChat user who binds the card. */
+export const RELATIONS = ['本人', '父母', '子女', '配偶', '其他'] as const;
+export type Relation = (typeof RELATIONS)[number];
+
+export type Gender = 'M' | 'F';
+
+/** A patient card as the mini program sees it: PII masked. */
+export interface PatientCardView {
+  /** Card link id (cloud DB document id); use it in every later call. */
+  id: string;
+  /** HIS card number (就诊卡号), not secret. */
+  cardNo: string;
+  /** Whole name for the caller's own (本人) card, masked (`王*明`) otherwise. */
+  name: string;
+  /** `330602********1234` */
+  idNumberMasked: string;
+  /** `138****8000` */
+  phoneMasked: string;
+  gender: Gender;
+  /** Age in whole years in Asia/Shanghai today. */
+  age: number;
+  relation: Relation;
+  isDefault: boolean;
+  /** Social-security (medical insurance) card bound, masked; null when none. */
+  socialSecurityMasked: string | null;
+  /** ISO instant of binding. */
+  boundAt: string;
+  /** True when the card was newly created in the HIS (建档) by this bind. */
+  createdInHis?: boolean;
+}
+
+export interface PatientListRequest {
+  action: 'list';
+}
+export interface PatientListResponse {
+  cards: PatientCardView[];
+  /** Maximum number of cards one WeChat user may bind. */
+  limit: number;
+}
+
+export interface PatientBindRequest {
+  action: 'bind';
+  name: string;
+  idNumber: string;
+  phone: string;
+  relation: Relation;
+  socialSecurityNo?: string;
+}
+export type PatientBindResponse = PatientCardView;
+
+export interface PatientGetRequest {
+  action: 'get';
+  cardId: string;
+}
+export type PatientGetResponse = PatientCardView;
+
+export interface PatientUnbindRequest {
+  action: 'unbind';
+  cardId: string;
+}
+export interface PatientUnbindResponse {
+  cardId: string;
+  /** The card that became default, when the unbound one was default. */
+  newDefaultCardId: string | null;
+}
+
+export interface PatientSetDefaultRequest {
+  action: 'setDefault';
+  cardId: string;
+}
+export type PatientSetDefaultResponse = PatientCardView;
+
+/** Action name → [request, response]; used by the typed client wrapper. */
+export interface PatientActions {
+  list: [PatientListRequest, PatientListResponse];
+  bind: [PatientBindRequest, PatientBindResponse];
+  get: [PatientGetRequest, PatientGetResponse];
+  unbind: [PatientUnbindRequest, PatientUnbindResponse];
+  setDefault: [PatientSetDefaultRequest, PatientSetDefaultResponse];
+}
