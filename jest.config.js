@@ -12,6 +12,7 @@ const common = {
   testPathIgnorePatterns: ['/node_modules/', '/miniprogram_npm/'],
 };
 module.exports = {
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testEnvironment: 'node', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

@@ -47,9 +47,7 @@ async function buildMiniprogramNpm(): Promise<void> {
 
 export function functionNames(): string[] {
   const dir = join(root, 'cloudfunctions');
-  return readdirSync(dir).filter(
-    (n) => statSync(join(dir, n)).isDirectory() && existsSync(join(dir, n, 'index.ts')),
-  );
+  return readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory() && existsSync(join(dir, n, 'index.ts')));
 }
 
 async function buildFunctions(): Promise<void> {

@@ -16,7 +16,9 @@ export class AppError extends Error {
   }
 
   toBody(): ErrorBody {
-    return this.field ? { code: this.code, message: this.message, field: this.field } : { code: this.code, message: this.message };
+    return this.field
+      ? { code: this.code, message: this.message, field: this.field }
+      : { code: this.code, message: this.message };
   }
 }
 
@@ -28,5 +30,7 @@ export const failedPrecondition = (message: string, detail?: string): AppError =
 export const resourceExhausted = (message: string): AppError => new AppError('RESOURCE_EXHAUSTED', message);
 export const unavailable = (message: string, detail?: string): AppError =>
   new AppError('UNAVAILABLE', message, undefined, detail);
-export const aborted = (message: string, detail?: string): AppError => new AppError('ABORTED', message, undefined, detail);
-export const internal = (detail: string): AppError => new AppError('INTERNAL', '系统繁忙，请稍后再试', undefined, detail);
+export const aborted = (message: string, detail?: string): AppError =>
+  new AppError('ABORTED', message, undefined, detail);
+export const internal = (detail: string): AppError =>
+  new AppError('INTERNAL', '系统繁忙，请稍后再试', undefined, detail);
