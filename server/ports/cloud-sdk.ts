@@ -50,6 +50,9 @@ export interface RemoveResult {
 /** An opaque operator value produced by `db.command`. */
 export interface CommandValue {
   readonly __isCommand?: true;
+  /** Field-level chaining: `_.gt(1).and(_.lt(5))`. */
+  and(...conds: unknown[]): CommandValue;
+  or(...conds: unknown[]): CommandValue;
 }
 
 export interface Command {
@@ -78,7 +81,8 @@ export interface DocumentRef<T = DocData> {
 }
 
 export interface Query<T = DocData> {
-  where(cond: DocData): Query<T>;
+  /** A condition object, or a top-level logical command such as `_.or([...])`. */
+  where(cond: DocData | CommandValue): Query<T>;
   orderBy(field: string, order: 'asc' | 'desc'): Query<T>;
   limit(n: number): Query<T>;
   skip(n: number): Query<T>;

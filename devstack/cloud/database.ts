@@ -1,0 +1,558 @@
+/**
+ * The emulated `cloud.database()`: immutable chainable queries, document references, atomic
+ * multi-document `where().update()/remove()`, and optimistic transactions — all on Store.
+ *
+ * Every operation first yields once (`await null`) like a network round trip, then does all of
+ * its reads and writes synchronously inside one SQLite transaction: no other call can interleave
+ * between the read and the write, so `where({_id, remaining: _.gt(0)}).update({remaining: _.inc(-1)})`
+ * is an atomic conditional decrement.
+ */
+import { randomBytes } from 'node:crypto';
+import { setImmediate as realSetImmediate, setTimeout as realSetTimeout } from 'node:timers';
+import type {
+  AddResult,
+  CollectionRef,
+  Command,
+  CountResult,
+  Database,
+  DocData,
+  DocumentRef,
+  GetOneResult,
+  GetResult,
+  RemoveResult,
+  SetResult,
+  Transaction,
+  TransactionCollection,
+  UpdateResult,
+} from '../../server/ports/cloud-sdk';
+import { sameValue } from './codec';
+import { createCommand, ServerDate } from './commands';
+import {
+  cloudError,
+  ERR_DB_REQUEST_FAILED,
+  ERR_DB_TRANSACTION_CONFLICT,
+  invalidParam,
+  strict,
+  strictClass,
+} from './errors';
+import { applyUpdate, compileUpdate, compileWhere, project, resolveDocData, sortDocs, type SortKey } from './query';
+import { duplicateKeyError, type Store, type StoredDoc } from './store';
+
+/** `get()` without `limit()` returns at most this many documents (server SDK default). */
+export const DEFAULT_LIMIT = 100;
+/**
+ * Largest `limit()` honoured. The docs say the server-side default and maximum `limit` is 1000;
+ * a larger value is clamped to 1000 (not an error), so callers must still page with `skip`.
+ */
+export const MAX_LIMIT = 1000;
+
+/** 32 lowercase hex chars, like CloudBase auto-generated `_id`s. */
+export function newDocId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+function missingDocError(api: string, id: string): Error {
+  return cloudError(ERR_DB_REQUEST_FAILED, `${api}:fail document with _id ${id} does not exist`);
+}
+
+function checkCollectionName(name: unknown): string {
+  if (typeof name !== 'string' || name === '')
+    throw invalidParam('db.collection', 'collection name must be a non-empty string');
+  return name;
+}
+
+function checkDocId(api: string, id: unknown): string {
+  if ((typeof id !== 'string' || id === '') && typeof id !== 'number') {
+    throw invalidParam(api, 'docId must be a non-empty string');
+  }
+  return String(id);
+}
+
+function dataOf(api: string, opts: unknown): unknown {
+  if (opts === null || typeof opts !== 'object' || !('data' in opts)) throw invalidParam(api, 'expects { data }');
+  return (opts as { data: unknown }).data;
+}
+
+function withId(id: string, data: DocData): DocData {
+  const { _id: _ignored, ...rest } = data;
+  return { _id: id, ...rest };
+}
+
+/**
+ * One event-loop turn, like a network round trip, so concurrent calls interleave realistically.
+ * Uses node:timers directly: jest fake timers patch the globals only, so tests that fake time
+ * do not freeze the database.
+ */
+export const tick = (): Promise<void> => new Promise((resolve) => realSetImmediate(resolve));
+
+interface QueryState {
+  collection: string;
+  where: unknown;
+  orders: SortKey[];
+  limit?: number;
+  skip?: number;
+  projection?: Record<string, boolean>;
+}
+
+export class EmulatedDatabase implements Database {
+  readonly command: Command = createCommand();
+
+  constructor(
+    readonly store: Store,
+    readonly clock: () => Date,
+  ) {}
+
+  collection<T = DocData>(name: string): CollectionRef<T> {
+    return new CollectionImpl(this, checkCollectionName(name)) as unknown as CollectionRef<T>;
+  }
+
+  serverDate(opts?: { offset?: number }): unknown {
+    const offset = opts?.offset ?? 0;
+    if (typeof offset !== 'number' || !Number.isFinite(offset))
+      throw invalidParam('db.serverDate', 'offset must be a number');
+    return new ServerDate(offset);
+  }
+
+  async runTransaction<R>(fn: (tx: Transaction) => Promise<R>, retries = 3): Promise<R> {
+    if (typeof fn !== 'function') throw invalidParam('db.runTransaction', 'expects a callback');
+    const attempts = Math.max(1, Math.floor(retries));
+    for (let attempt = 1; ; attempt++) {
+      const tx = new TransactionImpl(this);
+      let result: R;
+      try {
+        result = await fn(tx as unknown as Transaction);
+      } catch (err) {
+        tx.finish();
+        if (tx.rolledBack) throw tx.rollbackReason;
+        throw err;
+      }
+      tx.finish();
+      if (tx.rolledBack) throw tx.rollbackReason;
+      if (tx.commit()) return result;
+      if (attempt >= attempts) {
+        throw cloudError(
+          ERR_DB_TRANSACTION_CONFLICT,
+          `runTransaction:fail DATABASE_TRANSACTION_CONFLICT transaction conflict: documents read by the transaction changed before commit (${attempts} attempt(s))`,
+        );
+      }
+      // Jittered back-off before re-running the callback, so contending transactions spread out.
+      await new Promise((resolve) => realSetTimeout(resolve, Math.floor(Math.random() * 3 * attempt)));
+    }
+  }
+
+  // ---- engine (synchronous; callers wrap in store.transaction when they write) ----
+
+  /** Documents matching `where`, in insertion order. Uses the primary key when `_id` is pinned. */
+  matching(collection: string, where: unknown): StoredDoc[] {
+    const compiled = compileWhere(where, this.clock());
+    if (compiled.ids) {
+      const out: StoredDoc[] = [];
+      for (const id of compiled.ids) {
+        const doc = this.store.get(collection, id);
+        if (doc && compiled.test(doc.data)) out.push(doc);
+      }
+      return out.length > 1 ? out.sort((a, b) => a.seq - b.seq) : out;
+    }
+    const out: StoredDoc[] = [];
+    for (const doc of this.store.scan(collection)) if (compiled.test(doc.data)) out.push(doc);
+    return out;
+  }
+
+  insertDoc(api: string, collection: string, rawData: unknown): string {
+    const data = resolveDocData(rawData, this.clock(), api);
+    let id: string;
+    if (data._id !== undefined) {
+      if (typeof data._id !== 'string' || data._id === '') throw invalidParam(api, '_id must be a non-empty string');
+      id = data._id;
+    } else {
+      id = newDocId();
+    }
+    this.store.transaction(() => this.store.insert(collection, id, withId(id, data), api));
+    return id;
+  }
+}
+
+class QueryImpl {
+  constructor(
+    protected readonly db: EmulatedDatabase,
+    protected readonly state: QueryState,
+  ) {}
+
+  protected next(patch: Partial<QueryState>): QueryImpl {
+    return new QueryImpl(this.db, { ...this.state, ...patch });
+  }
+
+  where(cond: DocData): QueryImpl {
+    // Compile eagerly so a malformed condition fails at the call site (result discarded).
+    compileWhere(cond, this.db.clock());
+    return this.next({ where: cond });
+  }
+
+  orderBy(field: string, order: 'asc' | 'desc'): QueryImpl {
+    if (typeof field !== 'string' || field === '')
+      throw invalidParam('collection.orderBy', 'field must be a non-empty string');
+    if (order !== 'asc' && order !== 'desc') throw invalidParam('collection.orderBy', 'order must be "asc" or "desc"');
+    return this.next({ orders: [...this.state.orders, { field, dir: order === 'asc' ? 1 : -1 }] });
+  }
+
+  limit(n: number): QueryImpl {
+    if (!Number.isInteger(n) || n <= 0) throw invalidParam('collection.limit', 'limit must be a positive integer');
+    return this.next({ limit: Math.min(n, MAX_LIMIT) });
+  }
+
+  skip(n: number): QueryImpl {
+    if (!Number.isInteger(n) || n < 0) throw invalidParam('collection.skip', 'skip must be a non-negative integer');
+    return this.next({ skip: n });
+  }
+
+  field(projection: Record<string, boolean>): QueryImpl {
+    if (projection === null || typeof projection !== 'object')
+      throw invalidParam('collection.field', 'projection must be an object');
+    const values = Object.entries(projection)
+      .filter(([k]) => k !== '_id')
+      .map(([, v]) => Boolean(v));
+    if (values.includes(true) && values.includes(false)) {
+      throw invalidParam('collection.field', 'cannot mix inclusion and exclusion in a projection');
+    }
+    const normalized: Record<string, boolean> = {};
+    for (const [k, v] of Object.entries(projection)) normalized[k] = Boolean(v);
+    return this.next({ projection: normalized });
+  }
+
+  async get(): Promise<GetResult> {
+    await tick();
+    const { collection, where, orders, skip = 0, limit = DEFAULT_LIMIT, projection } = this.state;
+    const docs = sortDocs(
+      this.db.matching(collection, where).map((d) => d.data),
+      orders,
+    ).slice(skip, skip + limit);
+    return {
+      data: projection ? docs.map((d) => project(d, projection)) : docs,
+      errMsg: 'collection.get:ok',
+    } as GetResult;
+  }
+
+  async count(): Promise<CountResult> {
+    await tick();
+    return {
+      total: this.db.matching(this.state.collection, this.state.where).length,
+      errMsg: 'collection.count:ok',
+    } as CountResult;
+  }
+
+  /** Updates every matching document (limit/skip/orderBy are ignored, as by the server). */
+  async update(opts: { data: DocData }): Promise<UpdateResult> {
+    const raw = dataOf('collection.update', opts);
+    await tick();
+    const steps = compileUpdate(raw, this.db.clock(), 'collection.update');
+    const { collection, where } = this.state;
+    const updated = this.db.store.transaction(() => {
+      let n = 0;
+      for (const doc of this.db.matching(collection, where)) {
+        const next = applyUpdate(doc.data, steps, 'collection.update');
+        if (sameValue(next, doc.data)) continue; // like CloudBase, `updated` counts modified documents
+        this.db.store.replace(collection, doc.id, next);
+        n++;
+      }
+      return n;
+    });
+    return { stats: { updated }, errMsg: 'collection.update:ok' } as UpdateResult;
+  }
+
+  async remove(): Promise<RemoveResult> {
+    await tick();
+    const { collection, where } = this.state;
+    const removed = this.db.store.transaction(() => {
+      let n = 0;
+      for (const doc of this.db.matching(collection, where)) if (this.db.store.delete(collection, doc.id)) n++;
+      return n;
+    });
+    return { stats: { removed }, errMsg: 'collection.remove:ok' } as RemoveResult;
+  }
+}
+strictClass('db.collection(...) query', QueryImpl);
+
+class CollectionImpl extends QueryImpl {
+  constructor(db: EmulatedDatabase, name: string) {
+    super(db, { collection: name, where: undefined, orders: [] });
+  }
+
+  get collectionName(): string {
+    return this.state.collection;
+  }
+
+  doc(id: string): DocumentRef {
+    return new DocumentImpl(this.db, this.state.collection, checkDocId('collection.doc', id)) as unknown as DocumentRef;
+  }
+
+  async add(opts: { data: DocData }): Promise<AddResult> {
+    const data = dataOf('collection.add', opts);
+    await tick();
+    const id = this.db.insertDoc('collection.add', this.state.collection, data);
+    return { _id: id, errMsg: 'collection.add:ok' } as AddResult;
+  }
+}
+
+class DocumentImpl {
+  constructor(
+    private readonly db: EmulatedDatabase,
+    private readonly collection: string,
+    private readonly id: string,
+  ) {}
+
+  get _id(): string {
+    return this.id;
+  }
+
+  async get(): Promise<GetOneResult<DocData & { _id: string }>> {
+    await tick();
+    const doc = this.db.store.get(this.collection, this.id);
+    if (!doc) throw missingDocError('document.get', this.id);
+    return { data: doc.data, errMsg: 'document.get:ok' } as unknown as GetOneResult<DocData & { _id: string }>;
+  }
+
+  async set(opts: { data: DocData }): Promise<SetResult> {
+    const raw = dataOf('document.set', opts);
+    await tick();
+    const data = resolveDocData(raw, this.db.clock(), 'document.set');
+    if ('_id' in data) throw invalidParam('document.set', '_id cannot be set (it is the document reference id)');
+    const doc = withId(this.id, data);
+    const existed = this.db.store.transaction(() => {
+      if (this.db.store.replace(this.collection, this.id, doc)) return true;
+      this.db.store.insert(this.collection, this.id, doc, 'document.set');
+      return false;
+    });
+    return {
+      _id: this.id,
+      stats: { updated: existed ? 1 : 0, created: existed ? 0 : 1 },
+      errMsg: 'document.set:ok',
+    } as SetResult;
+  }
+
+  async update(opts: { data: DocData }): Promise<UpdateResult> {
+    const raw = dataOf('document.update', opts);
+    await tick();
+    const steps = compileUpdate(raw, this.db.clock(), 'document.update');
+    const updated = this.db.store.transaction(() => {
+      const doc = this.db.store.get(this.collection, this.id);
+      if (!doc) return 0;
+      const next = applyUpdate(doc.data, steps, 'document.update');
+      if (sameValue(next, doc.data)) return 0;
+      this.db.store.replace(this.collection, this.id, next);
+      return 1;
+    });
+    return { stats: { updated }, errMsg: 'document.update:ok' } as UpdateResult;
+  }
+
+  async remove(): Promise<RemoveResult> {
+    await tick();
+    const removed = this.db.store.transaction(() => (this.db.store.delete(this.collection, this.id) ? 1 : 0));
+    return { stats: { removed }, errMsg: 'document.remove:ok' } as RemoveResult;
+  }
+}
+strictClass('db.collection(...).doc(...)', DocumentImpl);
+
+// ---------------------------------------------------------------------------------------------
+// Transactions: optimistic concurrency. Reads record the document's revision (or its absence);
+// writes are buffered (and visible to the transaction's own reads); commit re-checks every
+// recorded revision and applies all writes inside one synchronous SQLite transaction.
+// ---------------------------------------------------------------------------------------------
+
+/** Thrown inside the commit's SQLite transaction to roll it back as a conflict. */
+class ConflictSignal extends Error {}
+
+type Buffered = { kind: 'put'; data: DocData; create: boolean } | { kind: 'delete' };
+
+class TransactionImpl {
+  private readonly reads = new Map<string, { collection: string; id: string; rev: number | null }>();
+  private readonly writes = new Map<string, { collection: string; id: string; op: Buffered }>();
+  private done = false;
+  rolledBack = false;
+  rollbackReason: unknown;
+
+  constructor(readonly db: EmulatedDatabase) {}
+
+  collection(name: string): TransactionCollection {
+    return new TxCollectionImpl(this, checkCollectionName(name)) as unknown as TransactionCollection;
+  }
+
+  async rollback(reason?: unknown): Promise<void> {
+    this.assertOpen('transaction.rollback');
+    this.rolledBack = true;
+    this.rollbackReason = reason;
+  }
+
+  finish(): void {
+    this.done = true;
+  }
+
+  assertOpen(api: string): void {
+    if (this.done) throw invalidParam(api, 'the transaction has already finished');
+    if (this.rolledBack) throw invalidParam(api, 'the transaction has been rolled back');
+  }
+
+  private key(collection: string, id: string): string {
+    return `${collection}\u0000${id}`;
+  }
+
+  /** Current view of a document for this transaction (own writes first). */
+  read(collection: string, id: string): DocData | undefined {
+    const k = this.key(collection, id);
+    const w = this.writes.get(k);
+    if (w) return w.op.kind === 'put' ? structuredClone(w.op.data) : undefined;
+    const doc = this.db.store.get(collection, id);
+    if (!this.reads.has(k)) this.reads.set(k, { collection, id, rev: doc ? doc.rev : null });
+    else if ((doc ? doc.rev : null) !== this.reads.get(k)!.rev) {
+      // Changed since our first read: the transaction can no longer commit; make it retry.
+      this.reads.get(k)!.rev = -1;
+    }
+    return doc?.data;
+  }
+
+  put(collection: string, id: string, data: DocData, create: boolean): void {
+    const k = this.key(collection, id);
+    const prev = this.writes.get(k);
+    // An `add` followed by set/update is still a create (must not exist at commit).
+    const isCreate = create || (prev?.op.kind === 'put' && prev.op.create);
+    this.writes.set(k, { collection, id, op: { kind: 'put', data, create: isCreate } });
+  }
+
+  delete(collection: string, id: string): void {
+    const k = this.key(collection, id);
+    const prev = this.writes.get(k);
+    if (prev?.op.kind === 'put' && prev.op.create) this.writes.delete(k);
+    else this.writes.set(k, { collection, id, op: { kind: 'delete' } });
+  }
+
+  /** True when committed; false on conflict (caller retries). Duplicate-key errors throw. */
+  commit(): boolean {
+    const store = this.db.store;
+    try {
+      return this.apply(store);
+    } catch (err) {
+      if (err instanceof ConflictSignal) return false;
+      throw err;
+    }
+  }
+
+  private apply(store: Store): boolean {
+    return store.transaction(() => {
+      for (const r of this.reads.values()) {
+        if (store.rev(r.collection, r.id) !== r.rev) return false;
+      }
+      for (const w of this.writes.values()) {
+        if (w.op.kind === 'delete') store.delete(w.collection, w.id);
+        else if (w.op.create) {
+          if (store.rev(w.collection, w.id) !== null) {
+            // Someone else created it meanwhile: conflict if we had seen it missing, else a real duplicate.
+            if (this.reads.has(this.key(w.collection, w.id))) throw new ConflictSignal();
+            throw duplicateKeyError('transaction.add', w.collection, w.id);
+          }
+          store.insert(w.collection, w.id, w.op.data, 'transaction.add');
+        } else if (!store.replace(w.collection, w.id, w.op.data)) {
+          store.insert(w.collection, w.id, w.op.data, 'transaction.set');
+        }
+      }
+      return true;
+    });
+  }
+}
+strictClass('transaction', TransactionImpl);
+
+class TxCollectionImpl {
+  constructor(
+    private readonly tx: TransactionImpl,
+    private readonly name: string,
+  ) {}
+
+  doc(id: string): DocumentRef {
+    return new TxDocumentImpl(
+      this.tx,
+      this.name,
+      checkDocId('transaction.collection.doc', id),
+    ) as unknown as DocumentRef;
+  }
+
+  async add(opts: { data: DocData }): Promise<AddResult> {
+    const raw = dataOf('transaction.add', opts);
+    this.tx.assertOpen('transaction.add');
+    await tick();
+    const data = resolveDocData(raw, this.tx.db.clock(), 'transaction.add');
+    let id: string;
+    if (data._id !== undefined) {
+      if (typeof data._id !== 'string' || data._id === '')
+        throw invalidParam('transaction.add', '_id must be a non-empty string');
+      id = data._id;
+      if (this.tx.db.store.rev(this.name, id) !== null) throw duplicateKeyError('transaction.add', this.name, id);
+    } else {
+      id = newDocId();
+    }
+    this.tx.put(this.name, id, withId(id, data), true);
+    return { _id: id, errMsg: 'collection.add:ok' } as AddResult;
+  }
+}
+strictClass('transaction.collection(...)', TxCollectionImpl);
+
+class TxDocumentImpl {
+  constructor(
+    private readonly tx: TransactionImpl,
+    private readonly collection: string,
+    private readonly id: string,
+  ) {}
+
+  async get(): Promise<GetOneResult<DocData & { _id: string }>> {
+    this.tx.assertOpen('transaction.doc.get');
+    await tick();
+    const data = this.tx.read(this.collection, this.id);
+    if (!data) throw missingDocError('document.get', this.id);
+    return { data, errMsg: 'document.get:ok' } as unknown as GetOneResult<DocData & { _id: string }>;
+  }
+
+  async set(opts: { data: DocData }): Promise<SetResult> {
+    const raw = dataOf('transaction.doc.set', opts);
+    this.tx.assertOpen('transaction.doc.set');
+    await tick();
+    const data = resolveDocData(raw, this.tx.db.clock(), 'document.set');
+    if ('_id' in data) throw invalidParam('document.set', '_id cannot be set (it is the document reference id)');
+    const existed = this.tx.read(this.collection, this.id) !== undefined;
+    this.tx.put(this.collection, this.id, withId(this.id, data), false);
+    return {
+      _id: this.id,
+      stats: { updated: existed ? 1 : 0, created: existed ? 0 : 1 },
+      errMsg: 'document.set:ok',
+    } as SetResult;
+  }
+
+  async update(opts: { data: DocData }): Promise<UpdateResult> {
+    const raw = dataOf('transaction.doc.update', opts);
+    this.tx.assertOpen('transaction.doc.update');
+    await tick();
+    const steps = compileUpdate(raw, this.tx.db.clock(), 'document.update');
+    const current = this.tx.read(this.collection, this.id);
+    if (!current) return { stats: { updated: 0 }, errMsg: 'document.update:ok' } as UpdateResult;
+    const next = applyUpdate(current, steps, 'document.update');
+    if (sameValue(next, current)) return { stats: { updated: 0 }, errMsg: 'document.update:ok' } as UpdateResult;
+    this.tx.put(this.collection, this.id, next, false);
+    return { stats: { updated: 1 }, errMsg: 'document.update:ok' } as UpdateResult;
+  }
+
+  async remove(): Promise<RemoveResult> {
+    this.tx.assertOpen('transaction.doc.remove');
+    await tick();
+    const existed = this.tx.read(this.collection, this.id) !== undefined;
+    if (existed) this.tx.delete(this.collection, this.id);
+    return { stats: { removed: existed ? 1 : 0 }, errMsg: 'document.remove:ok' } as RemoveResult;
+  }
+}
+strictClass('transaction.collection(...).doc(...)', TxDocumentImpl);
+
+/** Wraps the database so unknown members (`db.geo`, `db.RegExp`, ...) throw. */
+export function strictDatabase(db: EmulatedDatabase): Database {
+  const facade: Database = {
+    command: db.command,
+    collection: (name) => db.collection(name),
+    serverDate: (opts) => db.serverDate(opts),
+    runTransaction: (fn, retries) => db.runTransaction(fn, retries),
+  };
+  return strict('db', facade);
+}

@@ -1,0 +1,126 @@
+/**
+ * Local emulation of `wx-server-sdk` (the devstack's CloudBase): database on SQLite, caller
+ * identity through AsyncLocalStorage, subscription messages into an outbox. Implements exactly
+ * the `CloudSdk` port (server/ports/cloud-sdk.ts); every other API throws
+ * "wx-server-sdk emulation: <name> is not emulated".
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { CloudSdk, Database, DocData, SubscribeMessageSendParams, WXContext } from '../../server/ports/cloud-sdk';
+import { EmulatedDatabase, strictDatabase, tick } from './database';
+import { strict } from './errors';
+import { Store } from './store';
+import { SubscribeMessages, type OutboxEntry, type SubscribeTemplate } from './subscribe';
+
+export type { OutboxEntry, SubscribeTemplate } from './subscribe';
+export { installWxServerSdk } from './require-hook';
+
+export interface CallIdentity {
+  OPENID: string;
+  APPID?: string;
+  UNIONID?: string;
+  SOURCE?: string;
+}
+
+export interface CloudEmulatorOptions {
+  /** SQLite file path, or ':memory:'. */
+  dbFile: string;
+  /** Default 'devstack'. */
+  envId?: string;
+  /** Default 'wx0000000000000000'. */
+  appId?: string;
+  templates: SubscribeTemplate[];
+  clock?: () => Date;
+}
+
+export interface CloudEmulator {
+  /** What require('wx-server-sdk') returns. */
+  sdk: CloudSdk;
+  /** Same engine as sdk.database(). */
+  db: Database;
+  /** Runs `fn` as a call from `id`: getWXContext() inside returns it. */
+  runWithContext<T>(id: CallIdentity, fn: () => Promise<T>): Promise<T>;
+  admin: {
+    listCollections(): { name: string; count: number }[];
+    listDocuments(collection: string, opts?: { limit?: number; skip?: number }): Record<string, unknown>[];
+    /** Drops all documents, consents and outbox entries. */
+    reset(): void;
+  };
+  subscriptions: {
+    /** What wx.requestSubscribeMessage "accept" does; one-time templates accumulate counts. */
+    grant(openid: string, templateId: string, count?: number): void;
+    consents(openid: string): { templateId: string; remaining: number | 'long-term' }[];
+    /** Newest first. */
+    outbox(limit?: number): OutboxEntry[];
+    templates(): SubscribeTemplate[];
+  };
+  close(): void;
+}
+
+export const DEFAULT_ENV_ID = 'devstack';
+export const DEFAULT_APP_ID = 'wx0000000000000000';
+
+export function createCloudEmulator(opts: CloudEmulatorOptions): CloudEmulator {
+  const envId = opts.envId ?? DEFAULT_ENV_ID;
+  const appId = opts.appId ?? DEFAULT_APP_ID;
+  const clock = opts.clock ?? (() => new Date());
+  const store = new Store(opts.dbFile);
+  const engine = new EmulatedDatabase(store, clock);
+  const db = strictDatabase(engine);
+  const messages = new SubscribeMessages(store, opts.templates, clock);
+  const als = new AsyncLocalStorage<CallIdentity>();
+
+  const getWXContext = (): WXContext => {
+    const id = als.getStore();
+    if (!id) return { OPENID: '', APPID: appId, SOURCE: 'wx_trigger', ENV: envId };
+    const ctx: WXContext = {
+      OPENID: id.OPENID,
+      APPID: id.APPID ?? appId,
+      SOURCE: id.SOURCE ?? 'wx_devtools',
+      ENV: envId,
+    };
+    if (id.UNIONID !== undefined) ctx.UNIONID = id.UNIONID;
+    return ctx;
+  };
+
+  const subscribeMessage = strict('cloud.openapi.subscribeMessage', {
+    send: async (params: SubscribeMessageSendParams) => {
+      await tick();
+      return messages.send(params);
+    },
+  });
+  const openapi = strict('cloud.openapi', { subscribeMessage });
+
+  const sdk: CloudSdk = strict('cloud', {
+    DYNAMIC_CURRENT_ENV: Symbol.for('wx-server-sdk.DYNAMIC_CURRENT_ENV'),
+    init(_opts?: { env?: unknown; traceUser?: boolean }): void {
+      // Accepted and ignored: there is one environment.
+    },
+    getWXContext,
+    database(_opts?: { env?: unknown }): Database {
+      return db;
+    },
+    openapi,
+  });
+
+  return {
+    sdk,
+    db,
+    runWithContext<T>(id: CallIdentity, fn: () => Promise<T>): Promise<T> {
+      if (!id || typeof id.OPENID !== 'string') throw new Error('runWithContext: OPENID must be a string');
+      return als.run({ ...id }, fn);
+    },
+    admin: {
+      listCollections: () => store.collections(),
+      listDocuments: (collection: string, o?: { limit?: number; skip?: number }): DocData[] =>
+        store.page(collection, o?.limit ?? 100, o?.skip ?? 0),
+      reset: () => store.reset(),
+    },
+    subscriptions: {
+      grant: (openid, templateId, count) => messages.grant(openid, templateId, count),
+      consents: (openid) => messages.consents(openid),
+      outbox: (limit) => messages.outbox(limit),
+      templates: () => messages.templates(),
+    },
+    close: () => store.close(),
+  };
+}
