@@ -1,0 +1,162 @@
+/** The HIS sandbox's SQLite store (better-sqlite3): schema, seeding and row mapping. */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { HisPatient } from '../../server/ports/his';
+import { generateSeed, type PatientRow } from './seed';
+
+export type SandboxDb = Database.Database;
+
+const TABLES = ['meta', 'hospital', 'departments', 'doctors', 'patients', 'idempotency'] as const;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS hospital (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  code TEXT NOT NULL, name TEXT NOT NULL, short_name TEXT NOT NULL, level TEXT NOT NULL,
+  address TEXT NOT NULL, phone TEXT NOT NULL, notice TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS departments (
+  code TEXT PRIMARY KEY, name TEXT NOT NULL, location TEXT NOT NULL, intro TEXT NOT NULL, sort INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS doctors (
+  doctor_id TEXT PRIMARY KEY, name TEXT NOT NULL, gender TEXT NOT NULL CHECK (gender IN ('M','F')),
+  title TEXT NOT NULL, level TEXT NOT NULL CHECK (level IN ('expert','specialist')),
+  dept_code TEXT NOT NULL REFERENCES departments(code), specialty TEXT NOT NULL, intro TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS doctors_dept ON doctors(dept_code);
+CREATE TABLE IF NOT EXISTS patients (
+  seq INTEGER PRIMARY KEY, patient_id TEXT NOT NULL UNIQUE, card_no TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL, id_number TEXT NOT NULL UNIQUE, phone TEXT NOT NULL,
+  gender TEXT NOT NULL CHECK (gender IN ('M','F')), birth_date TEXT NOT NULL,
+  social_security_no TEXT, created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS idempotency (
+  app_id TEXT NOT NULL, request_id TEXT NOT NULL, method TEXT NOT NULL, body_hash TEXT NOT NULL,
+  response TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (app_id, request_id)
+);
+`;
+
+export interface OpenOptions {
+  dbFile: string;
+  seed: number;
+  reset: boolean;
+}
+
+/** Opens (creating if needed) the store; seeds it when empty or when `reset` is set. */
+export function openSandboxDb(opts: OpenOptions): SandboxDb {
+  if (opts.dbFile !== ':memory:') mkdirSync(dirname(opts.dbFile), { recursive: true });
+  const db = new Database(opts.dbFile);
+  if (opts.dbFile !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  if (opts.reset) {
+    db.exec('PRAGMA foreign_keys = OFF');
+    for (const t of [...TABLES].reverse()) db.exec(`DROP TABLE IF EXISTS ${t}`);
+    db.exec('PRAGMA foreign_keys = ON');
+  }
+  db.exec(SCHEMA);
+  const seeded = db.prepare('SELECT COUNT(*) AS n FROM hospital').get() as { n: number };
+  if (seeded.n === 0) seedDb(db, opts.seed);
+  return db;
+}
+
+function seedDb(db: SandboxDb, seed: number): void {
+  const data = generateSeed(seed);
+  db.transaction(() => {
+    const h = data.hospital;
+    db.prepare(
+      'INSERT INTO hospital (id, code, name, short_name, level, address, phone, notice) VALUES (1, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(h.code, h.name, h.shortName, h.level, h.address, h.phone, h.notice);
+    const dept = db.prepare('INSERT INTO departments (code, name, location, intro, sort) VALUES (?, ?, ?, ?, ?)');
+    for (const d of data.departments) dept.run(d.code, d.name, d.location, d.intro, d.sort);
+    const doc = db.prepare(
+      'INSERT INTO doctors (doctor_id, name, gender, title, level, dept_code, specialty, intro) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const d of data.doctors)
+      doc.run(d.doctorId, d.name, d.gender, d.title, d.level, d.deptCode, d.specialty, d.intro);
+    for (const p of data.patients) insertPatient(db, p);
+    const meta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+    meta.run('seed', String(seed));
+    meta.run('schemaVersion', '1');
+  })();
+}
+
+export function insertPatient(db: SandboxDb, p: PatientRow): void {
+  db.prepare(
+    `INSERT INTO patients (seq, patient_id, card_no, name, id_number, phone, gender, birth_date, social_security_no, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    p.seq,
+    p.patientId,
+    p.cardNo,
+    p.name,
+    p.idNumber,
+    p.phone,
+    p.gender,
+    p.birthDate,
+    p.socialSecurityNo,
+    p.createdAt,
+  );
+}
+
+interface PatientDbRow {
+  seq: number;
+  patient_id: string;
+  card_no: string;
+  name: string;
+  id_number: string;
+  phone: string;
+  gender: 'M' | 'F';
+  birth_date: string;
+  social_security_no: string | null;
+  created_at: string;
+}
+
+export function toHisPatient(r: PatientDbRow): HisPatient {
+  return {
+    patientId: r.patient_id,
+    cardNo: r.card_no,
+    name: r.name,
+    idNumber: r.id_number,
+    phone: r.phone,
+    gender: r.gender,
+    birthDate: r.birth_date,
+    socialSecurityNo: r.social_security_no,
+    createdAt: r.created_at,
+  };
+}
+
+export function patientByIdNumber(db: SandboxDb, idNumber: string): HisPatient | null {
+  const r = db.prepare('SELECT * FROM patients WHERE id_number = ?').get(idNumber) as PatientDbRow | undefined;
+  return r ? toHisPatient(r) : null;
+}
+
+export function patientById(db: SandboxDb, patientId: string): HisPatient | null {
+  const r = db.prepare('SELECT * FROM patients WHERE patient_id = ?').get(patientId) as PatientDbRow | undefined;
+  return r ? toHisPatient(r) : null;
+}
+
+export function listPatients(
+  db: SandboxDb,
+  opts: { limit: number; offset: number; q?: string },
+): {
+  total: number;
+  items: HisPatient[];
+} {
+  const q = opts.q?.trim();
+  const where = q ? 'WHERE name LIKE ? OR patient_id = ? OR card_no = ? OR id_number = ? OR phone = ?' : '';
+  const args = q ? [`%${q}%`, q, q, q.toUpperCase(), q] : [];
+  const total = (db.prepare(`SELECT COUNT(*) AS n FROM patients ${where}`).get(...args) as { n: number }).n;
+  const rows = db
+    .prepare(`SELECT * FROM patients ${where} ORDER BY seq LIMIT ? OFFSET ?`)
+    .all(...args, opts.limit, opts.offset) as PatientDbRow[];
+  return { total, items: rows.map(toHisPatient) };
+}
+
+export function tableCounts(db: SandboxDb): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const t of ['departments', 'doctors', 'patients', 'idempotency'] as const) {
+    counts[t] = (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
+  }
+  return counts;
+}

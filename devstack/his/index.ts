@@ -1,0 +1,240 @@
+/**
+ * HIS sandbox: a local stand-in for the hospital's HIS gateway that speaks the real protocol
+ * (docs/his-gateway.md) over real HTTP, backed by SQLite with deterministic seed data.
+ *
+ *   const his = await startHisSandbox({ port: 0, dbFile: ':memory:', appId, appSecret });
+ *   // ... point the HIS client at his.url ...
+ *   await his.close();
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  HIS_API_PREFIX,
+  HIS_ERROR_STATUS,
+  HIS_MAX_BODY_BYTES,
+  HIS_METHOD_RE,
+} from '../../server/adapters/his/protocol';
+import { NonceCache, verifyRequest } from '../../server/adapters/his/signature';
+import { openSandboxDb } from './db';
+import { SandboxError } from './errors';
+import { METHODS } from './methods';
+import { createPrng } from './prng';
+import { DEFAULT_SEED } from './seed';
+import { handleSandboxRoute, type FaultState } from './sandbox-routes';
+
+export interface HisSandboxOptions {
+  /** 0 = ephemeral. */
+  port: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** SQLite file, or ':memory:'. */
+  dbFile: string;
+  appId: string;
+  appSecret: string;
+  /** PRNG seed for the seed data (and fault decisions); default 20261127. */
+  seed?: number;
+  /** Wipe and reseed. */
+  reset?: boolean;
+  clock?: () => Date;
+}
+
+export interface HisFaults {
+  /** Share of matching calls (0..1) answered with UNAVAILABLE / HTTP 503. Decided by a seeded PRNG. */
+  failRate?: number;
+  /** Delay before each matching call is processed, in ms. */
+  delayMs?: number;
+  /** Method names the faults apply to; empty or absent = all methods. */
+  methods?: string[];
+  /**
+   * Extension (sandbox-only): the next N matching calls fail with UNAVAILABLE, whatever failRate
+   * says — a fully deterministic way to script "fail, then succeed".
+   */
+  failNext?: number;
+}
+
+export interface HisSandbox {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** Replaces the current faults; `setFaults({})` clears them. */
+  setFaults(f: HisFaults): void;
+}
+
+export const DEVSTACK_HIS_APP_ID = 'devstack-app';
+/** Dev-only secret shared by the devstack's functions and its HIS sandbox. Never used outside local work. */
+export const DEVSTACK_HIS_APP_SECRET = 'devstack-his-secret-not-for-production-0001';
+
+export { DEFAULT_SEED } from './seed';
+
+function sendJson(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    ...extraHeaders,
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, code: keyof typeof HIS_ERROR_STATUS, message: string, status?: number): void {
+  sendJson(res, status ?? HIS_ERROR_STATUS[code], { code, message });
+}
+
+/** Reads the body; `tooLarge` when it exceeds the limit (the rest is drained, not kept). */
+function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; tooLarge: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+      // Stop draining absurd uploads altogether.
+      if (size > limit * 16) req.destroy();
+    });
+    req.on('end', () => resolve({ body: Buffer.concat(chunks), tooLarge }));
+    req.on('error', reject);
+  });
+}
+
+export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandbox> {
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const clock = opts.clock ?? (() => new Date());
+  const db = openSandboxDb({ dbFile: opts.dbFile, seed, reset: opts.reset ?? false });
+  const nonces = new NonceCache();
+  const faultRnd = createPrng((seed ^ 0x5eed) >>> 0);
+  const faults: FaultState = { failRate: 0, delayMs: 0, methods: [], failNext: 0 };
+  const pendingDelays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  let closed = false;
+
+  const setFaults = (f: HisFaults): void => {
+    faults.failRate = Math.min(1, Math.max(0, Number(f.failRate ?? 0) || 0));
+    faults.delayMs = Math.max(0, Math.floor(Number(f.delayMs ?? 0) || 0));
+    faults.methods = Array.isArray(f.methods) ? f.methods.filter((m) => typeof m === 'string') : [];
+    faults.failNext = Math.max(0, Math.floor(Number(f.failNext ?? 0) || 0));
+  };
+
+  const delay = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const entry = {
+        timer: setTimeout(() => {
+          pendingDelays.delete(entry);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      pendingDelays.add(entry);
+    });
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+    if (req.method !== 'POST') {
+      await readBody(req, HIS_MAX_BODY_BYTES);
+      return sendError(res, 'INVALID_REQUEST', 'use POST', 405);
+    }
+    const { body: raw, tooLarge } = await readBody(req, HIS_MAX_BODY_BYTES);
+    if (tooLarge) return sendError(res, 'INVALID_REQUEST', `body exceeds ${HIS_MAX_BODY_BYTES} bytes`, 413);
+
+    const auth = verifyRequest({
+      headers: req.headers,
+      rawBody: raw,
+      nowMs: clock().getTime(),
+      secretFor: (appId) => (appId === opts.appId ? opts.appSecret : undefined),
+      nonces,
+    });
+    if (!auth.ok) return sendError(res, auth.code, authMessage[auth.code]);
+
+    const handler =
+      HIS_METHOD_RE.test(method) && Object.prototype.hasOwnProperty.call(METHODS, method) ? METHODS[method] : undefined;
+    if (!handler) return sendError(res, 'NOT_FOUND', 'unknown method');
+
+    if (faults.methods.length === 0 || faults.methods.includes(method)) {
+      if (faults.delayMs > 0) await delay(faults.delayMs);
+      if (closed || res.destroyed) return;
+      let fail = false;
+      if (faults.failNext > 0) {
+        faults.failNext -= 1;
+        fail = true;
+      } else if (faults.failRate > 0) {
+        fail = faultRnd.next() < faults.failRate;
+      }
+      if (fail) return sendError(res, 'UNAVAILABLE', 'injected fault: HIS temporarily unavailable');
+    }
+
+    let body: unknown;
+    try {
+      body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
+    } catch {
+      return sendError(res, 'INVALID_REQUEST', 'body is not valid JSON');
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return sendError(res, 'INVALID_REQUEST', 'body must be a JSON object');
+    }
+    const data = handler(body as Record<string, unknown>, { db, appId: auth.appId, now: clock });
+    sendJson(res, 200, { code: 'OK', data });
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://sandbox.local');
+    const run = async (): Promise<void> => {
+      if (url.pathname.startsWith(HIS_API_PREFIX)) {
+        return handleApi(req, res, url.pathname.slice(HIS_API_PREFIX.length));
+      }
+      if (url.pathname.startsWith('/sandbox/')) {
+        const body = req.method === 'POST' ? await readBody(req, HIS_MAX_BODY_BYTES) : undefined;
+        if (body?.tooLarge) return sendError(res, 'INVALID_REQUEST', 'body too large', 413);
+        const answer = handleSandboxRoute(
+          { db, faults, setFaults, seed, now: clock },
+          req.method ?? 'GET',
+          url,
+          body?.body,
+        );
+        return sendJson(res, answer.status, answer.body, answer.headers);
+      }
+      await readBody(req, HIS_MAX_BODY_BYTES);
+      sendError(res, 'NOT_FOUND', 'no such endpoint');
+    };
+    run().catch((err: unknown) => {
+      if (res.headersSent || res.destroyed) return;
+      if (err instanceof SandboxError) sendError(res, err.code, err.message);
+      else sendError(res, 'INTERNAL', 'internal error');
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    port,
+    setFaults,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      for (const p of pendingDelays) {
+        clearTimeout(p.timer);
+        p.resolve();
+      }
+      pendingDelays.clear();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      db.close();
+    },
+  };
+}
+
+const authMessage = {
+  SIGNATURE_INVALID: 'unknown app id, missing headers or bad signature',
+  TIMESTAMP_EXPIRED: 'timestamp outside the accepted window',
+  REPLAYED: 'nonce already used',
+} as const;

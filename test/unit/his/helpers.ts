@@ -1,0 +1,73 @@
+import { startHisSandbox, type HisSandbox, type HisSandboxOptions } from '../../../devstack/his';
+import { createHisClient, type HisClientConfig } from '../../../server/adapters/his/client';
+import { signRequest } from '../../../server/adapters/his/signature';
+import { silentLogger, type Logger } from '../../../server/core/log';
+import type { HisPort } from '../../../server/ports/his';
+
+export const APP_ID = 'test-app';
+export const APP_SECRET = 'test-secret-0123456789';
+
+export function startTestSandbox(opts: Partial<HisSandboxOptions> = {}): Promise<HisSandbox> {
+  return startHisSandbox({ port: 0, dbFile: ':memory:', appId: APP_ID, appSecret: APP_SECRET, ...opts });
+}
+
+export function clientFor(
+  his: HisSandbox,
+  config: Partial<HisClientConfig> = {},
+  deps: { log?: Logger; fetch?: typeof fetch } = {},
+): HisPort {
+  return createHisClient(
+    { baseUrl: his.url, appId: APP_ID, appSecret: APP_SECRET, timeoutMs: 2000, retries: 2, ...config },
+    { sleep: async () => {}, log: deps.log ?? silentLogger, fetch: deps.fetch },
+  );
+}
+
+export interface RawOptions {
+  appId?: string;
+  appSecret?: string;
+  timestampMs?: number;
+  nonce?: string;
+  /** Override headers after signing (e.g. to tamper with the signature). */
+  headers?: Record<string, string>;
+}
+
+/** A hand-signed gateway call, for protocol-level tests. */
+export async function rawCall(
+  his: HisSandbox,
+  method: string,
+  body: unknown,
+  opts: RawOptions = {},
+): Promise<{ status: number; json: { code: string; data?: unknown; message?: string } }> {
+  const rawBody = typeof body === 'string' ? body : JSON.stringify(body);
+  const headers = signRequest({
+    appId: opts.appId ?? APP_ID,
+    appSecret: opts.appSecret ?? APP_SECRET,
+    rawBody,
+    timestampMs: opts.timestampMs,
+    nonce: opts.nonce,
+  });
+  const res = await fetch(`${his.url}/api/v1/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers, ...opts.headers },
+    body: rawBody,
+  });
+  return { status: res.status, json: (await res.json()) as { code: string; data?: unknown; message?: string } };
+}
+
+// Test-only: sandbox JSON is navigated freely in assertions.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function getJson(his: HisSandbox, path: string): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${his.url}${path}`);
+  return { status: res.status, json: await res.json() };
+}
+
+/** A capturing logger. */
+export function memoryLogger(): Logger & { lines: { level: string; msg: string; fields?: object }[] } {
+  const lines: { level: string; msg: string; fields?: object }[] = [];
+  return {
+    lines,
+    info: (msg, fields) => lines.push({ level: 'info', msg, fields }),
+    warn: (msg, fields) => lines.push({ level: 'warn', msg, fields }),
+    error: (msg, fields) => lines.push({ level: 'error', msg, fields }),
+  };
+}
