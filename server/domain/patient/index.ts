@@ -1,0 +1,4 @@
+export * from './types';
+export * from './name';
+export * from './decide';
+export * from './view';
