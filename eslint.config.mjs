@@ -29,11 +29,21 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser, sourceType: 'script' },
   },
   {
-    files: ['*.js', '*.mjs', 'scripts/**/*.js'],
+    files: ['*.js', '*.mjs', 'scripts/**/*.js', 'test/**/*.js'],
     languageOptions: { globals: globals.node },
   },
   {
     files: ['miniprogram/**/*.ts'],
-    languageOptions: { globals: { wx: 'readonly', App: 'readonly', Page: 'readonly', Component: 'readonly', getApp: 'readonly', getCurrentPages: 'readonly', Behavior: 'readonly' } },
+    languageOptions: {
+      globals: {
+        wx: 'readonly',
+        App: 'readonly',
+        Page: 'readonly',
+        Component: 'readonly',
+        getApp: 'readonly',
+        getCurrentPages: 'readonly',
+        Behavior: 'readonly',
+      },
+    },
   },
 );

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { RELATIONS } from '../../../typings/patient';
 import { MAINLAND_MOBILE } from '../../../common/phone';
-import { isValidName, normalizeName } from '../../domain/patient/name';
+import { isValidName, normalizeName, SOCIAL_SECURITY_NO, SOCIAL_SECURITY_NO_MESSAGE } from '../../../common/person';
 
 /** Type error vs missing value, in Chinese. */
 const req = (missing: string, wrong = missing) => ({
@@ -16,6 +16,7 @@ const req = (missing: string, wrong = missing) => ({
 
 export const nameSchema = z
   .string(req('请输入姓名', '请输入正确的姓名'))
+  .max(100, '请输入正确的姓名（2-20个汉字或字母）')
   .transform(normalizeName)
   .refine((v) => v.length > 0, '请输入姓名')
   .refine(isValidName, '请输入正确的姓名（2-20个汉字或字母）');
@@ -34,13 +35,11 @@ export const phoneSchema = z
 
 export const relationSchema = z.enum(RELATIONS, req('请选择与您的关系', '与您的关系不正确'));
 
-const SOCIAL_SECURITY_NO = /^[A-Za-z0-9]{6,20}$/;
-
 /** Optional; an empty string counts as absent. Upper-cased. */
 export const socialSecurityNoSchema = z
   .string(req('社保卡号格式不正确'))
   .trim()
-  .refine((v) => v === '' || SOCIAL_SECURITY_NO.test(v), '社保卡号应为6-20位字母或数字')
+  .refine((v) => v === '' || SOCIAL_SECURITY_NO.test(v), SOCIAL_SECURITY_NO_MESSAGE)
   .transform((v) => (v === '' ? undefined : v.toUpperCase()))
   .optional();
 

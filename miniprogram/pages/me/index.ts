@@ -1,0 +1,42 @@
+/** 我的: entry to 就诊人管理 and 关于 (version). */
+import { APP_VERSION } from '../../config';
+import { ROUTES } from '../../utils/nav';
+
+interface MeData {
+  version: string;
+}
+
+/** The released version when the platform reports one, else the code's own. */
+function appVersion(): string {
+  try {
+    const reported = wx.getAccountInfoSync().miniProgram.version;
+    return reported || APP_VERSION;
+  } catch {
+    return APP_VERSION;
+  }
+}
+
+const initialData: MeData = { version: '' };
+
+Component({
+  data: initialData,
+
+  methods: {
+    onLoad() {
+      this.setData({ version: `v${appVersion()}` });
+    },
+
+    goPatients() {
+      wx.navigateTo({ url: ROUTES.patientList });
+    },
+
+    onAbout() {
+      wx.showModal({
+        title: '关于智慧医院',
+        content: `智慧医院患者服务小程序 ${this.data.version}\n为您和家人提供就诊人管理等线上就医服务，更多功能陆续开放。`,
+        showCancel: false,
+        confirmText: '我知道了',
+      });
+    },
+  },
+});

@@ -1,0 +1,25 @@
+import { installWx } from './wx-mock';
+import { renderPage, tapVant, textOf } from './helpers';
+
+describe('我的 pages/me', () => {
+  test('lists 就诊人管理 and 关于 with the version; entries navigate / explain', async () => {
+    const wx = installWx();
+    const page = renderPage('pages/me/index');
+    page.instance.onLoad({});
+    await tapVant(page, '#patients');
+    expect(wx.argsOf('navigateTo')[0]).toMatchObject({ url: '/pages/patients/list/index' });
+
+    expect(textOf(page.querySelector('#about'))).toContain('关于智慧医院');
+    expect(textOf(page.querySelector('#about'))).toContain('v0.1.0');
+    await tapVant(page, '#about');
+    expect(wx.argsOf('showModal')[0]).toMatchObject({ title: '关于智慧医院' });
+  });
+});
+
+describe('wx mock', () => {
+  test('fails loudly on an API the test did not provide', () => {
+    installWx();
+    const wxGlobal = (globalThis as unknown as { wx: Record<string, unknown> }).wx;
+    expect(() => wxGlobal['requestPayment']).toThrow(/wx\.requestPayment is not provided/);
+  });
+});
