@@ -10,6 +10,7 @@
  * `stop()` closes the server, the emulator's database and the HIS sandbox, uninstalls the hook
  * and restores the environment, so jest exits without open handles.
  */
+import { DEV_PII_HASH_KEY } from '../server/config/pii';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -47,7 +48,7 @@ export interface Devstack {
   stop(): Promise<void>;
 }
 
-const HIS_ENV = ['HIS_BASE_URL', 'HIS_APP_ID', 'HIS_APP_SECRET'] as const;
+const FUNCTION_ENV = ['HIS_BASE_URL', 'HIS_APP_ID', 'HIS_APP_SECRET', 'PII_HASH_KEY'] as const;
 
 let active = false;
 
@@ -105,7 +106,7 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
     const hisUrl = his.url.replace(/\/+$/, '');
 
     // The devstack owns these: the functions read them at cold start (when loaded below).
-    const savedEnv = HIS_ENV.map((k) => [k, process.env[k]] as const);
+    const savedEnv = FUNCTION_ENV.map((k) => [k, process.env[k]] as const);
     cleanups.push(() => {
       for (const [k, v] of savedEnv) {
         if (v === undefined) delete process.env[k];
@@ -115,6 +116,7 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
     process.env.HIS_BASE_URL = hisUrl;
     process.env.HIS_APP_ID = DEVSTACK_HIS_APP_ID;
     process.env.HIS_APP_SECRET = DEVSTACK_HIS_APP_SECRET;
+    process.env.PII_HASH_KEY = DEV_PII_HASH_KEY;
 
     const emulator = createCloudEmulator({ dbFile: cloudDb, envId: DEVSTACK_ENV_ID, templates: DEVSTACK_TEMPLATES });
     cleanups.push(() => emulator.close());
