@@ -148,7 +148,7 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
 
     const handler =
       HIS_METHOD_RE.test(method) && Object.prototype.hasOwnProperty.call(METHODS, method) ? METHODS[method] : undefined;
-    if (!handler) return sendError(res, 'NOT_FOUND', 'unknown method');
+    if (!handler) return sendError(res, 'METHOD_NOT_FOUND', 'unknown method');
 
     if (faults.methods.length === 0 || faults.methods.includes(method)) {
       if (faults.delayMs > 0) await delay(faults.delayMs);
@@ -194,7 +194,7 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
         return sendJson(res, answer.status, answer.body, answer.headers);
       }
       await readBody(req, HIS_MAX_BODY_BYTES);
-      sendError(res, 'NOT_FOUND', 'no such endpoint');
+      sendError(res, 'METHOD_NOT_FOUND', 'no such endpoint');
     };
     run().catch((err: unknown) => {
       if (res.headersSent || res.destroyed) return;

@@ -51,6 +51,11 @@ describe('HIS client against the sandbox', () => {
     expect(await client.getPatient('P9999999999')).toBeNull();
   });
 
+  it('a misrouted base URL is an error, never "no such patient"', async () => {
+    const err = await rejection(clientFor(his, { baseUrl: `${his.url}/wrong-prefix` }).getPatient('P1000000001'));
+    expect(err).toMatchObject({ kind: 'rejected', code: 'METHOD_NOT_FOUND' });
+  });
+
   it('creates a patient and reads it back (find/get/create round trip)', async () => {
     const client = clientFor(his);
     const input = person({ socialSecurityNo: 'A12345678' });

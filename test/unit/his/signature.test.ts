@@ -156,10 +156,10 @@ describe('sandbox verification over HTTP', () => {
     expect(again.json.code).toBe('REPLAYED');
   });
 
-  it('unknown method → 404 NOT_FOUND; oversized body → INVALID_REQUEST; non-JSON → INVALID_REQUEST', async () => {
+  it('unknown method → 404 METHOD_NOT_FOUND; oversized body → INVALID_REQUEST; non-JSON → INVALID_REQUEST', async () => {
     const unknown = await rawCall(his, 'patient.delete', body);
     expect(unknown.status).toBe(404);
-    expect(unknown.json.code).toBe('NOT_FOUND');
+    expect(unknown.json.code).toBe('METHOD_NOT_FOUND');
     const big = await rawCall(his, 'patient.findByIdNumber', { idNumber: 'x'.repeat(70 * 1024) });
     expect(big.status).toBe(413);
     expect(big.json.code).toBe('INVALID_REQUEST');
