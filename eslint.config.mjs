@@ -11,6 +11,7 @@ export default tseslint.config(
       'miniprogram/common/',
       'cloudfunctions/*/index.js',
       '.devstack/',
+      '.build/',
       '.artifacts/',
       'coverage/',
     ],

@@ -7,7 +7,7 @@
  *   POST /timers/<name>[?trigger=]    fire a timer trigger now
  *   GET  /outbox[?limit=]             subscription messages, newest first
  *   GET  /                            console page (+ /console/app.js, /console/style.css)
- *   GET  /preview                     browser preview of the mini program (planned: 501 for now)
+ *   GET  /preview[/...]               browser preview of the mini program (built by npm run build)
  *   GET  /healthz
  *   GET  /devstack/api/functions | collections | collections/<name>?limit=&skip= | identities
  *        | consents?openid= | his/<path>      and   POST /devstack/api/consents
@@ -15,7 +15,7 @@
  * Every JSON response carries permissive CORS headers so a browser preview served from another
  * origin can call the functions. The server binds to 127.0.0.1 only.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -194,13 +194,44 @@ const consentSchema = z
   })
   .strict();
 
-const PREVIEW_HTML = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>智慧医院 preview — planned</title>
-<link rel="stylesheet" href="/console/style.css"></head><body><main class="narrow">
-<h1>智慧医院 · 预览 (preview)</h1>
-<p>The browser preview of the mini program is planned and not built yet.
-It will run the real pages from <code>miniprogram/</code> against this devstack's <code>/functions/&lt;name&gt;</code>.</p>
-<p>Meanwhile use WeChat DevTools with the cloud functions, or the <a href="/">devstack console</a>.</p>
-</main></body></html>`;
+const PREVIEW_SOURCE_DIR = join(__dirname, 'preview');
+const PREVIEW_BUILD_DIR = join(__dirname, '..', '.build', 'preview');
+/** GET /preview[/...]: the page from devstack/preview/, the bundles from .build/preview/ (npm run build). */
+const PREVIEW_FILES: Record<string, { dir: string; file: string; type: string }> = {
+  '/preview': { dir: PREVIEW_SOURCE_DIR, file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/preview/': { dir: PREVIEW_SOURCE_DIR, file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/preview/preview.css': { dir: PREVIEW_SOURCE_DIR, file: 'preview.css', type: 'text/css; charset=utf-8' },
+  '/preview/filemap.js': { dir: PREVIEW_BUILD_DIR, file: 'filemap.js', type: 'text/javascript; charset=utf-8' },
+  '/preview/runtime.js': { dir: PREVIEW_BUILD_DIR, file: 'runtime.js', type: 'text/javascript; charset=utf-8' },
+  '/preview/runtime.js.map': {
+    dir: PREVIEW_BUILD_DIR,
+    file: 'runtime.js.map',
+    type: 'application/json; charset=utf-8',
+  },
+  '/preview/vant-icon.woff2': { dir: PREVIEW_BUILD_DIR, file: 'vant-icon.woff2', type: 'font/woff2' },
+};
+/** The preview evaluates the compiled mini program (new Function) and injects component styles. */
+const PREVIEW_CSP =
+  "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: http: https:; " +
+  "font-src 'self' data:; connect-src 'self'; frame-src http: https:; base-uri 'none'; form-action 'none'";
+
+function sendPreviewFile(res: ServerResponse, path: string): void {
+  const entry = PREVIEW_FILES[path];
+  if (!entry || !Object.prototype.hasOwnProperty.call(PREVIEW_FILES, path))
+    throw new HttpError(404, `no preview file ${path}`);
+  const file = join(entry.dir, entry.file);
+  if (!existsSync(file)) {
+    sendJson(res, 503, { error: `preview not built: ${file} is missing — run npm run build` });
+    return;
+  }
+  res.writeHead(200, {
+    'content-type': entry.type,
+    'cache-control': 'no-store',
+    'content-security-policy': PREVIEW_CSP,
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(readFileSync(file));
+}
 
 export function createDevstackServer(deps: DevstackServerDeps): Server {
   const clock = deps.clock ?? (() => new Date());
@@ -292,7 +323,8 @@ export function createDevstackServer(deps: DevstackServerDeps): Server {
     }
 
     if (path === '/preview' || path.startsWith('/preview/')) {
-      sendText(res, 501, 'text/html; charset=utf-8', PREVIEW_HTML);
+      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'use GET');
+      sendPreviewFile(res, path);
       return;
     }
 

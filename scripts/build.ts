@@ -15,6 +15,7 @@
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { buildPreview } from './build-preview';
 
 const root = join(__dirname, '..');
 const args = new Set(process.argv.slice(2));
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   if (all || args.has('--miniprogram-npm')) await buildMiniprogramNpm();
   if (all || args.has('--functions')) await buildFunctions();
+  if (all) await buildPreview();
   console.log(`build done in ${Date.now() - started} ms`);
 }
 
