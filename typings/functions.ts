@@ -1,4 +1,6 @@
+import type { BookingActions } from './booking';
 import type { PatientActions } from './patient';
+import type { SiteActions } from './site';
 
 /**
  * Every cloud function and its actions: function name → action name → [request, response].
@@ -6,6 +8,8 @@ import type { PatientActions } from './patient';
  */
 export interface CloudFunctions {
   patient: PatientActions;
+  booking: BookingActions;
+  site: SiteActions;
 }
 
 export type FunctionName = keyof CloudFunctions;
