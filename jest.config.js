@@ -23,6 +23,13 @@ module.exports = {
     },
     {
       ...common,
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      testTimeout: 90_000,
+    },
+    {
+      ...common,
       displayName: 'integration',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
