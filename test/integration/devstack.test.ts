@@ -114,11 +114,18 @@ describe('contract routes', () => {
     }
   });
 
-  test('GET /preview → 501 HTML note linking the console', async () => {
+  test('GET /preview → the preview page, its built assets, all local', async () => {
     const r = await fetch(`${stack.url}/preview`);
-    expect(r.status).toBe(501);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/text\/html/);
     const html = await r.text();
     expect(html).toContain('href="/"');
+    for (const asset of ['/preview/filemap.js', '/preview/runtime.js', '/preview/preview.css']) {
+      expect(html).toContain(asset);
+      const a = await fetch(`${stack.url}${asset}`);
+      expect(a.status).toBe(200);
+    }
+    expect(html).not.toMatch(/(src|href)="https?:\/\//);
   });
 
   test('unknown route → 404 JSON', async () => {
