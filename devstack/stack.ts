@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { createCloudEmulator, installWxServerSdk, type CloudEmulator } from './cloud';
 import { FunctionHost } from './functions';
 import { DEVSTACK_HIS_APP_ID, DEVSTACK_HIS_APP_SECRET, startHisSandbox, type HisSandbox } from './his';
+import { seedSiteContent } from './seed/site-content';
 import { DEVSTACK_TEMPLATES } from './seed/subscribe-templates';
 import { createDevstackServer } from './server';
 
@@ -120,6 +121,8 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
 
     const emulator = createCloudEmulator({ dbFile: cloudDb, envId: DEVSTACK_ENV_ID, templates: DEVSTACK_TEMPLATES });
     cleanups.push(() => emulator.close());
+    // Content the hospital maintains in production (微官网): seeded when the collection is empty.
+    await seedSiteContent(emulator.db);
     const uninstall = installWxServerSdk(emulator.sdk);
     cleanups.push(uninstall);
 

@@ -1,0 +1,41 @@
+/**
+ * The `site` function's actions (微官网): hospital / announcements / announcement / guide.
+ * All read-only and open to any WeChat user (OPENID still required: createMain refuses calls
+ * without one). Routing, identity, validation and the envelope are createMain's.
+ */
+import type {
+  SiteAnnouncementResponse,
+  SiteAnnouncementsResponse,
+  SiteGuideResponse,
+  SiteHospitalResponse,
+} from '../../../typings/site';
+import { action, type ActionMap, type CallContext } from '../../core/handler';
+import { SiteService, type SiteCaller, type SiteServiceDeps } from '../../services/site/site-service';
+import { announcementSchema, announcementsSchema, guideSchema, hospitalSchema } from './schemas';
+
+export type SiteActionDeps = SiteServiceDeps;
+
+const caller = (ctx: CallContext): SiteCaller => ({ now: ctx.now, log: ctx.log });
+
+export function siteActions(deps: SiteActionDeps): ActionMap {
+  const service = new SiteService(deps);
+  return {
+    hospital: action({
+      schema: hospitalSchema,
+      run: (): Promise<SiteHospitalResponse> => service.hospital(),
+    }),
+    announcements: action({
+      schema: announcementsSchema,
+      run: (input, ctx): Promise<SiteAnnouncementsResponse> =>
+        service.announcements(caller(ctx), { limit: input.limit, offset: input.offset }),
+    }),
+    announcement: action({
+      schema: announcementSchema,
+      run: (input, ctx): Promise<SiteAnnouncementResponse> => service.announcement(caller(ctx), input.id),
+    }),
+    guide: action({
+      schema: guideSchema,
+      run: (): Promise<SiteGuideResponse> => service.guide(),
+    }),
+  };
+}
