@@ -7,7 +7,19 @@ import { generateSeed, type PatientRow } from './seed';
 
 export type SandboxDb = Database.Database;
 
-const TABLES = ['meta', 'hospital', 'departments', 'doctors', 'patients', 'idempotency'] as const;
+const TABLES = [
+  'meta',
+  'hospital',
+  'departments',
+  'doctors',
+  'patients',
+  'idempotency',
+  'schedule_days',
+  'sessions',
+  'time_points',
+  'bookings',
+  'booking_tombstones',
+] as const;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,6 +46,45 @@ CREATE TABLE IF NOT EXISTS patients (
 CREATE TABLE IF NOT EXISTS idempotency (
   app_id TEXT NOT NULL, request_id TEXT NOT NULL, method TEXT NOT NULL, body_hash TEXT NOT NULL,
   response TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (app_id, request_id)
+);
+-- Schedules and bookings (docs/his-gateway.md, "Schedules and bookings").
+-- Dates whose seeded sessions exist (generated at startup and lazily by schedule.query).
+CREATE TABLE IF NOT EXISTS schedule_days (date TEXT PRIMARY KEY, generated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+  session_id TEXT PRIMARY KEY, date TEXT NOT NULL, period TEXT NOT NULL CHECK (period IN ('AM','PM')),
+  kind TEXT NOT NULL CHECK (kind IN ('specialist','expert')),
+  dept_code TEXT NOT NULL REFERENCES departments(code), doctor_id TEXT REFERENCES doctors(doctor_id),
+  fee_fen INTEGER NOT NULL, location TEXT NOT NULL, release_at TEXT NOT NULL,
+  starts_at TEXT NOT NULL, ends_at TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open','stopped')), origin TEXT NOT NULL CHECK (origin IN ('seed','staged')),
+  -- Set by POST /sandbox/queue/advance: nowServing then comes from here instead of the clock.
+  queue_manual INTEGER NOT NULL DEFAULT 0, queue_now_serving INTEGER
+);
+CREATE INDEX IF NOT EXISTS sessions_date ON sessions(date, dept_code);
+CREATE TABLE IF NOT EXISTS time_points (
+  session_id TEXT NOT NULL REFERENCES sessions(session_id), idx INTEGER NOT NULL,
+  time TEXT NOT NULL, end_time TEXT NOT NULL, starts_at TEXT NOT NULL, ends_at TEXT NOT NULL,
+  seat_from INTEGER NOT NULL, seat_count INTEGER NOT NULL CHECK (seat_count > 0),
+  PRIMARY KEY (session_id, time)
+);
+CREATE TABLE IF NOT EXISTS bookings (
+  seq INTEGER PRIMARY KEY, his_booking_id TEXT NOT NULL UNIQUE,
+  -- 'gateway': booking.confirm (app_id, confirm_request_id, patient_id set); 'window': a seat used at the window.
+  source TEXT NOT NULL CHECK (source IN ('gateway','window')), app_id TEXT, confirm_request_id TEXT,
+  session_id TEXT NOT NULL REFERENCES sessions(session_id), time TEXT NOT NULL, seat_no INTEGER NOT NULL,
+  patient_id TEXT, status TEXT NOT NULL CHECK (status IN ('booked','cancelled','checkedIn','completed')),
+  queue_no INTEGER, created_at TEXT NOT NULL, cancelled_at TEXT, checked_in_at TEXT
+);
+-- The sandbox itself can never double-book a seat.
+CREATE UNIQUE INDEX IF NOT EXISTS bookings_active_seat ON bookings(session_id, seat_no) WHERE status <> 'cancelled';
+CREATE UNIQUE INDEX IF NOT EXISTS bookings_confirm ON bookings(app_id, confirm_request_id)
+  WHERE confirm_request_id IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS bookings_queue ON bookings(session_id, queue_no) WHERE queue_no IS NOT NULL;
+CREATE INDEX IF NOT EXISTS bookings_session_patient ON bookings(session_id, patient_id);
+-- booking.cancel for a confirm requestId that never booked: that confirm may never book later.
+CREATE TABLE IF NOT EXISTS booking_tombstones (
+  app_id TEXT NOT NULL, confirm_request_id TEXT NOT NULL, cancel_request_id TEXT NOT NULL, created_at TEXT NOT NULL,
+  PRIMARY KEY (app_id, confirm_request_id)
 );
 `;
 

@@ -15,10 +15,12 @@ import {
   HIS_METHOD_RE,
 } from '../../server/adapters/his/protocol';
 import { NonceCache, verifyRequest } from '../../server/adapters/his/signature';
+import { ensureWindow, type ScheduleConfig } from './booking-store';
 import { openSandboxDb } from './db';
 import { SandboxError } from './errors';
 import { METHODS } from './methods';
 import { createPrng } from './prng';
+import { DEFAULT_RELEASE_TIME } from './schedule';
 import { DEFAULT_SEED } from './seed';
 import { handleSandboxRoute, type FaultState } from './sandbox-routes';
 
@@ -35,7 +37,13 @@ export interface HisSandboxOptions {
   seed?: number;
   /** Wipe and reseed. */
   reset?: boolean;
+  /**
+   * The sandbox's clock: authentication (timestamp window) and every business rule (release,
+   * session start, arrival window, queue) use it. Default: the system clock.
+   */
   clock?: () => Date;
+  /** `HH:mm` Asia/Shanghai at which seeded sessions are released, 7 days ahead; default `07:00`. */
+  releaseTime?: string;
 }
 
 export interface HisFaults {
@@ -50,6 +58,20 @@ export interface HisFaults {
    * says — a fully deterministic way to script "fail, then succeed".
    */
   failNext?: number;
+  /**
+   * Extension (sandbox-only): a call selected to fail (by `failNext` or `failRate`) is first
+   * processed — a booking.confirm books the seat — and then answered UNAVAILABLE (HTTP 503), as if
+   * the answer had been lost on the way back. The caller's retry with the same requestId then gets
+   * the original result; without a retry the outcome is unknown to the caller.
+   */
+  applyThenFail?: boolean;
+  /**
+   * Extension (sandbox-only): delay after processing a matching call and before answering, in ms.
+   * Unlike `delayMs` (before processing: a caller that gave up meanwhile finds nothing applied),
+   * the call is applied at once and only its answer is late — beyond a client timeout this is the
+   * "applied, but the caller timed out" case.
+   */
+  responseDelayMs?: number;
 }
 
 export interface HisSandbox {
@@ -66,6 +88,7 @@ export const DEVSTACK_HIS_APP_ID = 'devstack-app';
 export const DEVSTACK_HIS_APP_SECRET = 'devstack-his-secret-not-for-production-0001';
 
 export { DEFAULT_SEED } from './seed';
+export { DEFAULT_RELEASE_TIME } from './schedule';
 
 function sendJson(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -103,10 +126,22 @@ function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; 
 export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandbox> {
   const seed = opts.seed ?? DEFAULT_SEED;
   const clock = opts.clock ?? (() => new Date());
+  const releaseTime = opts.releaseTime ?? DEFAULT_RELEASE_TIME;
+  if (!/^(?:[01]\d|2[0-3]):[0-5]\d$/.test(releaseTime)) throw new Error('HIS sandbox: releaseTime must be HH:mm');
+  const schedule: ScheduleConfig = { seed, releaseTime };
   const db = openSandboxDb({ dbFile: opts.dbFile, seed, reset: opts.reset ?? false });
+  // Seed the schedule window (today − 1 … today + 7); schedule.query keeps it current later.
+  ensureWindow(db, schedule, clock());
   const nonces = new NonceCache();
   const faultRnd = createPrng((seed ^ 0x5eed) >>> 0);
-  const faults: FaultState = { failRate: 0, delayMs: 0, methods: [], failNext: 0 };
+  const faults: FaultState = {
+    failRate: 0,
+    delayMs: 0,
+    methods: [],
+    failNext: 0,
+    applyThenFail: false,
+    responseDelayMs: 0,
+  };
   const pendingDelays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let closed = false;
 
@@ -115,6 +150,8 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
     faults.delayMs = Math.max(0, Math.floor(Number(f.delayMs ?? 0) || 0));
     faults.methods = Array.isArray(f.methods) ? f.methods.filter((m) => typeof m === 'string') : [];
     faults.failNext = Math.max(0, Math.floor(Number(f.failNext ?? 0) || 0));
+    faults.applyThenFail = f.applyThenFail === true;
+    faults.responseDelayMs = Math.max(0, Math.floor(Number(f.responseDelayMs ?? 0) || 0));
   };
 
   const delay = (ms: number): Promise<void> =>
@@ -150,18 +187,22 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
       HIS_METHOD_RE.test(method) && Object.prototype.hasOwnProperty.call(METHODS, method) ? METHODS[method] : undefined;
     if (!handler) return sendError(res, 'METHOD_NOT_FOUND', 'unknown method');
 
-    if (faults.methods.length === 0 || faults.methods.includes(method)) {
+    const matching = faults.methods.length === 0 || faults.methods.includes(method);
+    let fail = false;
+    if (matching) {
       if (faults.delayMs > 0) await delay(faults.delayMs);
       if (closed || res.destroyed) return;
-      let fail = false;
       if (faults.failNext > 0) {
         faults.failNext -= 1;
         fail = true;
       } else if (faults.failRate > 0) {
         fail = faultRnd.next() < faults.failRate;
       }
-      if (fail) return sendError(res, 'UNAVAILABLE', 'injected fault: HIS temporarily unavailable');
+      if (fail && !faults.applyThenFail) {
+        return sendError(res, 'UNAVAILABLE', 'injected fault: HIS temporarily unavailable');
+      }
     }
+    const responseDelayMs = matching ? faults.responseDelayMs : 0;
 
     let body: unknown;
     try {
@@ -172,7 +213,19 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return sendError(res, 'INVALID_REQUEST', 'body must be a JSON object');
     }
-    const data = handler(body as Record<string, unknown>, { db, appId: auth.appId, now: clock });
+    let data: unknown;
+    let error: SandboxError | undefined;
+    try {
+      data = handler(body as Record<string, unknown>, { db, appId: auth.appId, now: clock, schedule });
+    } catch (err) {
+      if (!(err instanceof SandboxError)) throw err;
+      error = err;
+    }
+    if (responseDelayMs > 0) await delay(responseDelayMs);
+    if (closed || res.destroyed) return;
+    // applyThenFail: the call was processed, its answer is "lost".
+    if (fail) return sendError(res, 'UNAVAILABLE', 'injected fault: answer lost after processing');
+    if (error) return sendError(res, error.code, error.message);
     sendJson(res, 200, { code: 'OK', data });
   }
 
@@ -186,7 +239,7 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
         const body = req.method === 'POST' ? await readBody(req, HIS_MAX_BODY_BYTES) : undefined;
         if (body?.tooLarge) return sendError(res, 'INVALID_REQUEST', 'body too large', 413);
         const answer = handleSandboxRoute(
-          { db, faults, setFaults, seed, now: clock },
+          { db, faults, setFaults, seed, now: clock, schedule },
           req.method ?? 'GET',
           url,
           body?.body,

@@ -4,14 +4,21 @@
  * Answers use the gateway's envelope: `{ code: 'OK', data }` or `{ code, message }`.
  */
 import { maskIdNumber, maskName, maskPhone } from '../../common/mask';
+import { handleBookingSandboxRoute } from './sandbox-booking-routes';
+import { scheduleCounts, type ScheduleConfig } from './booking-store';
 import { listPatients, tableCounts, type SandboxDb } from './db';
 import type { HisFaults } from './index';
+import { CORS, fail, ok, parseJsonObject, type RouteAnswer } from './sandbox-http';
+
+export type { RouteAnswer } from './sandbox-http';
 
 export interface FaultState {
   failRate: number;
   delayMs: number;
   methods: string[];
   failNext: number;
+  applyThenFail: boolean;
+  responseDelayMs: number;
 }
 
 export interface SandboxRouteContext {
@@ -20,28 +27,10 @@ export interface SandboxRouteContext {
   setFaults(f: HisFaults): void;
   seed: number;
   now(): Date;
+  schedule: ScheduleConfig;
 }
-
-export interface RouteAnswer {
-  status: number;
-  body: unknown;
-  headers: Record<string, string>;
-}
-
-const CORS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-  'Access-Control-Allow-Headers': 'Content-Type',
-};
 
 const SAMPLE_NOTICE = '沙箱虚构数据：以下身份仅存在于本地 HIS 沙箱，可用于开发测试时绑定就诊卡，并非真实人员。';
-
-const ok = (data: unknown): RouteAnswer => ({ status: 200, body: { code: 'OK', data }, headers: CORS });
-const fail = (status: number, code: string, message: string): RouteAnswer => ({
-  status,
-  body: { code, message },
-  headers: CORS,
-});
 
 function intParam(url: URL, name: string, fallback: number, min: number, max: number): number {
   const raw = url.searchParams.get(name);
@@ -55,17 +44,13 @@ export function handleSandboxRoute(ctx: SandboxRouteContext, method: string, url
   const path = url.pathname.replace(/\/+$/, '');
   const { db } = ctx;
 
+  const booking = handleBookingSandboxRoute(ctx, method, path, url, body);
+  if (booking) return booking;
+
   if (method === 'POST' && path === '/sandbox/faults') {
-    let parsed: unknown;
-    try {
-      parsed = body && body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
-    } catch {
-      return fail(400, 'INVALID_REQUEST', 'body is not valid JSON');
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      return fail(400, 'INVALID_REQUEST', 'body must be a JSON object');
-    }
-    ctx.setFaults(parsed as HisFaults);
+    const parsed = parseJsonObject(body);
+    if (!parsed.ok) return parsed.answer;
+    ctx.setFaults(parsed.value as HisFaults);
     return ok({ faults: { ...ctx.faults } });
   }
   if (method !== 'GET') return fail(405, 'INVALID_REQUEST', 'method not allowed');
@@ -79,7 +64,13 @@ export function handleSandboxRoute(ctx: SandboxRouteContext, method: string, url
       const hospital = db
         .prepare('SELECT code, name, short_name AS shortName, level, address, phone, notice FROM hospital')
         .get();
-      return ok({ hospital, seed: ctx.seed, counts: tableCounts(db), faults: { ...ctx.faults } });
+      return ok({
+        hospital,
+        seed: ctx.seed,
+        counts: tableCounts(db),
+        schedule: { releaseTime: ctx.schedule.releaseTime, ...scheduleCounts(db) },
+        faults: { ...ctx.faults },
+      });
     }
     case '/sandbox/departments': {
       const items = db

@@ -26,28 +26,51 @@ export function bodyHash(method: string, body: unknown): string {
     .digest('hex');
 }
 
+export interface OnceKey {
+  appId: string;
+  requestId: string;
+  method: string;
+  body: unknown;
+  now: Date;
+}
+
+/**
+ * The recorded result for (appId, requestId), or undefined when there is none. Throws
+ * INVALID_REQUEST when the requestId was used for another method or body.
+ */
+export function priorResult<T>(db: SandboxDb, key: OnceKey): T | undefined {
+  const prior = db
+    .prepare('SELECT method, body_hash, response FROM idempotency WHERE app_id = ? AND request_id = ?')
+    .get(key.appId, key.requestId) as { method: string; body_hash: string; response: string } | undefined;
+  if (!prior) return undefined;
+  if (prior.method !== key.method || prior.body_hash !== bodyHash(key.method, key.body)) {
+    throw new SandboxError('INVALID_REQUEST', 'requestId was already used with a different request body');
+  }
+  return JSON.parse(prior.response) as T;
+}
+
+/** Records the first successful result for (appId, requestId). */
+export function recordResult(db: SandboxDb, key: OnceKey, result: unknown): void {
+  db.prepare(
+    'INSERT INTO idempotency (app_id, request_id, method, body_hash, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  ).run(
+    key.appId,
+    key.requestId,
+    key.method,
+    bodyHash(key.method, key.body),
+    JSON.stringify(result),
+    key.now.toISOString(),
+  );
+}
+
 /**
  * Runs `produce` at most once per (appId, requestId). Must be called inside a transaction together
  * with the writes of `produce` (better-sqlite3 is synchronous, so the whole call is atomic).
  */
-export function once<T>(
-  db: SandboxDb,
-  key: { appId: string; requestId: string; method: string; body: unknown; now: Date },
-  produce: () => T,
-): T {
-  const hash = bodyHash(key.method, key.body);
-  const prior = db
-    .prepare('SELECT method, body_hash, response FROM idempotency WHERE app_id = ? AND request_id = ?')
-    .get(key.appId, key.requestId) as { method: string; body_hash: string; response: string } | undefined;
-  if (prior) {
-    if (prior.method !== key.method || prior.body_hash !== hash) {
-      throw new SandboxError('INVALID_REQUEST', 'requestId was already used with a different request body');
-    }
-    return JSON.parse(prior.response) as T;
-  }
+export function once<T>(db: SandboxDb, key: OnceKey, produce: () => T): T {
+  const prior = priorResult<T>(db, key);
+  if (prior !== undefined) return prior;
   const result = produce();
-  db.prepare(
-    'INSERT INTO idempotency (app_id, request_id, method, body_hash, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-  ).run(key.appId, key.requestId, key.method, hash, JSON.stringify(result), key.now.toISOString());
+  recordResult(db, key, result);
   return result;
 }

@@ -14,6 +14,7 @@ import { insertPatient, patientById, patientByIdNumber } from '../db';
 import { SandboxError } from '../errors';
 import { patientIdFor } from '../seed';
 import { once } from './idempotency';
+import { parse } from './parse';
 import type { MethodContext, MethodHandler } from './types';
 
 const idNumberField = z
@@ -39,17 +40,6 @@ const createSchema = z.strictObject({
     .regex(SOCIAL_SECURITY_NO_RE, 'socialSecurityNo must be 6-32 letters or digits')
     .nullable(),
 });
-
-function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const r = schema.safeParse(body);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const field = issue?.path.map(String).join('.') || '(body)';
-    const what = issue?.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : issue?.message;
-    throw new SandboxError('INVALID_REQUEST', `${field}: ${what ?? 'invalid'}`);
-  }
-  return r.data;
-}
 
 function newCardNo(ctx: MethodContext): string {
   const taken = ctx.db.prepare('SELECT 1 FROM patients WHERE card_no = ?');

@@ -1,3 +1,4 @@
+import type { ScheduleConfig } from '../booking-store';
 import type { SandboxDb } from '../db';
 
 /** What a gateway method handler gets besides its parsed JSON body. */
@@ -7,6 +8,8 @@ export interface MethodContext {
   appId: string;
   /** The sandbox clock. */
   now(): Date;
+  /** Seed and release time, for generating schedule days lazily. */
+  schedule: ScheduleConfig;
 }
 
 /** A gateway method: parsed JSON body in, `data` out; throws SandboxError for protocol errors. */

@@ -17,6 +17,22 @@ export const HIS_ERROR_STATUS = {
   NOT_FOUND: 404,
   METHOD_NOT_FOUND: 404,
   PATIENT_EXISTS: 409,
+  /** booking.confirm: the seat is held by another active booking. */
+  SEAT_TAKEN: 409,
+  /** booking.confirm: the session's releaseAt has not come yet. */
+  NOT_RELEASED: 409,
+  /** booking.confirm: the session has started, or is 停诊 (stopped). */
+  SESSION_CLOSED: 409,
+  /** booking.confirm: the patient already holds an active booking in this session. */
+  DUPLICATE_BOOKING: 409,
+  /** booking.confirm: this requestId was voided by booking.cancel before it booked anything. */
+  CANCELLED: 409,
+  /** booking.cancel: the booking's time point has started. */
+  TOO_LATE: 409,
+  /** booking.checkIn: outside the arrival window. */
+  NOT_IN_WINDOW: 409,
+  /** booking.cancel / booking.checkIn: the booking is not in a state that allows it (cancelled, missed, …). */
+  INVALID_STATE: 409,
   INTERNAL: 500,
   UNAVAILABLE: 503,
 } as const;
@@ -29,6 +45,11 @@ export type HisErrorCode = keyof typeof HIS_ERROR_STATUS;
  */
 export const HIS_RETRYABLE_CODES: ReadonlySet<string> = new Set<HisErrorCode>(['UNAVAILABLE', 'INTERNAL']);
 
+/** Longest date range one `schedule.query` may ask for, in days (both ends included). */
+export const HIS_SCHEDULE_MAX_DAYS = 14;
+/** The arrival (check-in) window opens this many minutes before a time point starts. */
+export const HIS_ARRIVAL_WINDOW_BEFORE_MIN = 30;
+
 /** Method names look like `domain.verbObject`. */
 export const HIS_METHOD_RE = /^[a-z][a-zA-Z]*\.[a-z][a-zA-Z]*$/;
 
@@ -40,5 +61,11 @@ export const MOBILE_RE = /^1[3-9]\d{9}$/;
 export const PATIENT_NAME_RE = /^[\u3400-\u9fffA-Za-z]+(?:·[\u3400-\u9fffA-Za-z]+)*$/;
 /** Idempotency key. */
 export const REQUEST_ID_RE = /^[A-Za-z0-9_.:-]{8,128}$/;
+/** Business date. */
+export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+/** Time of day `HH:mm` (Asia/Shanghai). */
+export const TIME_RE = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+/** HIS patient id (EMPI). */
+export const PATIENT_ID_RE = /^P\d{10}$/;
 /** 社会保障卡号 / 医保号. */
 export const SOCIAL_SECURITY_NO_RE = /^[A-Za-z0-9]{6,32}$/;

@@ -219,6 +219,8 @@ describe('HIS client against the sandbox', () => {
       delayMs: 0,
       methods: ['patient.findByIdNumber'],
       failNext: 0,
+      applyThenFail: false,
+      responseDelayMs: 0,
     });
     const err = await rejection(clientFor(his, { retries: 0 }).findPatientByIdNumber('110105194912310021'));
     expect(err.kind).toBe('unavailable');

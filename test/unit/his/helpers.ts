@@ -1,8 +1,10 @@
 import { startHisSandbox, type HisSandbox, type HisSandboxOptions } from '../../../devstack/his';
+import { createHisBookingClient } from '../../../server/adapters/his/booking-client';
 import { createHisClient, type HisClientConfig } from '../../../server/adapters/his/client';
 import { signRequest } from '../../../server/adapters/his/signature';
 import { silentLogger, type Logger } from '../../../server/core/log';
 import type { HisPort } from '../../../server/ports/his';
+import type { HisBookingPort } from '../../../server/ports/his-booking';
 
 export const APP_ID = 'test-app';
 export const APP_SECRET = 'test-secret-0123456789';
@@ -70,4 +72,47 @@ export function memoryLogger(): Logger & { lines: { level: string; msg: string; 
     warn: (msg, fields) => lines.push({ level: 'warn', msg, fields }),
     error: (msg, fields) => lines.push({ level: 'error', msg, fields }),
   };
+}
+
+/** A booking client against a sandbox; `now` is shared with the sandbox clock when it is faked. */
+export function bookingClientFor(
+  his: HisSandbox,
+  config: Partial<HisClientConfig> = {},
+  deps: { log?: Logger; fetch?: typeof fetch; now?: () => number } = {},
+): HisBookingPort {
+  return createHisBookingClient(
+    { baseUrl: his.url, appId: APP_ID, appSecret: APP_SECRET, timeoutMs: 2000, retries: 2, ...config },
+    { sleep: async () => {}, log: deps.log ?? silentLogger, fetch: deps.fetch, now: deps.now },
+  );
+}
+
+/** A settable clock for sandbox and clients. */
+export function fakeClock(iso: string): {
+  now: () => Date;
+  ms: () => number;
+  set(iso: string): void;
+  add(ms: number): void;
+} {
+  let t = Date.parse(iso);
+  return {
+    now: () => new Date(t),
+    ms: () => t,
+    set: (x) => {
+      t = Date.parse(x);
+    },
+    add: (ms) => {
+      t += ms;
+    },
+  };
+}
+
+// Test-only: sandbox JSON is navigated freely in assertions.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function postJson(his: HisSandbox, path: string, body: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${his.url}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json() };
 }
