@@ -11,28 +11,51 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/miniprogram_npm/'],
 };
+
+const projects = [
+  { ...common, displayName: 'unit', testEnvironment: 'node', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+  {
+    ...common,
+    displayName: 'component',
+    testEnvironment: 'jsdom',
+    testMatch: ['<rootDir>/test/component/**/*.test.ts'],
+  },
+  {
+    ...common,
+    displayName: 'e2e',
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+    testTimeout: 90_000,
+  },
+  {
+    ...common,
+    displayName: 'integration',
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+  },
+];
+
+/**
+ * Business rules run in Asia/Shanghai whatever the server's TZ. `npm test` runs every project with
+ * TZ=UTC, then the time-sensitive suites again with TZ=Asia/Shanghai (JEST_TZ_PASS=shanghai). TZ
+ * has to be set before jest starts (workers inherit it; a change at run time is not picked up).
+ */
+const shanghaiPass = [
+  {
+    ...common,
+    displayName: 'unit-shanghai',
+    testEnvironment: 'node',
+    testMatch: [
+      '<rootDir>/test/unit/common/**/*.test.ts',
+      '<rootDir>/test/unit/patient/**/*.test.ts',
+      '<rootDir>/test/unit/booking/**/*.test.ts',
+      '<rootDir>/test/unit/his/schedule.test.ts',
+      '<rootDir>/test/unit/his/booking.test.ts',
+    ],
+  },
+];
+
 module.exports = {
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
-  projects: [
-    { ...common, displayName: 'unit', testEnvironment: 'node', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    {
-      ...common,
-      displayName: 'component',
-      testEnvironment: 'jsdom',
-      testMatch: ['<rootDir>/test/component/**/*.test.ts'],
-    },
-    {
-      ...common,
-      displayName: 'e2e',
-      testEnvironment: 'node',
-      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-      testTimeout: 90_000,
-    },
-    {
-      ...common,
-      displayName: 'integration',
-      testEnvironment: 'node',
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-    },
-  ],
+  projects: process.env.JEST_TZ_PASS === 'shanghai' ? shanghaiPass : projects,
 };
