@@ -1,0 +1,39 @@
+/**
+ * Read-only access to patient cards for booking (collection `patient_cards`, written by the
+ * patient function; see ./patient-cards.ts). Ownership: `_openid` must be the caller, so another
+ * user's card looks exactly like a missing one.
+ */
+import type { Database } from '../../ports/cloud-sdk';
+import { maskName } from '../../../common/mask';
+
+const PATIENT_CARDS = 'patient_cards';
+
+export interface BookingCard {
+  cardId: string;
+  hisPatientId: string;
+  /** As PatientCardView shows it: whole on the 本人 card, masked otherwise. */
+  displayName: string;
+}
+
+interface CardDoc {
+  _id: string;
+  _openid: string;
+  hisPatientId: string;
+  name: string;
+  relation: string;
+}
+
+export class BookingCardReader {
+  constructor(private readonly db: Database) {}
+
+  async findOwned(openid: string, cardId: string): Promise<BookingCard | null> {
+    const res = await this.db.collection<CardDoc>(PATIENT_CARDS).where({ _id: cardId, _openid: openid }).limit(1).get();
+    const doc = res.data[0];
+    if (!doc || typeof doc.hisPatientId !== 'string' || !doc.hisPatientId) return null;
+    return {
+      cardId: doc._id,
+      hisPatientId: doc.hisPatientId,
+      displayName: doc.relation === '本人' ? doc.name : maskName(doc.name ?? ''),
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './types';
+export * from './time';
+export * from './decide';
+export * from './view';
+export * from './messages';

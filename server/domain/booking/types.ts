@@ -1,0 +1,155 @@
+/**
+ * Booking records as stored in the cloud DB (see server/adapters/clouddb/booking-store.ts for the
+ * collections and ids). Pure types: no I/O here.
+ */
+import type { ErrorCode } from '../../../typings/envelope';
+import type { BookingStatus, Period, SlotKind, WaitlistStatus } from '../../../typings/booking';
+
+export interface TimePointFacts {
+  time: string;
+  endTime: string;
+  capacity: number;
+}
+
+/** `booking_sessions/{sessionId}`: HIS session facts + names, refreshed by syncSchedule. */
+export interface SessionRecord {
+  _id: string;
+  sessionId: string;
+  date: string;
+  period: Period;
+  kind: SlotKind;
+  deptCode: string;
+  deptName: string;
+  doctorId: string | null;
+  doctorName: string | null;
+  doctorTitle: string | null;
+  feeFen: number;
+  location: string;
+  /** ISO instants. */
+  releaseAt: string;
+  startsAt: string;
+  startsAtMs: number;
+  releaseAtMs: number;
+  status: 'open' | 'stopped';
+  timePoints: TimePointFacts[];
+  /** Number of waitlist entries waiting (kept by joinWaitlist/leave/fulfil/expire with _.inc). */
+  waiting: number;
+  syncedAtMs: number;
+}
+
+/** `booking_timepoints/{sessionId}_{HHmm}`: the seat counter taken with one conditional update. */
+export interface TimePointRecord {
+  _id: string;
+  sessionId: string;
+  time: string;
+  endTime: string;
+  seatNos: number[];
+  capacity: number;
+  remaining: number;
+}
+
+/** `booking_seats/{sessionId}_{seatNo}`. holder: null (free), a bookingId, or 'his' (taken in the HIS). */
+export interface SeatRecord {
+  _id: string;
+  sessionId: string;
+  time: string;
+  seatNo: number;
+  holder: string | null;
+}
+
+/** Stored booking status: the public ones plus internal `pending` (HIS outcome unknown) and `failed`. */
+export type StoredBookingStatus = BookingStatus | 'pending' | 'failed';
+
+/** `bookings/{bookingId}`. */
+export interface BookingRecord {
+  _id: string;
+  _openid: string;
+  status: StoredBookingStatus;
+  cardId: string;
+  hisPatientId: string;
+  /** `booking_patients` id (keyed hash of hisPatientId). */
+  patientKey: string;
+  /** Masked as in PatientCardView (whole on the caller's 本人 card). */
+  patientName: string;
+  sessionId: string;
+  kind: SlotKind;
+  deptCode: string;
+  deptName: string;
+  doctorName: string | null;
+  doctorTitle: string | null;
+  date: string;
+  period: Period;
+  time: string;
+  endTime: string;
+  seatNo: number;
+  location: string;
+  feeFen: number;
+  /** Epoch ms of the time point start / end. */
+  startMs: number;
+  endMs: number;
+  hisBookingId: string | null;
+  /** The booking_requests id this booking answers (idempotency record). */
+  requestId: string;
+  /** requestId of the HIS confirmBooking call (bookingId, or `<bookingId>-r1` after a SEAT_TAKEN retry). */
+  confirmRequestId: string;
+  queueNo: number | null;
+  source: 'direct' | 'waitlist';
+  waitlistId: string | null;
+  reminded: boolean;
+  createdAt: string;
+  createdAtMs: number;
+  cancelledAt: string | null;
+  checkedInAt: string | null;
+  updatedAtMs: number;
+}
+
+/** One active booking of a HIS patient, as the rules see it. */
+export interface ActiveEntry {
+  bookingId: string;
+  deptCode: string;
+  date: string;
+  /** Epoch ms the time point ends; entries past it no longer count. */
+  endMs: number;
+}
+
+/** `booking_patients/{patientKey}`: per-HIS-patient rule state, changed by compare-and-set on `version`. */
+export interface PatientRuleState {
+  active: ActiveEntry[];
+  /** Business dates of no-shows, ascending. */
+  noShows: string[];
+}
+
+export const EMPTY_RULE_STATE: PatientRuleState = Object.freeze({ active: [], noShows: [] }) as PatientRuleState;
+
+/** `booking_waitlist/{waitlistId}`. */
+export interface WaitlistRecord {
+  _id: string;
+  _openid: string;
+  status: WaitlistStatus;
+  cardId: string;
+  hisPatientId: string;
+  patientKey: string;
+  patientName: string;
+  sessionId: string;
+  date: string;
+  period: Period;
+  deptCode: string;
+  deptName: string;
+  doctorName: string | null;
+  closesAtMs: number;
+  bookingId: string | null;
+  /** Bumped on every (re-)join: part of the system idempotency key of the fulfilment. */
+  round: number;
+  createdAt: string;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+export interface Refusal {
+  reason: string;
+  code: ErrorCode;
+  /** Patient-readable; never contains patient data. */
+  message: string;
+}
+
+export type Decision<T = undefined> = { ok: true; value: T } | { ok: false; refusal: Refusal };

@@ -1,0 +1,68 @@
+/**
+ * The `booking` function's actions (预约挂号) and timer jobs. Routing, identity, validation and the
+ * envelope are createMain's; timers are routed by createTimerAwareMain (./timer-main.ts).
+ */
+import { action, type ActionMap, type CallContext } from '../../core/handler';
+import type { Clock } from '../../core/time';
+import { BookingService, type BookingServiceDeps, type Caller } from '../../services/booking/booking-service';
+import type { TimerMap } from './timer-main';
+import {
+  bookingIdPayloadSchema,
+  bookSchema,
+  departmentsSchema,
+  doctorsSchema,
+  joinWaitlistSchema,
+  leaveWaitlistSchema,
+  listSchema,
+  scheduleSchema,
+} from './schemas';
+
+export { createTimerAwareMain, isTimerEvent, type TimerMap } from './timer-main';
+export type BookingActionDeps = BookingServiceDeps;
+
+const caller = (ctx: CallContext): Caller => ({ openid: ctx.openid, now: ctx.now });
+
+export function bookingActions(deps: BookingActionDeps, service = new BookingService(deps)): ActionMap {
+  return {
+    departments: action({ schema: departmentsSchema, run: (i) => service.schedules.departments(i.q) }),
+    doctors: action({ schema: doctorsSchema, run: (i) => service.schedules.doctors(i.deptCode) }),
+    schedule: action({
+      schema: scheduleSchema,
+      run: (i, ctx) => service.schedules.schedule(i, service.nowMs(ctx.now)),
+    }),
+    book: action({ schema: bookSchema, run: (i, ctx) => service.book(caller(ctx), i) }),
+    cancel: action({ schema: bookingIdPayloadSchema, run: (i, ctx) => service.cancel(caller(ctx), i.bookingId) }),
+    list: action({ schema: listSchema, run: (i, ctx) => service.list(caller(ctx), i.range, i.cardId) }),
+    get: action({ schema: bookingIdPayloadSchema, run: (i, ctx) => service.get(caller(ctx), i.bookingId) }),
+    checkIn: action({ schema: bookingIdPayloadSchema, run: (i, ctx) => service.checkIn(caller(ctx), i.bookingId) }),
+    queue: action({ schema: bookingIdPayloadSchema, run: (i, ctx) => service.queue(caller(ctx), i.bookingId) }),
+    joinWaitlist: action({
+      schema: joinWaitlistSchema,
+      run: (i, ctx) => service.joinWaitlist(caller(ctx), i.cardId, i.sessionId),
+    }),
+    leaveWaitlist: action({
+      schema: leaveWaitlistSchema,
+      run: (i, ctx) => service.leaveWaitlist(caller(ctx), i.waitlistId),
+    }),
+  };
+}
+
+/** Timer trigger name → job (names as in cloudfunctions/booking/config.json). */
+export function bookingTimers(deps: BookingActionDeps, service = new BookingService(deps)): TimerMap {
+  const ms = (now: Clock): number => service.nowMs(now);
+  return {
+    syncSchedule: (now) => service.syncSchedule(ms(now)),
+    syncScheduleAtRelease: (now) => service.syncSchedule(ms(now)),
+    reconcile: (now) => service.reconcile(ms(now)),
+    markNoShows: (now) => service.markNoShows(ms(now)),
+    remindTomorrow: (now) => service.remindTomorrow(ms(now)),
+    sendMessages: (now) => service.sendMessages(ms(now)),
+    expireWaitlist: (now) => service.expireWaitlist(ms(now)),
+  };
+}
+
+/** Actions and timers over one service instance. */
+export function bookingFunction(deps: BookingActionDeps): { actions: ActionMap; timers: TimerMap } {
+  const service = new BookingService(deps);
+  return { actions: bookingActions(deps, service), timers: bookingTimers(deps, service) };
+}

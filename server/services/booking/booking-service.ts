@@ -1,0 +1,563 @@
+/**
+ * 预约挂号: book / cancel / list / get / checkIn / queue / joinWaitlist / leaveWaitlist, and the
+ * timer jobs. validate (schemas) → load → decide (server/domain/booking, pure) → persist
+ * (conditional updates by primary key) → enqueue messages. Nothing here logs payloads or patient data.
+ */
+import type {
+  BookingListResponse,
+  BookingQueueResponse,
+  BookingRange,
+  BookingView,
+  WaitlistView,
+} from '../../../typings/booking';
+import { aborted, AppError, notFound, unavailable } from '../../core/errors';
+import { logger as defaultLogger, type Logger } from '../../core/log';
+import { businessDate, type Clock } from '../../core/time';
+import {
+  bookingRules,
+  DEFAULT_BOOKING_TEMPLATES,
+  type BookingRules,
+  type BookingTemplates,
+} from '../../config/booking-rules';
+import { piiHashKeyFromEnv } from '../../config/pii';
+import { BookingCardReader } from '../../adapters/clouddb/booking-cards';
+import { BookingStore, timepointId, type RequestDoc } from '../../adapters/clouddb/booking-store';
+import { HisError } from '../../ports/his';
+import {
+  addDays,
+  BOOKING_MESSAGES,
+  businessInstantMs,
+  bookingPage,
+  decideBook,
+  decideCancel,
+  decideCheckIn,
+  decideJoinWaitlist,
+  peopleAhead,
+  recordNoShow,
+  renderBookingConfirmed,
+  renderVisitReminder,
+  renderWaitlistSuccess,
+  toBookingView,
+  toWaitlistView,
+  waitlistClosesAtMs,
+  type BookingRecord,
+  type Refusal,
+  type WaitlistRecord,
+} from '../../domain/booking';
+import { MessageOutbox, type SendSummary } from '../messages/outbox';
+import { BookingEngine, resultOf } from './engine';
+import { callHis, mapHisError } from './his-errors';
+import { bookingKeys, type BookingKeys } from './keys';
+import { ScheduleService, type SyncSummary } from './schedule-service';
+import type { BookingServiceDeps, Caller } from './deps';
+
+export type { BookingServiceDeps, Caller } from './deps';
+
+const RANGE_DAYS: Record<BookingRange, number> = { '1w': 7, '1m': 30, '3m': 90 };
+const DAY_MS = 86_400_000;
+
+const refusalError = (r: Refusal): AppError => new AppError(r.code, r.message, undefined, `refused: ${r.reason}`);
+
+export interface BookInput {
+  cardId: string;
+  sessionId: string;
+  time: string;
+  idempotencyKey: string;
+}
+
+export class BookingService {
+  readonly store: BookingStore;
+  readonly rules: BookingRules;
+  readonly schedules: ScheduleService;
+  private readonly cards: BookingCardReader;
+  private readonly keys: BookingKeys;
+  private readonly engine: BookingEngine;
+  private readonly outbox: MessageOutbox;
+  private readonly templates: BookingTemplates;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: BookingServiceDeps) {
+    this.store = new BookingStore(deps.db);
+    this.rules = bookingRules(deps.rules);
+    this.templates = { ...DEFAULT_BOOKING_TEMPLATES, ...(deps.templates ?? {}) };
+    this.keys = bookingKeys(deps.piiHashKey ?? piiHashKeyFromEnv());
+    this.log = deps.log ?? defaultLogger;
+    this.cards = new BookingCardReader(deps.db);
+    this.engine = new BookingEngine(this.store, deps.his, this.rules, this.log, deps.random ?? Math.random);
+    this.outbox = new MessageOutbox(
+      deps.db,
+      deps.openapi,
+      { maxAttempts: this.rules.messageMaxAttempts, retryBaseMs: this.rules.messageRetryBaseMs },
+      this.log,
+    );
+    this.schedules = new ScheduleService(this.store, deps.his, this.rules, this.log);
+  }
+
+  nowMs(clock: Clock): number {
+    return (this.deps.clock ?? clock)().getTime();
+  }
+
+  private view(b: BookingRecord, nowMs: number): BookingView {
+    return toBookingView(b, this.rules, nowMs);
+  }
+
+  private async ownedBooking(openid: string, bookingId: string): Promise<BookingRecord> {
+    const b = await this.store.getBooking(bookingId);
+    if (!b || b._openid !== openid || b.status === 'pending' || b.status === 'failed') {
+      throw notFound(BOOKING_MESSAGES.bookingNotFound);
+    }
+    return b;
+  }
+
+  // ---- book --------------------------------------------------------------------------------------
+
+  async book(caller: Caller, input: BookInput): Promise<BookingView> {
+    const nowMs = this.nowMs(caller.now);
+    const card = await this.cards.findOwned(caller.openid, input.cardId);
+    if (!card) throw notFound(BOOKING_MESSAGES.cardNotFound);
+    const requestId = this.keys.requestId(caller.openid, input.idempotencyKey);
+    const bookingId = this.keys.bookingId(caller.openid, input.idempotencyKey);
+    const patientKey = this.keys.patientKey(card.hisPatientId);
+    const req: RequestDoc = {
+      _id: requestId,
+      _openid: caller.openid,
+      status: 'pending',
+      bookingId,
+      patientKey,
+      result: null,
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+    };
+    if (!(await this.store.claimRequest(req))) return this.answerExisting(caller.openid, requestId, nowMs);
+
+    try {
+      const session = await this.store.getSession(input.sessionId);
+      if (!session) throw notFound(BOOKING_MESSAGES.sessionNotFound);
+      const outcome = await this.engine.place(
+        {
+          openid: caller.openid,
+          card,
+          patientKey,
+          session,
+          time: input.time,
+          requestId,
+          bookingId,
+          source: 'direct',
+          waitlistId: null,
+        },
+        nowMs,
+      );
+      if (!outcome.ok) {
+        if (!outcome.pending) await this.store.finishRequest(requestId, resultOf(outcome), nowMs);
+        throw outcome.error;
+      }
+      await this.store.finishRequest(requestId, resultOf({ ok: true, bookingId }), nowMs);
+      await this.sendBookingMessage(outcome.booking, 'bookingConfirmed', nowMs);
+      return this.view(outcome.booking, nowMs);
+    } catch (err) {
+      if (!(err instanceof AppError)) {
+        const b = await this.store.getBooking(bookingId).catch(() => null);
+        if (!b || b.status !== 'pending') {
+          await this.store
+            .finishRequest(requestId, resultOf({ ok: false, error: unavailable(BOOKING_MESSAGES.hisBusy) }), nowMs)
+            .catch(() => undefined);
+        }
+      }
+      throw err;
+    }
+  }
+
+  /** The same idempotency key again: the stored answer, or resume a stale pending one. */
+  private async answerExisting(openid: string, requestId: string, nowMs: number): Promise<BookingView> {
+    let req = await this.store.getRequest(requestId);
+    if (!req || req._openid !== openid) throw aborted(BOOKING_MESSAGES.processing, 'request vanished');
+    if (req.status === 'pending') {
+      if (nowMs - req.updatedAtMs < this.rules.pendingResumeAfterMs) throw aborted(BOOKING_MESSAGES.processing);
+      await this.resolveStaleRequest(req, nowMs);
+      req = await this.store.getRequest(requestId);
+      if (!req || req.status !== 'done' || !req.result) throw unavailable(BOOKING_MESSAGES.hisPending, 'still pending');
+    }
+    const result = req.result;
+    if (!result) throw aborted(BOOKING_MESSAGES.processing);
+    if (!result.ok) throw new AppError(result.code as AppError['code'], result.message, undefined, 'idempotent replay');
+    const b = await this.store.getBooking(result.bookingId);
+    if (!b) throw notFound(BOOKING_MESSAGES.bookingNotFound);
+    return this.view(b, nowMs);
+  }
+
+  /** A request stuck in `pending` (crash, or HIS outcome unknown and void failed). */
+  private async resolveStaleRequest(req: RequestDoc, nowMs: number): Promise<void> {
+    const b = await this.store.getBooking(req.bookingId);
+    if (b && b.status === 'pending') {
+      await this.engine.reconcile(b, nowMs);
+      return;
+    }
+    if (b && b.status !== 'failed') {
+      await this.store.finishRequest(req._id, { ok: true, bookingId: b._id }, nowMs);
+      return;
+    }
+    if (!b && req.patientKey) {
+      // Died before the booking was written: make sure no rule claim is left behind.
+      await this.engine.undoPatient(req.patientKey, req.bookingId, nowMs);
+    }
+    await this.store.finishRequest(
+      req._id,
+      resultOf({ ok: false, error: unavailable(BOOKING_MESSAGES.hisBusy) }),
+      nowMs,
+    );
+  }
+
+  // ---- cancel ------------------------------------------------------------------------------------
+
+  async cancel(caller: Caller, bookingId: string): Promise<BookingView> {
+    const nowMs = this.nowMs(caller.now);
+    const b = await this.ownedBooking(caller.openid, bookingId);
+    if (b.status === 'cancelled') return this.view(b, nowMs);
+    const d = decideCancel(b, this.rules, nowMs);
+    if (!d.ok) throw refusalError(d.refusal);
+    try {
+      await this.deps.his.cancelBooking({ requestId: `cancel-${b._id}`, confirmRequestId: b.confirmRequestId });
+    } catch (err) {
+      if (err instanceof HisError && err.kind === 'rejected' && err.code === 'TOO_LATE') {
+        throw new AppError(
+          'FAILED_PRECONDITION',
+          BOOKING_MESSAGES.cancelTooLate(this.rules.cancelBeforeMinutes),
+          undefined,
+          'his TOO_LATE',
+        );
+      }
+      throw mapHisError('cancelBooking', err);
+    }
+    const at = new Date(nowMs).toISOString();
+    if (
+      !(await this.store.transitionBooking(b._id, 'booked', {
+        status: 'cancelled',
+        cancelledAt: at,
+        updatedAtMs: nowMs,
+      }))
+    ) {
+      // A concurrent cancel won; answer with the current state.
+      return this.view(await this.ownedBooking(caller.openid, bookingId), nowMs);
+    }
+    await this.engine.undoPatient(b.patientKey, b._id, nowMs);
+    const cancelled: BookingRecord = { ...b, status: 'cancelled', cancelledAt: at, updatedAtMs: nowMs };
+    await this.handOver(b, nowMs);
+    return this.view(cancelled, nowMs);
+  }
+
+  /**
+   * The seat a cancellation freed: handed directly to the first waiting patient who still passes
+   * the rules (same seat flow, system idempotency key); else back to the pool.
+   */
+  private async handOver(freed: BookingRecord, nowMs: number): Promise<void> {
+    let holder: string | null = freed._id;
+    try {
+      const session = await this.store.getSession(freed.sessionId);
+      if (session && (session.waiting ?? 0) > 0 && nowMs < waitlistClosesAtMs(session, this.rules)) {
+        for (const w of await this.store.waitingFor(session.sessionId, 20)) {
+          const card = await this.cards.findOwned(w._openid, w.cardId);
+          if (!card) continue;
+          const key = `waitlist:${w._id}:${w.round}`;
+          const requestId = this.keys.requestId('system', key);
+          const bookingId = this.keys.bookingId('system', key);
+          if (
+            !(await this.store.claimRequest({
+              _id: requestId,
+              _openid: w._openid,
+              status: 'pending',
+              bookingId,
+              patientKey: w.patientKey,
+              result: null,
+              createdAtMs: nowMs,
+              updatedAtMs: nowMs,
+            }))
+          )
+            continue;
+          const outcome = await this.engine.place(
+            {
+              openid: w._openid,
+              card,
+              patientKey: w.patientKey,
+              session,
+              time: freed.time,
+              requestId,
+              bookingId,
+              source: 'waitlist',
+              waitlistId: w._id,
+              preheld: holder ? { seatNo: freed.seatNo, holder } : undefined,
+            },
+            nowMs,
+          );
+          if (!outcome.ok) {
+            if (!outcome.pending) await this.store.finishRequest(requestId, resultOf(outcome), nowMs);
+            // A HIS failure gave the seat back to the pool (or it is pending): no direct hand-over any more.
+            if (outcome.stage === 'his') holder = null;
+            continue;
+          }
+          await this.store.finishRequest(requestId, resultOf({ ok: true, bookingId }), nowMs);
+          holder = null;
+          if (
+            await this.store.transitionWaitlist(w._id, 'waiting', {
+              status: 'fulfilled',
+              bookingId,
+              updatedAtMs: nowMs,
+            })
+          ) {
+            await this.store.incWaiting(session.sessionId, -1);
+          }
+          await this.sendBookingMessage(outcome.booking, 'waitlistSuccess', nowMs);
+          return;
+        }
+      }
+    } catch (err) {
+      this.log.error('waitlist hand-over failed', { err: err instanceof Error ? err.name : 'error' });
+    }
+    if (holder) await this.engine.freeSeat(freed.sessionId, freed.time, freed.seatNo, holder);
+  }
+
+  // ---- list / get --------------------------------------------------------------------------------
+
+  /**
+   * Range semantics: a booking is listed when its visit date is within [today − range, ∞) OR it
+   * was created within the last `range` (so every upcoming booking and every recent one show);
+   * newest created first. Internal states (pending/failed) are never listed.
+   */
+  async list(caller: Caller, range: BookingRange, cardId?: string): Promise<BookingListResponse> {
+    const nowMs = this.nowMs(caller.now);
+    const days = RANGE_DAYS[range];
+    const sinceMs = nowMs - days * DAY_MS;
+    const sinceDate = addDays(businessDate(new Date(nowMs)), -days);
+    const rows = await this.store.listOwnedBookings(caller.openid, sinceMs, sinceDate);
+    const bookings = rows
+      .filter((b) => b.status !== 'pending' && b.status !== 'failed')
+      .filter((b) => cardId === undefined || b.cardId === cardId)
+      .sort((a, b) => b.createdAtMs - a.createdAtMs)
+      .map((b) => this.view(b, nowMs));
+    const wl = (await this.store.listOwnedWaitlist(caller.openid, sinceMs)).filter(
+      (w) => cardId === undefined || w.cardId === cardId,
+    );
+    const waitlist: WaitlistView[] = [];
+    for (const w of wl) waitlist.push(toWaitlistView(w, await this.position(w)));
+    return { bookings, waitlist };
+  }
+
+  async get(caller: Caller, bookingId: string): Promise<BookingView> {
+    const nowMs = this.nowMs(caller.now);
+    return this.view(await this.ownedBooking(caller.openid, bookingId), nowMs);
+  }
+
+  // ---- check-in / queue --------------------------------------------------------------------------
+
+  async checkIn(caller: Caller, bookingId: string): Promise<BookingView> {
+    const nowMs = this.nowMs(caller.now);
+    const b = await this.ownedBooking(caller.openid, bookingId);
+    if (b.status === 'checkedIn') return this.view(b, nowMs);
+    const d = decideCheckIn(b, this.rules, nowMs);
+    if (!d.ok) throw refusalError(d.refusal);
+    if (!b.hisBookingId) throw unavailable(BOOKING_MESSAGES.hisBusy, 'booking without hisBookingId');
+    const hisBookingId = b.hisBookingId;
+    const his = await callHis('checkIn', () => this.deps.his.checkIn({ requestId: `checkin-${b._id}`, hisBookingId }));
+    const at = new Date(nowMs).toISOString();
+    const patch = { status: 'checkedIn' as const, queueNo: his.queueNo, checkedInAt: at, updatedAtMs: nowMs };
+    await this.store.transitionBooking(b._id, 'booked', patch);
+    return this.view({ ...b, ...patch }, nowMs);
+  }
+
+  async queue(caller: Caller, bookingId: string): Promise<BookingQueueResponse> {
+    const b = await this.ownedBooking(caller.openid, bookingId);
+    if (b.status !== 'checkedIn' || b.queueNo === null) {
+      throw new AppError('FAILED_PRECONDITION', BOOKING_MESSAGES.notCheckedIn);
+    }
+    const q = await callHis('queueStatus', () => this.deps.his.queueStatus(b.sessionId));
+    return {
+      bookingId: b._id,
+      queueNo: b.queueNo,
+      nowServing: q.nowServing,
+      ahead: peopleAhead(b.queueNo, q.nowServing),
+    };
+  }
+
+  // ---- waitlist ----------------------------------------------------------------------------------
+
+  private async position(w: WaitlistRecord): Promise<number | null> {
+    if (w.status !== 'waiting') return null;
+    const waiting = await this.store.waitingFor(w.sessionId, 1000);
+    const i = waiting.findIndex((x) => x._id === w._id);
+    return i < 0 ? null : i + 1;
+  }
+
+  async joinWaitlist(caller: Caller, cardId: string, sessionId: string): Promise<WaitlistView> {
+    const nowMs = this.nowMs(caller.now);
+    const card = await this.cards.findOwned(caller.openid, cardId);
+    if (!card) throw notFound(BOOKING_MESSAGES.cardNotFound);
+    const session = await this.store.getSession(sessionId);
+    if (!session || session.status === 'stopped') throw notFound(BOOKING_MESSAGES.sessionNotFound);
+    const tps = await this.store.getTimepoints(session.timePoints.map((t) => timepointId(sessionId, t.time)));
+    const remaining = tps.reduce((n, t) => n + Math.max(0, t.remaining), 0);
+    const open = decideJoinWaitlist(session, remaining, this.rules, nowMs);
+    if (!open.ok) throw refusalError(open.refusal);
+    const patientKey = this.keys.patientKey(card.hisPatientId);
+    const lastEnd = session.timePoints[session.timePoints.length - 1]?.endTime ?? '23:59';
+    const endMs = businessInstantMs(session.date, lastEnd);
+    const { state } = await this.store.readPatient(patientKey);
+    const rules = decideBook(
+      state,
+      { bookingId: '(waitlist)', deptCode: session.deptCode, date: session.date, endMs },
+      this.rules,
+      nowMs,
+      businessDate(new Date(nowMs)),
+    );
+    if (!rules.ok) throw refusalError(rules.refusal);
+
+    const waitlistId = this.keys.waitlistId(card.hisPatientId, sessionId);
+    const at = new Date(nowMs).toISOString();
+    const record: WaitlistRecord = {
+      _id: waitlistId,
+      _openid: caller.openid,
+      status: 'waiting',
+      cardId,
+      hisPatientId: card.hisPatientId,
+      patientKey,
+      patientName: card.displayName,
+      sessionId,
+      date: session.date,
+      period: session.period,
+      deptCode: session.deptCode,
+      deptName: session.deptName,
+      doctorName: session.doctorName,
+      closesAtMs: waitlistClosesAtMs(session, this.rules),
+      bookingId: null,
+      round: 1,
+      createdAt: at,
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+    };
+    if (!(await this.store.addWaitlist(record))) {
+      const existing = await this.store.getWaitlist(waitlistId);
+      if (!existing) throw aborted(BOOKING_MESSAGES.processing);
+      if (existing.status === 'waiting') throw new AppError('ALREADY_EXISTS', BOOKING_MESSAGES.waitlistDuplicate);
+      // Re-join after leaving / expiry / fulfilment: to the back of the queue, a new round.
+      const rejoined = await this.store.transitionWaitlist(waitlistId, existing.status, {
+        ...record,
+        round: (existing.round ?? 1) + 1,
+      });
+      if (!rejoined) throw new AppError('ALREADY_EXISTS', BOOKING_MESSAGES.waitlistDuplicate);
+      record.round = (existing.round ?? 1) + 1;
+    }
+    await this.store.incWaiting(sessionId, 1);
+    return toWaitlistView(record, await this.position(record));
+  }
+
+  async leaveWaitlist(caller: Caller, waitlistId: string): Promise<WaitlistView> {
+    const nowMs = this.nowMs(caller.now);
+    const w = await this.store.getWaitlist(waitlistId);
+    if (!w || w._openid !== caller.openid) throw notFound(BOOKING_MESSAGES.waitlistNotFound);
+    if (w.status !== 'waiting') throw new AppError('FAILED_PRECONDITION', BOOKING_MESSAGES.waitlistNotWaiting);
+    if (!(await this.store.transitionWaitlist(waitlistId, 'waiting', { status: 'left', updatedAtMs: nowMs }))) {
+      throw new AppError('FAILED_PRECONDITION', BOOKING_MESSAGES.waitlistNotWaiting);
+    }
+    await this.store.incWaiting(w.sessionId, -1);
+    return toWaitlistView({ ...w, status: 'left', updatedAtMs: nowMs }, null);
+  }
+
+  // ---- messages ----------------------------------------------------------------------------------
+
+  private async sendBookingMessage(
+    b: BookingRecord,
+    kind: 'bookingConfirmed' | 'waitlistSuccess' | 'visitReminder',
+    nowMs: number,
+  ): Promise<void> {
+    const spec = {
+      bookingConfirmed: { prefix: 'bc', templateId: this.templates.bookingConfirmed, render: renderBookingConfirmed },
+      waitlistSuccess: { prefix: 'wl', templateId: this.templates.waitlistSuccess, render: renderWaitlistSuccess },
+      visitReminder: { prefix: 'rm', templateId: this.templates.visitReminder, render: renderVisitReminder },
+    }[kind];
+    await this.outbox.enqueueAndSend(
+      {
+        id: `msg_${spec.prefix}_${b._id}`,
+        kind,
+        touser: b._openid,
+        templateId: spec.templateId,
+        page: bookingPage(b._id),
+        data: spec.render(b, this.rules),
+      },
+      nowMs,
+    );
+  }
+
+  // ---- timers ------------------------------------------------------------------------------------
+
+  syncSchedule(nowMs: number): Promise<SyncSummary> {
+    return this.schedules.sync(nowMs);
+  }
+
+  /** Stale `pending` bookings are voided in the HIS and given back; stuck requests settled. */
+  async reconcile(nowMs: number): Promise<{ voided: number; stillPending: number; requests: number }> {
+    const out = { voided: 0, stillPending: 0, requests: 0 };
+    const cutoff = nowMs - this.rules.pendingResumeAfterMs;
+    for (const b of await this.store.bookingsByStatus('pending', { updatedAtMs: this.deps.db.command.lt(cutoff) })) {
+      const r = await this.engine.reconcile(b, nowMs);
+      if (r === 'voided') out.voided++;
+      else if (r === 'stillPending') out.stillPending++;
+    }
+    for (const req of await this.store.stalePendingRequests(nowMs - 2 * this.rules.pendingResumeAfterMs)) {
+      const b = await this.store.getBooking(req.bookingId);
+      if (b && b.status === 'pending') continue;
+      await this.resolveStaleRequest(req, nowMs);
+      out.requests++;
+    }
+    return out;
+  }
+
+  /** Bookings not checked in by the end of their time point become `missed` and count as no-shows. */
+  async markNoShows(nowMs: number): Promise<{ missed: number }> {
+    let missed = 0;
+    const rows = await this.store.bookingsByStatus('booked', { endMs: this.deps.db.command.lte(nowMs) }, 500);
+    for (const b of rows) {
+      if (!(await this.store.transitionBooking(b._id, 'booked', { status: 'missed', updatedAtMs: nowMs }))) continue;
+      missed++;
+      // The seat is not returned: the HIS already used it.
+      await this.engine.changePatient(
+        b.patientKey,
+        (s) => ({ ok: true, next: recordNoShow(s, b._id, b.date), value: undefined }),
+        nowMs,
+      );
+    }
+    return { missed };
+  }
+
+  /** The day before the visit: one reminder per booking, never twice (flag + deterministic outbox id). */
+  async remindTomorrow(nowMs: number): Promise<{ reminded: number }> {
+    const tomorrow = addDays(businessDate(new Date(nowMs)), 1);
+    let reminded = 0;
+    for (const b of await this.store.bookingsByStatus('booked', { date: tomorrow, reminded: false }, 1000)) {
+      if (
+        !(await this.store.updateWhere(
+          'bookings',
+          { _id: b._id, status: 'booked', reminded: false },
+          { reminded: true },
+        ))
+      )
+        continue;
+      await this.sendBookingMessage(b, 'visitReminder', nowMs);
+      reminded++;
+    }
+    return { reminded };
+  }
+
+  sendMessages(nowMs: number): Promise<SendSummary> {
+    return this.outbox.sendDue(nowMs);
+  }
+
+  /** Waitlist entries of sessions closing within the cut-off expire. */
+  async expireWaitlist(nowMs: number): Promise<{ expired: number }> {
+    let expired = 0;
+    for (const w of await this.store.waitlistClosingBefore(nowMs)) {
+      if (await this.store.transitionWaitlist(w._id, 'waiting', { status: 'expired', updatedAtMs: nowMs })) {
+        await this.store.incWaiting(w.sessionId, -1);
+        expired++;
+      }
+    }
+    return { expired };
+  }
+}

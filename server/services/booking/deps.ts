@@ -1,0 +1,27 @@
+import type { BookingRules, BookingTemplates } from '../../config/booking-rules';
+import type { Clock } from '../../core/time';
+import type { Logger } from '../../core/log';
+import type { Database, OpenApi } from '../../ports/cloud-sdk';
+import type { HisBookingPort } from '../../ports/his-booking';
+
+export interface BookingServiceDeps {
+  db: Database;
+  his: HisBookingPort;
+  /** cloud.openapi (subscribeMessage.send). */
+  openapi: Pick<OpenApi, 'subscribeMessage'>;
+  /** Overrides the call's clock (tests). */
+  clock?: Clock;
+  rules?: Partial<BookingRules>;
+  templates?: Partial<BookingTemplates>;
+  /** Defaults to env PII_HASH_KEY (server/config/pii.ts). */
+  piiHashKey?: string;
+  log?: Logger;
+  /** Random source for the seat search start (tests may pin it). */
+  random?: () => number;
+}
+
+/** Who calls, and the clock of the call. */
+export interface Caller {
+  openid: string;
+  now: Clock;
+}

@@ -1,0 +1,353 @@
+/**
+ * The seat flow shared by `book`, waitlist fulfilment and the reconcile timer:
+ *
+ *   patient rules (CAS on booking_patients) → reserve a count (remaining > 0 → −1) → claim a
+ *   concrete seat (holder null → bookingId) → bookings/{id} as internal `pending` → HIS confirm →
+ *   `booked`; on refusal everything is given back; on an unknown outcome the HIS booking is voided
+ *   (cancelBooking by confirmRequestId) and only then given back; if even the void fails the
+ *   booking stays `pending` (seat held) for the reconcile timer. Nothing here answers "booked"
+ *   before the HIS confirmed.
+ */
+import { AppError, failedPrecondition, notFound, unavailable } from '../../core/errors';
+import type { Logger } from '../../core/log';
+import { businessDate } from '../../core/time';
+import type { BookingRules } from '../../config/booking-rules';
+import { BookingStore, timepointId, type RequestResult } from '../../adapters/clouddb/booking-store';
+import type { BookingCard } from '../../adapters/clouddb/booking-cards';
+import { HisError } from '../../ports/his';
+import type { HisBookingPort } from '../../ports/his-booking';
+import {
+  BOOKING_MESSAGES,
+  businessInstantMs,
+  decideBook,
+  decideSessionOpen,
+  releaseEntry,
+  type BookingRecord,
+  type PatientRuleState,
+  type Refusal,
+  type SessionRecord,
+} from '../../domain/booking';
+import { outcomeUnknown } from './his-errors';
+
+export interface PlaceInput {
+  openid: string;
+  card: BookingCard;
+  patientKey: string;
+  session: SessionRecord;
+  time: string;
+  requestId: string;
+  bookingId: string;
+  source: 'direct' | 'waitlist';
+  waitlistId: string | null;
+  /** A seat handed over directly (waitlist): moved from `holder` to the new booking. */
+  preheld?: { seatNo: number; holder: string } | undefined;
+}
+
+export type PlaceOutcome =
+  | { ok: true; booking: BookingRecord }
+  /** `pending`: the HIS outcome is unknown and the void failed; the reconcile timer resolves it. */
+  | { ok: false; error: AppError; pending: boolean; stage: 'rules' | 'seat' | 'his' };
+
+const refusalError = (r: Refusal): AppError => new AppError(r.code, r.message, undefined, `refused: ${r.reason}`);
+
+export const resultOf = (o: { ok: true; bookingId: string } | { ok: false; error: AppError }): RequestResult =>
+  o.ok ? { ok: true, bookingId: o.bookingId } : { ok: false, code: o.error.code, message: o.error.message };
+
+export class BookingEngine {
+  constructor(
+    readonly store: BookingStore,
+    private readonly his: HisBookingPort,
+    private readonly rules: BookingRules,
+    private readonly log: Logger,
+    private readonly random: () => number,
+  ) {}
+
+  /** Applies `change` to the patient's rule state with compare-and-set (retried on contention). */
+  async changePatient<T>(
+    patientKey: string,
+    change: (s: PatientRuleState) => { ok: true; next: PatientRuleState; value: T } | { ok: false; refusal: Refusal },
+    nowMs: number,
+  ): Promise<{ ok: true; value: T } | { ok: false; refusal: Refusal }> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const { state, version } = await this.store.readPatient(patientKey);
+      const d = change(state);
+      if (!d.ok) return d;
+      if (await this.store.casPatient(patientKey, version, d.next, nowMs)) return { ok: true, value: d.value };
+      await new Promise((r) => setTimeout(r, Math.floor(this.random() * 5 * (attempt + 1))));
+    }
+    throw new AppError('ABORTED', '操作过于频繁，请稍后再试', undefined, 'booking_patients cas contention');
+  }
+
+  async undoPatient(patientKey: string, bookingId: string, nowMs: number): Promise<void> {
+    await this.changePatient(
+      patientKey,
+      (s) =>
+        s.active.some((a) => a.bookingId === bookingId)
+          ? { ok: true, next: releaseEntry(s, bookingId), value: undefined }
+          : { ok: false, refusal: { reason: 'noop', code: 'INTERNAL', message: '' } },
+      nowMs,
+    );
+  }
+
+  /** Gives a held seat back to the pool (only if this booking still holds it). */
+  async freeSeat(sessionId: string, time: string, seatNo: number, holder: string): Promise<boolean> {
+    if (await this.store.moveSeat(sessionId, seatNo, holder, null)) {
+      await this.store.unreserve(timepointId(sessionId, time));
+      return true;
+    }
+    return false;
+  }
+
+  /** Reserve a count, then claim a concrete free seat; null when full. */
+  private async takeSeat(sessionId: string, time: string, bookingId: string): Promise<number | null> {
+    const tpId = timepointId(sessionId, time);
+    if (!(await this.store.reserve(tpId))) return null;
+    try {
+      for (let pass = 0; pass < 3; pass++) {
+        const tp = await this.store.getTimepoint(sessionId, time);
+        const seatNos = tp?.seatNos ?? [];
+        const start = Math.floor(this.random() * seatNos.length);
+        for (let i = 0; i < seatNos.length; i++) {
+          const seatNo = seatNos[(start + i) % seatNos.length]!;
+          if (await this.store.claimSeat(sessionId, seatNo, bookingId)) return seatNo;
+        }
+      }
+    } catch (err) {
+      await this.store.unreserve(tpId);
+      throw err;
+    }
+    // The counter said a seat was free but none is (a seat the HIS took was counted late): give back.
+    await this.store.unreserve(tpId);
+    this.log.warn('booking seat counter ahead of seats', { sessionId, time });
+    return null;
+  }
+
+  async place(input: PlaceInput, nowMs: number): Promise<PlaceOutcome> {
+    const { session, time, bookingId } = input;
+    const tp = session.timePoints.find((t) => t.time === time);
+    if (!tp) return { ok: false, error: notFound(BOOKING_MESSAGES.timeNotFound), pending: false, stage: 'rules' };
+    const open = decideSessionOpen(session, nowMs);
+    if (!open.ok) return { ok: false, error: refusalError(open.refusal), pending: false, stage: 'rules' };
+
+    const startMs = businessInstantMs(session.date, time);
+    const endMs = businessInstantMs(session.date, tp.endTime);
+    const today = businessDate(new Date(nowMs));
+    const claim = await this.changePatient(
+      input.patientKey,
+      (s) => {
+        const d = decideBook(
+          s,
+          { bookingId, deptCode: session.deptCode, date: session.date, endMs },
+          this.rules,
+          nowMs,
+          today,
+        );
+        return d.ok ? { ok: true, next: d.value, value: undefined } : d;
+      },
+      nowMs,
+    );
+    if (!claim.ok) return { ok: false, error: refusalError(claim.refusal), pending: false, stage: 'rules' };
+
+    let seatNo: number | null = null;
+    try {
+      if (
+        input.preheld &&
+        (await this.store.moveSeat(session.sessionId, input.preheld.seatNo, input.preheld.holder, bookingId))
+      ) {
+        seatNo = input.preheld.seatNo;
+      } else {
+        seatNo = await this.takeSeat(session.sessionId, time, bookingId);
+      }
+    } catch (err) {
+      await this.undoPatient(input.patientKey, bookingId, nowMs);
+      throw err;
+    }
+    if (seatNo === null) {
+      await this.undoPatient(input.patientKey, bookingId, nowMs);
+      return { ok: false, error: failedPrecondition(BOOKING_MESSAGES.full), pending: false, stage: 'seat' };
+    }
+
+    const now = new Date(nowMs);
+    const booking: BookingRecord = {
+      _id: bookingId,
+      _openid: input.openid,
+      status: 'pending',
+      cardId: input.card.cardId,
+      hisPatientId: input.card.hisPatientId,
+      patientKey: input.patientKey,
+      patientName: input.card.displayName,
+      sessionId: session.sessionId,
+      kind: session.kind,
+      deptCode: session.deptCode,
+      deptName: session.deptName,
+      doctorName: session.doctorName,
+      doctorTitle: session.doctorTitle,
+      date: session.date,
+      period: session.period,
+      time,
+      endTime: tp.endTime,
+      seatNo,
+      location: session.location,
+      feeFen: session.feeFen,
+      startMs,
+      endMs,
+      hisBookingId: null,
+      requestId: input.requestId,
+      confirmRequestId: bookingId,
+      queueNo: null,
+      source: input.source,
+      waitlistId: input.waitlistId,
+      reminded: false,
+      createdAt: now.toISOString(),
+      createdAtMs: nowMs,
+      cancelledAt: null,
+      checkedInAt: null,
+      updatedAtMs: nowMs,
+    };
+    try {
+      if (!(await this.store.addBooking(booking))) throw new Error('booking id already used');
+    } catch (err) {
+      await this.freeSeat(session.sessionId, time, seatNo, bookingId);
+      await this.undoPatient(input.patientKey, bookingId, nowMs);
+      throw err;
+    }
+    return this.confirm(booking, nowMs, true);
+  }
+
+  /** HIS confirm of a `pending` booking that holds its seat. */
+  private async confirm(booking: BookingRecord, nowMs: number, mayRetrySeat: boolean): Promise<PlaceOutcome> {
+    try {
+      const his = await this.his.confirmBooking({
+        requestId: booking.confirmRequestId,
+        sessionId: booking.sessionId,
+        time: booking.time,
+        seatNo: booking.seatNo,
+        patientId: booking.hisPatientId,
+      });
+      const done = await this.store.transitionBooking(booking._id, 'pending', {
+        status: 'booked',
+        hisBookingId: his.hisBookingId,
+        queueNo: his.queueNo ?? null,
+        updatedAtMs: nowMs,
+      });
+      if (!done) {
+        // The reconcile timer voided it meanwhile (we were slower than its threshold).
+        return {
+          ok: false,
+          error: unavailable(BOOKING_MESSAGES.hisBusy, 'confirmed after void'),
+          pending: false,
+          stage: 'his',
+        };
+      }
+      return {
+        ok: true,
+        booking: { ...booking, status: 'booked', hisBookingId: his.hisBookingId, queueNo: his.queueNo ?? null },
+      };
+    } catch (err) {
+      if (outcomeUnknown(err)) return this.voidUnknown(booking, nowMs, err);
+      const code = (err as HisError).code;
+      if (code === 'SEAT_TAKEN' && mayRetrySeat) {
+        // The HIS gave this seat away (window / kiosk): mark it so, and try one other seat.
+        await this.store.moveSeat(booking.sessionId, booking.seatNo, booking._id, 'his');
+        const seatNo = await this.takeSeat(booking.sessionId, booking.time, booking._id);
+        if (seatNo !== null) {
+          const retry = { ...booking, seatNo, confirmRequestId: `${booking._id}-r1`, updatedAtMs: nowMs };
+          await this.store.updateWhere(
+            'bookings',
+            { _id: booking._id, status: 'pending' },
+            {
+              seatNo,
+              confirmRequestId: retry.confirmRequestId,
+              updatedAtMs: nowMs,
+            },
+          );
+          return this.confirm(retry, nowMs, false);
+        }
+        await this.giveBack(booking, nowMs, false);
+        return {
+          ok: false,
+          error: failedPrecondition(BOOKING_MESSAGES.full, 'his SEAT_TAKEN'),
+          pending: false,
+          stage: 'his',
+        };
+      }
+      if (code === 'SEAT_TAKEN') await this.store.moveSeat(booking.sessionId, booking.seatNo, booking._id, 'his');
+      await this.giveBack(booking, nowMs, code !== 'SEAT_TAKEN');
+      const message =
+        code === 'NOT_RELEASED'
+          ? BOOKING_MESSAGES.notReleased
+          : code === 'SESSION_CLOSED'
+            ? BOOKING_MESSAGES.started
+            : code === 'SEAT_TAKEN'
+              ? BOOKING_MESSAGES.full
+              : code === 'NOT_FOUND'
+                ? BOOKING_MESSAGES.sessionNotFound
+                : '医院系统未能受理该预约，请稍后重试';
+      this.log.info('booking refused by his', { code });
+      return {
+        ok: false,
+        error: failedPrecondition(message, `his confirm rejected ${code}`),
+        pending: false,
+        stage: 'his',
+      };
+    }
+  }
+
+  /** Outcome unknown: void it in the HIS, then give back; else leave `pending` for reconcile. */
+  private async voidUnknown(booking: BookingRecord, nowMs: number, cause: unknown): Promise<PlaceOutcome> {
+    const detail = `his confirm unknown ${cause instanceof HisError ? cause.code : 'error'}`;
+    if (await this.voidInHis(booking)) {
+      await this.finalizeFailed(booking, nowMs);
+      return { ok: false, error: unavailable(BOOKING_MESSAGES.hisBusy, detail), pending: false, stage: 'his' };
+    }
+    this.log.warn('booking left pending for reconcile', { bookingId: booking._id });
+    return {
+      ok: false,
+      error: unavailable(BOOKING_MESSAGES.hisPending, `${detail}; void failed`),
+      pending: true,
+      stage: 'his',
+    };
+  }
+
+  /** cancelBooking by confirmRequestId: true when the HIS has (now) no booking for it. */
+  async voidInHis(booking: Pick<BookingRecord, 'confirmRequestId'>): Promise<boolean> {
+    try {
+      await this.his.cancelBooking({
+        requestId: `void-${booking.confirmRequestId}`,
+        confirmRequestId: booking.confirmRequestId,
+      });
+      return true;
+    } catch (err) {
+      this.log.warn('booking void failed', { code: err instanceof HisError ? err.code : 'error' });
+      return false;
+    }
+  }
+
+  /** pending → failed (one winner), then seat and rule claim back. */
+  async finalizeFailed(booking: BookingRecord, nowMs: number): Promise<boolean> {
+    if (!(await this.store.transitionBooking(booking._id, 'pending', { status: 'failed', updatedAtMs: nowMs })))
+      return false;
+    await this.freeSeat(booking.sessionId, booking.time, booking.seatNo, booking._id);
+    await this.undoPatient(booking.patientKey, booking._id, nowMs);
+    return true;
+  }
+
+  private async giveBack(booking: BookingRecord, nowMs: number, freeSeat: boolean): Promise<void> {
+    await this.store.transitionBooking(booking._id, 'pending', { status: 'failed', updatedAtMs: nowMs });
+    if (freeSeat) await this.freeSeat(booking.sessionId, booking.time, booking.seatNo, booking._id);
+    await this.undoPatient(booking.patientKey, booking._id, nowMs);
+  }
+
+  /** Reconcile one stale `pending` booking: void it in the HIS, give back, settle its request. */
+  async reconcile(booking: BookingRecord, nowMs: number): Promise<'voided' | 'stillPending' | 'settled'> {
+    if (booking.status !== 'pending') return 'settled';
+    if (!(await this.voidInHis(booking))) return 'stillPending';
+    await this.finalizeFailed(booking, nowMs);
+    await this.store.finishRequest(
+      booking.requestId,
+      resultOf({ ok: false, error: unavailable(BOOKING_MESSAGES.hisBusy) }),
+      nowMs,
+    );
+    return 'voided';
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * Departments, doctors, schedule, and the availability mirror sync (timer `syncSchedule`, and a
+ * lazy per-department sync from `schedule` when the mirror is empty, throttled across instances
+ * by a conditional update on `booking_sync/sync_<dept>`).
+ */
+import type {
+  BookingDepartmentsResponse,
+  BookingDoctorsResponse,
+  BookingScheduleResponse,
+  DepartmentView,
+  DoctorView,
+  SlotKind,
+} from '../../../typings/booking';
+import { notFound } from '../../core/errors';
+import type { Logger } from '../../core/log';
+import { businessDate } from '../../core/time';
+import type { BookingRules } from '../../config/booking-rules';
+import { BOOKING_COLLECTIONS, BookingStore, seatId, timepointId } from '../../adapters/clouddb/booking-store';
+import type { HisBookingPort, HisDepartment, HisDoctor, HisSession } from '../../ports/his-booking';
+import {
+  addDays,
+  bookingWindow,
+  businessInstantMs,
+  releaseAtFor,
+  toSessionView,
+  type SessionRecord,
+  type TimePointRecord,
+} from '../../domain/booking';
+import { callHis } from './his-errors';
+
+export interface SyncSummary {
+  sessions: number;
+  seatsCreated: number;
+  seatsMarkedHis: number;
+}
+
+export class ScheduleService {
+  constructor(
+    private readonly store: BookingStore,
+    private readonly his: HisBookingPort,
+    private readonly rules: BookingRules,
+    private readonly log: Logger,
+  ) {}
+
+  private async deptsAndDoctors(): Promise<{ depts: HisDepartment[]; doctors: HisDoctor[] }> {
+    const [depts, doctors] = await Promise.all([
+      callHis('listDepartments', () => this.his.listDepartments()),
+      callHis('listDoctors', () => this.his.listDoctors()),
+    ]);
+    return { depts: [...depts].sort((a, b) => a.sort - b.sort), doctors };
+  }
+
+  private deptView(d: HisDepartment, doctors: HisDoctor[]): DepartmentView {
+    return {
+      code: d.code,
+      name: d.name,
+      location: d.location,
+      intro: d.intro,
+      doctorCount: doctors.filter((x) => x.deptCode === d.code).length,
+    };
+  }
+
+  async departments(q?: string): Promise<BookingDepartmentsResponse> {
+    const { depts, doctors } = await this.deptsAndDoctors();
+    const needle = q?.trim();
+    const hits = needle ? depts.filter((d) => d.name.includes(needle) || d.intro.includes(needle)) : depts;
+    return { departments: hits.map((d) => this.deptView(d, doctors)) };
+  }
+
+  async doctors(deptCode: string): Promise<BookingDoctorsResponse> {
+    const { depts, doctors } = await this.deptsAndDoctors();
+    const dept = depts.find((d) => d.code === deptCode);
+    if (!dept) throw notFound('科室不存在');
+    const list: DoctorView[] = doctors
+      .filter((d) => d.deptCode === deptCode)
+      .map((d) => ({
+        doctorId: d.doctorId,
+        name: d.name,
+        title: d.title,
+        level: d.level,
+        gender: d.gender,
+        deptCode: d.deptCode,
+        deptName: dept.name,
+        specialty: d.specialty,
+        intro: d.intro,
+      }));
+    return { department: this.deptView(dept, doctors), doctors: list };
+  }
+
+  async schedule(
+    q: { deptCode: string; doctorId?: string | undefined; kind?: SlotKind | undefined },
+    nowMs: number,
+  ): Promise<BookingScheduleResponse> {
+    const today = businessDate(new Date(nowMs));
+    const dates = bookingWindow(today, this.rules);
+    const range = { deptCode: q.deptCode, fromDate: dates[0]!, toDate: dates[dates.length - 1]! };
+    let sessions = await this.store.listSessions(range);
+    if (
+      sessions.length === 0 &&
+      (await this.store.acquireSync(`dept_${q.deptCode}`, nowMs, this.rules.lazySyncIntervalMs))
+    ) {
+      await this.sync(nowMs, q.deptCode);
+      sessions = await this.store.listSessions(range);
+    }
+    sessions = sessions.filter(
+      (s) =>
+        s.status !== 'stopped' &&
+        (q.doctorId === undefined || s.doctorId === q.doctorId) &&
+        (q.kind === undefined || s.kind === q.kind),
+    );
+    const tpIds = sessions.flatMap((s) => s.timePoints.map((t) => timepointId(s.sessionId, t.time)));
+    const tps = new Map((await this.store.getTimepoints(tpIds)).map((t) => [t._id, t]));
+    const views = sessions.map((s) => {
+      const mine = new Map<string, TimePointRecord>();
+      for (const t of s.timePoints) {
+        const rec = tps.get(timepointId(s.sessionId, t.time));
+        if (rec) mine.set(t.time, rec);
+      }
+      return toSessionView(s, mine, this.rules, nowMs);
+    });
+    return { dates, releaseTime: this.rules.releaseTime, sessions: views };
+  }
+
+  /** Pulls the HIS schedule for today … today+windowDays (optionally one department) into the mirror. */
+  async sync(nowMs: number, deptCode?: string): Promise<SyncSummary> {
+    const today = businessDate(new Date(nowMs));
+    const { depts, doctors } = await this.deptsAndDoctors();
+    const sessions = await callHis('querySchedule', () =>
+      this.his.querySchedule({
+        fromDate: today,
+        toDate: addDays(today, this.rules.windowDays),
+        ...(deptCode ? { deptCode } : {}),
+      }),
+    );
+    const summary: SyncSummary = { sessions: 0, seatsCreated: 0, seatsMarkedHis: 0 };
+    for (const s of sessions) {
+      await this.syncSession(s, depts, doctors, nowMs, summary);
+      summary.sessions++;
+    }
+    this.log.info('booking schedule synced', { scope: deptCode ?? 'all', ...summary });
+    return summary;
+  }
+
+  private async syncSession(
+    s: HisSession,
+    depts: HisDepartment[],
+    doctors: HisDoctor[],
+    nowMs: number,
+    summary: SyncSummary,
+  ): Promise<void> {
+    const dept = depts.find((d) => d.code === s.deptCode);
+    const doctor = s.doctorId ? doctors.find((d) => d.doctorId === s.doctorId) : undefined;
+    const first = s.timePoints[0]?.time ?? '00:00';
+    const startsAtMs = businessInstantMs(s.date, first);
+    const releaseAtMs = s.releaseAt ? Date.parse(s.releaseAt) : releaseAtFor(s.date, this.rules);
+    const record: Omit<SessionRecord, 'waiting'> = {
+      _id: s.sessionId,
+      sessionId: s.sessionId,
+      date: s.date,
+      period: s.period,
+      kind: s.kind,
+      deptCode: s.deptCode,
+      deptName: dept?.name ?? s.deptCode,
+      doctorId: s.doctorId,
+      doctorName: doctor?.name ?? null,
+      doctorTitle: doctor?.title ?? null,
+      feeFen: s.feeFen,
+      location: s.location || dept?.location || '',
+      releaseAt: new Date(releaseAtMs).toISOString(),
+      startsAt: new Date(startsAtMs).toISOString(),
+      startsAtMs,
+      releaseAtMs,
+      status: s.status,
+      timePoints: s.timePoints.map((t) => ({ time: t.time, endTime: t.endTime, capacity: t.seatNos.length })),
+      syncedAtMs: nowMs,
+    };
+    for (const tp of s.timePoints) {
+      const taken = new Set(tp.takenSeatNos);
+      const existing = new Map((await this.store.getSeats(s.sessionId, tp.seatNos)).map((x) => [x.seatNo, x]));
+      const tpDoc = await this.store.getTimepoint(s.sessionId, tp.time);
+      for (const seatNo of tp.seatNos) {
+        const seat = existing.get(seatNo);
+        if (!seat) {
+          const holder = taken.has(seatNo) ? 'his' : null;
+          if (
+            await this.store.addIfAbsent(BOOKING_COLLECTIONS.seats, seatId(s.sessionId, seatNo), {
+              sessionId: s.sessionId,
+              time: tp.time,
+              seatNo,
+              holder,
+            })
+          ) {
+            summary.seatsCreated++;
+            // A seat added after its counter exists: count it in when free.
+            if (tpDoc && holder === null) await this.store.unreserve(tpDoc._id);
+          }
+        } else if (seat.holder === null && taken.has(seatNo)) {
+          // Taken in the HIS (window, kiosk) while the mirror thinks it free. Never touch cloud-held seats.
+          if (await this.store.moveSeat(s.sessionId, seatNo, null, 'his')) {
+            summary.seatsMarkedHis++;
+            if (tpDoc) await this.store.takeFromMirror(tpDoc._id);
+          }
+        }
+      }
+      if (!tpDoc) {
+        const seats = await this.store.getSeats(s.sessionId, tp.seatNos);
+        await this.store.addIfAbsent(BOOKING_COLLECTIONS.timepoints, timepointId(s.sessionId, tp.time), {
+          sessionId: s.sessionId,
+          time: tp.time,
+          endTime: tp.endTime,
+          seatNos: tp.seatNos,
+          capacity: tp.seatNos.length,
+          remaining: seats.filter((x) => x.holder === null).length,
+        });
+      }
+    }
+    await this.store.upsertSession(record);
+  }
+}

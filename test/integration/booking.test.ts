@@ -1,0 +1,81 @@
+/**
+ * The `booking` function through the devstack HTTP contract, against the HIS sandbox: timer sync,
+ * schedule, book (idempotent), list, cancel. Skipped when the HIS booking adapter is absent.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Devstack } from '../../devstack/stack';
+import { freshPerson } from '../../devstack/seed/identities';
+import type { BookingListResponse, BookingScheduleResponse, BookingView } from '../../typings/booking';
+import { callFn, freshStateDir, removeStateDir, startTestStack } from './helpers';
+
+const ready = existsSync(join(__dirname, '../../server/adapters/his/booking-client.ts'));
+const d = ready ? describe : describe.skip;
+
+d('booking through the devstack', () => {
+  let stack: Devstack;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = freshStateDir();
+    stack = await startTestStack(dir);
+  }, 30_000);
+  afterAll(async () => {
+    await stack?.stop();
+    removeStateDir(dir);
+  });
+
+  test('sync → schedule → book (same key twice) → list → cancel', async () => {
+    const sync = await fetch(`${stack.url}/timers/booking?trigger=syncSchedule`, { method: 'POST' });
+    expect(sync.status).toBe(200);
+
+    const p = freshPerson();
+    const bound = await callFn<{ id: string }>(
+      stack,
+      'patient',
+      { action: 'bind', name: p.name, idNumber: p.idNumber, phone: p.phone, relation: '本人' },
+      'it-u1',
+    );
+    expect(bound.body.ok).toBe(true);
+    const cardId = bound.body.ok ? bound.body.data.id : '';
+
+    const depts = await callFn<{ departments: { code: string }[] }>(
+      stack,
+      'booking',
+      { action: 'departments' },
+      'it-u1',
+    );
+    expect(depts.body.ok).toBe(true);
+    const codes = depts.body.ok ? depts.body.data.departments.map((x) => x.code) : [];
+    let target: { sessionId: string; time: string } | null = null;
+    for (const deptCode of codes) {
+      const s = await callFn<BookingScheduleResponse>(stack, 'booking', { action: 'schedule', deptCode }, 'it-u1');
+      if (!s.body.ok) continue;
+      for (const session of s.body.data.sessions) {
+        const tp = session.timePoints.find((t) => t.bookable && t.seatsRemaining > 0);
+        // Far enough ahead that cancelling is still allowed.
+        if (tp && Date.parse(session.startsAt) - Date.now() > 3 * 3_600_000) {
+          target = { sessionId: session.sessionId, time: tp.time };
+          break;
+        }
+      }
+      if (target) break;
+    }
+    expect(target).not.toBeNull();
+    const ev = { action: 'book', cardId, ...target!, idempotencyKey: `it-${Date.now()}` };
+    const first = await callFn<BookingView>(stack, 'booking', ev, 'it-u1');
+    expect(first.body).toMatchObject({ ok: true, data: { status: 'booked' } });
+    const again = await callFn<BookingView>(stack, 'booking', ev, 'it-u1');
+    expect(again.body.ok && first.body.ok && again.body.data.bookingId === first.body.data.bookingId).toBe(true);
+
+    const list = await callFn<BookingListResponse>(stack, 'booking', { action: 'list', range: '1w' }, 'it-u1');
+    expect(list.body.ok && list.body.data.bookings).toHaveLength(1);
+    const bookingId = first.body.ok ? first.body.data.bookingId : '';
+    expect((await callFn(stack, 'booking', { action: 'get', bookingId }, 'it-u2')).body).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    const cancelled = await callFn<BookingView>(stack, 'booking', { action: 'cancel', bookingId }, 'it-u1');
+    expect(cancelled.body).toMatchObject({ ok: true, data: { status: 'cancelled' } });
+  }, 60_000);
+});

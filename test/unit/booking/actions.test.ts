@@ -1,0 +1,449 @@
+/**
+ * The `booking` function end to end (createTimerAwareMain → service → devstack cloud emulator,
+ * in-memory) with an in-memory HIS fake: booking, idempotency, the release burst, HIS faults,
+ * rules, cancel + waitlist, timers, check-in and ownership.
+ */
+import type {
+  BookingListResponse,
+  BookingQueueResponse,
+  BookingScheduleResponse,
+  BookingView,
+  WaitlistView,
+} from '../../../typings/booking';
+import { makeHarness, ok, type Harness } from './fakes';
+
+// 2026-06-15 10:00 in Shanghai.
+const NOW = new Date('2026-06-15T02:00:00Z');
+const TOMORROW = '2026-06-16';
+const at = (iso: string) => new Date(iso);
+
+let h: Harness;
+let seq = 0;
+const key = () => `key-${++seq}-${Math.random().toString(36).slice(2, 10)}`;
+
+async function setup(seatsPer = 2, times = ['09:00', '09:30'], random?: () => number) {
+  h = makeHarness(NOW, undefined, random);
+  h.his.addSession({ sessionId: 'S1', date: TOMORROW }, times, seatsPer);
+  h.his.addSession({ sessionId: 'S2', date: '2026-06-17', kind: 'expert', doctorId: 'D001' }, ['14:00'], 2);
+  ok(await h.timer('syncSchedule'));
+}
+
+const book = (openid: string, cardId: string, over: Record<string, unknown> = {}) =>
+  h.call<BookingView>(openid, {
+    action: 'book',
+    cardId,
+    sessionId: 'S1',
+    time: '09:00',
+    idempotencyKey: key(),
+    ...over,
+  });
+
+function seatsHeld() {
+  return h.docs('booking_seats').filter((s) => typeof s.holder === 'string' && s.holder !== 'his');
+}
+function confirmedCloud() {
+  return h.docs('bookings').filter((b) => b.status === 'booked' || b.status === 'checkedIn');
+}
+
+describe('booking function (devstack emulator)', () => {
+  afterEach(() => h?.emulator.close());
+
+  it('schedule: window of 8 dates, sessions from the mirror with names and seats', async () => {
+    await setup();
+    const s = ok(await h.call<BookingScheduleResponse>('u1', { action: 'schedule', deptCode: 'NK' }));
+    expect(s.dates).toHaveLength(8);
+    expect(s.dates[0]).toBe('2026-06-15');
+    expect(s.releaseTime).toBe('07:00');
+    const s1 = s.sessions.find((x) => x.sessionId === 'S1')!;
+    expect(s1).toMatchObject({
+      deptName: '心血管内科',
+      seatsTotal: 4,
+      seatsRemaining: 4,
+      released: true,
+      closedReason: null,
+    });
+    expect(s1.timePoints[0]).toMatchObject({
+      time: '09:00',
+      endTime: '09:30',
+      arrival: { from: '08:30', to: '09:00' },
+      bookable: true,
+    });
+    const s2 = s.sessions.find((x) => x.sessionId === 'S2')!;
+    expect(s2).toMatchObject({ doctorName: '张建国', doctorTitle: '主任医师', kind: 'expert' });
+    const experts = ok(
+      await h.call<BookingScheduleResponse>('u1', { action: 'schedule', deptCode: 'NK', kind: 'expert' }),
+    );
+    expect(experts.sessions.map((x) => x.sessionId)).toEqual(['S2']);
+  });
+
+  it('schedule lazily syncs an empty mirror once per department per minute', async () => {
+    h = makeHarness(NOW);
+    h.his.addSession({ sessionId: 'S1', date: TOMORROW }, ['09:00'], 2);
+    const [a, b] = await Promise.all([
+      h.call<BookingScheduleResponse>('u1', { action: 'schedule', deptCode: 'NK' }),
+      h.call<BookingScheduleResponse>('u2', { action: 'schedule', deptCode: 'NK' }),
+    ]);
+    expect(h.his.calls.filter((c) => c === 'querySchedule')).toHaveLength(1);
+    expect([ok(a).sessions.length, ok(b).sessions.length]).toContain(1);
+  });
+
+  it('departments and doctors from the HIS', async () => {
+    await setup();
+    const d = ok(
+      await h.call<{ departments: { code: string; doctorCount: number }[] }>('u1', { action: 'departments', q: '心' }),
+    );
+    expect(d.departments).toEqual([expect.objectContaining({ code: 'NK', doctorCount: 2 })]);
+    const docs = ok(await h.call<{ doctors: { doctorId: string }[] }>('u1', { action: 'doctors', deptCode: 'NK' }));
+    expect(docs.doctors.map((x) => x.doctorId)).toEqual(['D001', 'D002']);
+    expect((await h.call('u1', { action: 'doctors', deptCode: 'XX' })).ok).toBe(false);
+  });
+
+  it('books: HIS confirmed, seat held, message sent when consented; same key → same booking', async () => {
+    await setup();
+    const card = await h.addCard('u1', 'P0000000001');
+    h.emulator.subscriptions.grant('u1', 'tmpl-booking-confirmed');
+    const k = key();
+    const v = ok(await book('u1', card, { idempotencyKey: k }));
+    expect(v).toMatchObject({
+      status: 'booked',
+      cardId: card,
+      patientName: '王小明',
+      deptName: '心血管内科',
+      date: TOMORROW,
+      time: '09:00',
+      display: `09:00（${v.seatNo}号）`,
+      arrival: { from: '08:30', to: '09:00' },
+      cancellableUntil: '2026-06-15T23:00:00.000Z',
+      canCancel: true,
+      canCheckIn: false,
+      source: 'direct',
+    });
+    const again = ok(await book('u1', card, { idempotencyKey: k }));
+    expect(again.bookingId).toBe(v.bookingId);
+    expect(h.his.active()).toHaveLength(1);
+    expect(seatsHeld()).toHaveLength(1);
+    const out = h.emulator.subscriptions.outbox();
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ touser: 'u1', templateId: 'tmpl-booking-confirmed', status: 'sent' });
+    expect(out[0]!.data.thing6!.value).toContain('08:30至09:00');
+    const tp = h.docs('booking_timepoints').find((t) => t.time === '09:00')!;
+    expect(tp.remaining).toBe(1);
+    // Another user replaying the key gets their own request, not this booking.
+    const card2 = await h.addCard('u2', 'P0000000002');
+    const other = ok(await book('u2', card2, { idempotencyKey: k }));
+    expect(other.bookingId).not.toBe(v.bookingId);
+  });
+
+  it('no consent: booking still succeeds, message recorded as noConsent and not retried', async () => {
+    await setup();
+    const card = await h.addCard('u1', 'P0000000001');
+    ok(await book('u1', card));
+    const msgs = h.docs('message_outbox');
+    expect(msgs).toEqual([expect.objectContaining({ status: 'noConsent', lastErrCode: 43101, attempts: 1 })]);
+    h.clock.now = at('2026-06-15T03:00:00Z');
+    ok(await h.timer('sendMessages'));
+    expect(h.emulator.subscriptions.outbox()).toHaveLength(1);
+  });
+
+  it('release burst: 200 patients, 50 seats → exactly 50 booked, 150 full, no seat twice, HIS == cloud', async () => {
+    h = makeHarness(NOW);
+    h.his.addSession({ sessionId: 'S1', date: TOMORROW }, ['09:00'], 50);
+    ok(await h.timer('syncSchedule'));
+    const cards = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => h.addCard(`u${i}`, `P${String(i).padStart(10, '0')}`)),
+    );
+    const res = await Promise.all(cards.map((c, i) => book(`u${i}`, c)));
+    const okCount = res.filter((r) => r.ok).length;
+    const full = res.filter((r) => !r.ok && r.error.code === 'FAILED_PRECONDITION' && r.error.message.includes('约满'));
+    expect(okCount).toBe(50);
+    expect(full).toHaveLength(150);
+    const held = seatsHeld();
+    expect(held).toHaveLength(50);
+    expect(new Set(held.map((s) => s.holder)).size).toBe(50);
+    expect(h.his.active()).toHaveLength(50);
+    expect(confirmedCloud()).toHaveLength(50);
+    expect(new Set(h.his.active().map((b) => b.seatNo))).toEqual(new Set(held.map((s) => s.seatNo)));
+    expect(h.docs('booking_timepoints')[0]!.remaining).toBe(0);
+  }, 60_000);
+
+  it('HIS refusal gives the seat back and says why', async () => {
+    await setup();
+    const card = await h.addCard('u1', 'P0000000001');
+    h.his.confirmMode = { reject: 'NOT_RELEASED' };
+    const r = await book('u1', card);
+    expect(r).toEqual({ ok: false, error: { code: 'FAILED_PRECONDITION', message: '号源尚未开放，每日07:00放号' } });
+    expect(seatsHeld()).toHaveLength(0);
+    expect(h.docs('booking_timepoints').find((t) => t.time === '09:00')!.remaining).toBe(2);
+    h.his.confirmMode = 'ok';
+    ok(await book('u1', card)); // the rule claim was undone too
+  });
+
+  it('SEAT_TAKEN by the window: seat marked his, another seat taken', async () => {
+    await setup(2, ['09:00']);
+    const card = await h.addCard('u1', 'P0000000001');
+    h.his.external.add('S1_1');
+    h.his.external.add('S1_2');
+    // Mirror thinks both free; the HIS refuses both: full, nothing held by the cloud.
+    const r = await book('u1', card);
+    expect(r.ok).toBe(false);
+    expect(seatsHeld()).toHaveLength(0);
+    expect(h.his.active()).toHaveLength(0);
+    expect(
+      h
+        .docs('booking_seats')
+        .filter((x) => x.sessionId === 'S1')
+        .map((x) => x.holder),
+    ).toEqual(['his', 'his']);
+    expect(h.docs('booking_timepoints').find((t) => t.sessionId === 'S1')!.remaining).toBe(0);
+  });
+
+  it('SEAT_TAKEN on one seat: retried once on another seat and booked', async () => {
+    await setup(2, ['09:00'], () => 0); // the seat search starts at seat 1
+    const card = await h.addCard('u1', 'P0000000001');
+    h.his.external.add('S1_1');
+    const v = ok(await book('u1', card));
+    expect(v.seatNo).toBe(2);
+    expect(h.docs('booking_seats').find((x) => x.seatNo === 1)!.holder).toBe('his');
+    expect(h.his.active()).toHaveLength(1);
+    expect(h.docs('booking_timepoints').find((t) => t.sessionId === 'S1')!.remaining).toBe(0);
+  });
+
+  it('timeout with applied-then-lost: voided in the HIS, seat back, counts balance', async () => {
+    await setup();
+    const card = await h.addCard('u1', 'P0000000001');
+    h.his.confirmMode = 'appliedThenLost';
+    const r = await book('u1', card);
+    expect(r).toEqual({ ok: false, error: { code: 'UNAVAILABLE', message: '医院系统繁忙，预约未成功，请稍后重试' } });
+    expect(h.his.active()).toHaveLength(0);
+    expect(seatsHeld()).toHaveLength(0);
+    expect(h.docs('booking_timepoints').find((t) => t.time === '09:00')!.remaining).toBe(2);
+  });
+
+  it('timeout and void fails: stays pending (seat held) until reconcile voids it', async () => {
+    await setup();
+    const card = await h.addCard('u1', 'P0000000001');
+    h.his.confirmMode = 'appliedThenLost';
+    h.his.cancelMode = 'unavailable';
+    const k = key();
+    const r = await book('u1', card, { idempotencyKey: k });
+    expect(!r.ok && r.error.code).toBe('UNAVAILABLE');
+    expect(seatsHeld()).toHaveLength(1);
+    expect(h.his.active()).toHaveLength(1);
+    expect(ok(await h.call<BookingListResponse>('u1', { action: 'list', range: '1w' })).bookings).toHaveLength(0);
+    // Same key while young: still processing.
+    expect(await book('u1', card, { idempotencyKey: k })).toMatchObject({ ok: false, error: { code: 'ABORTED' } });
+    h.his.cancelMode = 'ok';
+    h.clock.now = at('2026-06-15T02:01:00Z');
+    expect(ok(await h.timer('reconcile'))).toMatchObject({ voided: 1 });
+    expect(h.his.active()).toHaveLength(0);
+    expect(seatsHeld()).toHaveLength(0);
+    expect(await book('u1', card, { idempotencyKey: k })).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+  });
+
+  it('rules: one per dept per day, max 5 active, refusals change nothing', async () => {
+    h = makeHarness(NOW);
+    for (let d = 0; d < 7; d++) {
+      const date = `2026-06-${String(16 + d).padStart(2, '0')}`;
+      h.his.addSession({ sessionId: `A${d}`, date }, ['09:00'], 3);
+      h.his.addSession({ sessionId: `B${d}`, date, deptCode: 'EK' }, ['09:00'], 3);
+    }
+    ok(await h.timer('syncSchedule'));
+    const card = await h.addCard('u1', 'P0000000001');
+    ok(await book('u1', card, { sessionId: 'A0' }));
+    const dup = await book('u1', card, { sessionId: 'A0' });
+    expect(dup).toEqual({ ok: false, error: { code: 'ALREADY_EXISTS', message: '您已预约该科室当日的号' } });
+    ok(await book('u1', card, { sessionId: 'B0' })); // other department same day is fine
+    for (const s of ['A1', 'A2', 'A3']) ok(await book('u1', card, { sessionId: s }));
+    const before = JSON.stringify(h.docs('booking_seats'));
+    const sixth = await book('u1', card, { sessionId: 'A4' });
+    expect(sixth).toEqual({
+      ok: false,
+      error: { code: 'RESOURCE_EXHAUSTED', message: '每位就诊人最多可同时预约5个号' },
+    });
+    expect(JSON.stringify(h.docs('booking_seats'))).toBe(before);
+    // The rule is per HIS patient, not per WeChat user: another user's card of the same patient.
+    const card2 = await h.addCard('u2', 'P0000000001', '王小明', '父母');
+    expect((await book('u2', card2, { sessionId: 'A5' })).ok).toBe(false);
+    // A card of a different patient is not affected.
+    const card3 = await h.addCard('u1', 'P0000000003', '王小红', '子女');
+    const v = ok(await book('u1', card3, { sessionId: 'A4' }));
+    expect(v.patientName).toBe('王*红');
+  });
+
+  it('closed: after the session started, and before release', async () => {
+    await setup();
+    const card = await h.addCard('u1', 'P0000000001');
+    h.clock.now = at('2026-06-16T01:00:00Z'); // 09:00 tomorrow = session start
+    expect(await book('u1', card)).toMatchObject({ ok: false, error: { message: '该时段已停止预约' } });
+    h.clock.now = at('2026-06-08T22:59:59Z'); // 06:59:59 on 06-09 Shanghai, release at 07:00
+    expect(await book('u1', card)).toMatchObject({ ok: false, error: { message: '号源尚未开放，每日07:00放号' } });
+    h.clock.now = at('2026-06-08T23:00:00Z');
+    ok(await book('u1', card));
+  });
+
+  it('cancel: until time point − 2 h; frees the seat; ownership', async () => {
+    await setup();
+    const card = await h.addCard('u1', 'P0000000001');
+    const v = ok(await book('u1', card));
+    expect(await h.call('u2', { action: 'cancel', bookingId: v.bookingId })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(await h.call('u2', { action: 'get', bookingId: v.bookingId })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    h.clock.now = at('2026-06-15T23:00:01Z');
+    expect(await h.call('u1', { action: 'cancel', bookingId: v.bookingId })).toMatchObject({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', message: '就诊前2小时内不可取消预约' },
+    });
+    h.clock.now = at('2026-06-15T23:00:00Z'); // exactly −2 h (07:00): allowed
+    const c = ok(await h.call<BookingView>('u1', { action: 'cancel', bookingId: v.bookingId }));
+    expect(c).toMatchObject({ status: 'cancelled', canCancel: false });
+    expect(seatsHeld()).toHaveLength(0);
+    expect(h.his.active()).toHaveLength(0);
+    expect(h.docs('booking_timepoints').find((t) => t.time === '09:00')!.remaining).toBe(2);
+  });
+
+  it('waitlist: join when full, cancellation hands the seat to the first waiting patient, message sent', async () => {
+    await setup(1, ['09:00']);
+    const a = await h.addCard('ua', 'P0000000001');
+    const b = await h.addCard('ub', 'P0000000002');
+    const c = await h.addCard('uc', 'P0000000003');
+    const va = ok(await book('ua', a));
+    expect(await h.call('ub', { action: 'joinWaitlist', cardId: b, sessionId: 'S2' })).toMatchObject({
+      ok: false,
+      error: { message: '该号源尚有余号，请直接预约' },
+    });
+    const wb = ok(await h.call<WaitlistView>('ub', { action: 'joinWaitlist', cardId: b, sessionId: 'S1' }));
+    expect(wb).toMatchObject({ status: 'waiting', position: 1, closesAt: '2026-06-15T23:00:00.000Z' });
+    expect(await h.call('ub', { action: 'joinWaitlist', cardId: b, sessionId: 'S1' })).toMatchObject({
+      ok: false,
+      error: { code: 'ALREADY_EXISTS' },
+    });
+    const wc = ok(await h.call<WaitlistView>('uc', { action: 'joinWaitlist', cardId: c, sessionId: 'S1' }));
+    expect(wc.position).toBe(2);
+    const sched = ok(await h.call<BookingScheduleResponse>('ua', { action: 'schedule', deptCode: 'NK' }));
+    expect(sched.sessions.find((s) => s.sessionId === 'S1')).toMatchObject({
+      closedReason: 'full',
+      waitlist: { open: true, waiting: 2 },
+    });
+    expect(await h.call('ua', { action: 'leaveWaitlist', waitlistId: wb.waitlistId })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+
+    h.emulator.subscriptions.grant('ub', 'tmpl-waitlist-success');
+    ok(await h.call('ua', { action: 'cancel', bookingId: va.bookingId }));
+    const listB = ok(await h.call<BookingListResponse>('ub', { action: 'list', range: '1w' }));
+    expect(listB.bookings).toEqual([
+      expect.objectContaining({ status: 'booked', source: 'waitlist', seatNo: va.seatNo }),
+    ]);
+    expect(listB.waitlist).toEqual([
+      expect.objectContaining({ status: 'fulfilled', bookingId: listB.bookings[0]!.bookingId }),
+    ]);
+    const sent = h.emulator.subscriptions.outbox().filter((m) => m.status === 'sent');
+    expect(sent).toEqual([expect.objectContaining({ touser: 'ub', templateId: 'tmpl-waitlist-success' })]);
+    expect(h.his.active()).toHaveLength(1);
+    expect(seatsHeld()).toHaveLength(1);
+    const listC = ok(await h.call<BookingListResponse>('uc', { action: 'list', range: '1w' }));
+    expect(listC.waitlist[0]).toMatchObject({ status: 'waiting', position: 1 });
+    ok(await h.call('uc', { action: 'leaveWaitlist', waitlistId: wc.waitlistId }));
+  });
+
+  it('waitlist entries expire 2 h before the session', async () => {
+    await setup(1, ['09:00']);
+    const a = await h.addCard('ua', 'P0000000001');
+    const b = await h.addCard('ub', 'P0000000002');
+    ok(await book('ua', a));
+    ok(await h.call('ub', { action: 'joinWaitlist', cardId: b, sessionId: 'S1' }));
+    h.clock.now = at('2026-06-15T22:59:00Z');
+    expect(ok(await h.timer('expireWaitlist'))).toEqual({ expired: 0 });
+    h.clock.now = at('2026-06-15T23:00:00Z');
+    expect(ok(await h.timer('expireWaitlist'))).toEqual({ expired: 1 });
+  });
+
+  it('no-shows: missed after the time point, seat not returned; the 3rd blocks with the end date', async () => {
+    h = makeHarness(NOW);
+    const dates = ['2026-06-16', '2026-06-17', '2026-06-18', '2026-06-19'];
+    dates.forEach((d, i) => h.his.addSession({ sessionId: `N${i}`, date: d }, ['09:00'], 2));
+    ok(await h.timer('syncSchedule'));
+    const card = await h.addCard('u1', 'P0000000001');
+    for (let i = 0; i < 3; i++) ok(await book('u1', card, { sessionId: `N${i}` }));
+    h.clock.now = at('2026-06-16T01:29:59Z');
+    expect(ok(await h.timer('markNoShows'))).toEqual({ missed: 0 });
+    h.clock.now = at('2026-06-18T01:30:00Z'); // 09:30 on 06-18: all three over
+    expect(ok(await h.timer('markNoShows'))).toEqual({ missed: 3 });
+    expect(seatsHeld()).toHaveLength(3);
+    const list = ok(await h.call<BookingListResponse>('u1', { action: 'list', range: '1w' }));
+    expect(list.bookings.map((b) => b.status)).toEqual(['missed', 'missed', 'missed']);
+    const r = await book('u1', card, { sessionId: 'N3' });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', message: '近90天内爽约3次，2026年09月16日前暂停预约' },
+    });
+  });
+
+  it('reminders: the day before, once per booking', async () => {
+    await setup();
+    const card = await h.addCard('u1', 'P0000000001');
+    ok(await book('u1', card));
+    h.emulator.subscriptions.grant('u1', 'tmpl-visit-reminder', 2);
+    h.clock.now = at('2026-06-15T10:00:00Z'); // 18:00
+    expect(ok(await h.timer('remindTomorrow'))).toEqual({ reminded: 1 });
+    expect(ok(await h.timer('remindTomorrow'))).toEqual({ reminded: 0 });
+    const sent = h.emulator.subscriptions.outbox().filter((m) => m.templateId === 'tmpl-visit-reminder');
+    expect(sent).toEqual([expect.objectContaining({ status: 'sent', touser: 'u1' })]);
+  });
+
+  it('check-in within the arrival window, then queue', async () => {
+    await setup();
+    const card = await h.addCard('u1', 'P0000000001');
+    const v = ok(await book('u1', card));
+    h.clock.now = at('2026-06-16T00:29:59Z'); // 08:29:59
+    expect(await h.call('u1', { action: 'checkIn', bookingId: v.bookingId })).toMatchObject({
+      ok: false,
+      error: { message: '请于08:30至09:00之间签到' },
+    });
+    expect(await h.call('u1', { action: 'queue', bookingId: v.bookingId })).toMatchObject({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION' },
+    });
+    h.clock.now = at('2026-06-16T00:30:00Z');
+    const c = ok(await h.call<BookingView>('u1', { action: 'checkIn', bookingId: v.bookingId }));
+    expect(c).toMatchObject({ status: 'checkedIn', queueNo: 1, canCheckIn: false });
+    h.his.nowServing = null;
+    expect(ok(await h.call<BookingQueueResponse>('u1', { action: 'queue', bookingId: v.bookingId }))).toEqual({
+      bookingId: v.bookingId,
+      queueNo: 1,
+      nowServing: null,
+      ahead: 0,
+    });
+    expect(await h.call('u2', { action: 'queue', bookingId: v.bookingId })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+  });
+
+  it('list ranges and card filter; validation; timers cannot be forged by a user', async () => {
+    await setup();
+    const card = await h.addCard('u1', 'P0000000001');
+    ok(await book('u1', card));
+    expect(
+      ok(await h.call<BookingListResponse>('u1', { action: 'list', range: '3m', cardId: card })).bookings,
+    ).toHaveLength(1);
+    expect(
+      ok(await h.call<BookingListResponse>('u1', { action: 'list', range: '1w', cardId: 'pc_other' })).bookings,
+    ).toHaveLength(0);
+    expect(ok(await h.call<BookingListResponse>('u2', { action: 'list', range: '1w' })).bookings).toHaveLength(0);
+    expect(await h.call('u1', { action: 'list', range: '2w' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', field: 'range' },
+    });
+    expect(await book('u1', card, { time: '9:00' })).toMatchObject({ ok: false, error: { field: 'time' } });
+    expect(await book('u2', card)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: '就诊人不存在' } });
+    const forged = await h.call('u1', { Type: 'Timer', TriggerName: 'markNoShows' });
+    expect(forged).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
+  });
+});

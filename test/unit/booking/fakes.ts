@@ -1,0 +1,240 @@
+/**
+ * In-memory HisBookingPort with switchable faults, and a harness running the booking function
+ * (actions + timers) against the devstack cloud emulator (in-memory SQLite).
+ */
+import { createCloudEmulator, type CloudEmulator } from '../../../devstack/cloud';
+import { DEVSTACK_TEMPLATES } from '../../../devstack/seed/subscribe-templates';
+import { createTimerAwareMain } from '../../../server/functions/booking/timer-main';
+import { bookingFunction } from '../../../server/functions/booking';
+import { silentLogger } from '../../../server/core/log';
+import type { BookingRules } from '../../../server/config/booking-rules';
+import { HisError } from '../../../server/ports/his';
+import type {
+  HisBooking,
+  HisBookingPort,
+  HisConfirmBookingInput,
+  HisDepartment,
+  HisDoctor,
+  HisSession,
+} from '../../../server/ports/his-booking';
+import type { Envelope } from '../../../typings/envelope';
+import { businessInstantMs } from '../../../server/domain/booking/time';
+
+export type ConfirmMode = 'ok' | 'timeout' | 'appliedThenLost' | { reject: string };
+
+export class FakeHisBooking implements HisBookingPort {
+  departments: HisDepartment[] = [
+    { code: 'NK', name: '心血管内科', location: '门诊楼3层A区', intro: '高血压、冠心病', sort: 1 },
+    { code: 'EK', name: '儿科', location: '门诊楼2层', intro: '儿童常见病', sort: 2 },
+  ];
+  doctors: HisDoctor[] = [
+    {
+      doctorId: 'D001',
+      name: '张建国',
+      gender: 'M',
+      title: '主任医师',
+      level: 'expert',
+      deptCode: 'NK',
+      specialty: '冠心病',
+      intro: '',
+    },
+    {
+      doctorId: 'D002',
+      name: '李芳',
+      gender: 'F',
+      title: '主治医师',
+      level: 'specialist',
+      deptCode: 'NK',
+      specialty: '',
+      intro: '',
+    },
+  ];
+  sessions: HisSession[] = [];
+  bookings = new Map<string, HisBooking>();
+  confirmMode: ConfirmMode = 'ok';
+  cancelMode: 'ok' | 'unavailable' | 'tooLate' = 'ok';
+  /** Seats taken outside the cloud (window / kiosk). */
+  external = new Set<string>();
+  calls: string[] = [];
+  private seq = 0;
+  private queue = new Map<string, number>();
+  nowServing: number | null = null;
+
+  addSession(
+    s: Partial<HisSession> & { sessionId: string; date: string },
+    times: string[],
+    seatsPer: number,
+  ): HisSession {
+    let seat = 1;
+    const session: HisSession = {
+      period: 'AM',
+      kind: 'specialist',
+      deptCode: 'NK',
+      doctorId: null,
+      feeFen: 1000,
+      location: '门诊楼3层A区',
+      releaseAt: new Date(businessInstantMs(s.date, '07:00') - 7 * 86_400_000).toISOString(),
+      status: 'open',
+      timePoints: times.map((time) => {
+        const [h, m] = time.split(':').map(Number) as [number, number];
+        const end = `${String(h + (m + 30 >= 60 ? 1 : 0)).padStart(2, '0')}:${String((m + 30) % 60).padStart(2, '0')}`;
+        const seatNos = Array.from({ length: seatsPer }, () => seat++);
+        return { time, endTime: end, seatNos, takenSeatNos: [] };
+      }),
+      ...s,
+    };
+    this.sessions.push(session);
+    return session;
+  }
+
+  active(): HisBooking[] {
+    return [...this.bookings.values()].filter((b) => b.status === 'booked' || b.status === 'checkedIn');
+  }
+
+  private tick = () => new Promise<void>((r) => setImmediate(r));
+
+  async listDepartments() {
+    await this.tick();
+    return this.departments;
+  }
+  async listDoctors(deptCode?: string) {
+    await this.tick();
+    return this.doctors.filter((d) => !deptCode || d.deptCode === deptCode);
+  }
+  async querySchedule(q: { fromDate: string; toDate: string; deptCode?: string }) {
+    this.calls.push('querySchedule');
+    await this.tick();
+    return this.sessions
+      .filter((s) => s.date >= q.fromDate && s.date <= q.toDate && (!q.deptCode || s.deptCode === q.deptCode))
+      .map((s) => ({
+        ...s,
+        timePoints: s.timePoints.map((tp) => ({
+          ...tp,
+          takenSeatNos: tp.seatNos.filter(
+            (n) =>
+              this.external.has(`${s.sessionId}_${n}`) ||
+              this.active().some((b) => b.sessionId === s.sessionId && b.seatNo === n),
+          ),
+        })),
+      }));
+  }
+  async confirmBooking(input: HisConfirmBookingInput): Promise<HisBooking> {
+    this.calls.push('confirmBooking');
+    await this.tick();
+    const prior = this.bookings.get(input.requestId);
+    if (prior) return prior;
+    const mode = this.confirmMode;
+    if (mode === 'timeout') throw new HisError('unavailable', 'TIMEOUT', 'timeout');
+    if (typeof mode === 'object') throw new HisError('rejected', mode.reject, mode.reject);
+    if (this.external.has(`${input.sessionId}_${input.seatNo}`)) throw new HisError('rejected', 'SEAT_TAKEN', 'taken');
+    if (this.active().some((b) => b.sessionId === input.sessionId && b.seatNo === input.seatNo)) {
+      throw new HisError('rejected', 'SEAT_TAKEN', 'taken');
+    }
+    const b: HisBooking = {
+      hisBookingId: `HB${++this.seq}`,
+      confirmRequestId: input.requestId,
+      sessionId: input.sessionId,
+      time: input.time,
+      seatNo: input.seatNo,
+      patientId: input.patientId,
+      status: 'booked',
+      queueNo: null,
+      createdAt: new Date().toISOString(),
+    };
+    this.bookings.set(input.requestId, b);
+    if (mode === 'appliedThenLost') throw new HisError('unavailable', 'TIMEOUT', 'timeout after apply');
+    return b;
+  }
+  async cancelBooking(input: { requestId: string; confirmRequestId: string }): Promise<HisBooking | null> {
+    this.calls.push('cancelBooking');
+    await this.tick();
+    if (this.cancelMode === 'unavailable') throw new HisError('unavailable', 'TIMEOUT', 'timeout');
+    if (this.cancelMode === 'tooLate') throw new HisError('rejected', 'TOO_LATE', 'too late');
+    const b = this.bookings.get(input.confirmRequestId);
+    if (!b) {
+      // Void marker: a later confirm with this requestId must not book.
+      this.bookings.set(input.confirmRequestId, {
+        hisBookingId: 'VOID',
+        confirmRequestId: input.confirmRequestId,
+        sessionId: '',
+        time: '',
+        seatNo: 0,
+        patientId: '',
+        status: 'cancelled',
+        queueNo: null,
+        createdAt: '',
+      });
+      return null;
+    }
+    b.status = 'cancelled';
+    return b;
+  }
+  async checkIn(input: { requestId: string; hisBookingId: string }): Promise<HisBooking> {
+    await this.tick();
+    const b = [...this.bookings.values()].find((x) => x.hisBookingId === input.hisBookingId);
+    if (!b) throw new HisError('rejected', 'NOT_FOUND', 'nf');
+    if (b.queueNo === null) {
+      const n = (this.queue.get(b.sessionId) ?? 0) + 1;
+      this.queue.set(b.sessionId, n);
+      b.queueNo = n;
+      b.status = 'checkedIn';
+    }
+    return b;
+  }
+  async getBooking(id: string) {
+    return [...this.bookings.values()].find((x) => x.hisBookingId === id) ?? null;
+  }
+  async queueStatus(sessionId: string) {
+    return { nowServing: this.nowServing, checkedIn: this.queue.get(sessionId) ?? 0 };
+  }
+}
+
+export interface Harness {
+  emulator: CloudEmulator;
+  his: FakeHisBooking;
+  clock: { now: Date };
+  call<T = unknown>(openid: string, event: Record<string, unknown>): Promise<Envelope<T>>;
+  timer<T = unknown>(name: string): Promise<Envelope<T>>;
+  addCard(openid: string, hisPatientId: string, name?: string, relation?: string): Promise<string>;
+  docs(collection: string): Record<string, unknown>[];
+}
+
+export function makeHarness(now: Date, rules?: Partial<BookingRules>, random?: () => number): Harness {
+  const clock = { now };
+  const emulator = createCloudEmulator({ dbFile: ':memory:', templates: DEVSTACK_TEMPLATES, clock: () => clock.now });
+  const his = new FakeHisBooking();
+  const fn = bookingFunction({
+    db: emulator.db,
+    his,
+    openapi: emulator.sdk.openapi,
+    clock: () => clock.now,
+    piiHashKey: 'test-key-test-key-test-key-test-key',
+    log: silentLogger,
+    ...(rules ? { rules } : {}),
+    ...(random ? { random } : {}),
+  });
+  const main = createTimerAwareMain(emulator.sdk, fn.actions, fn.timers, { fn: 'booking', log: silentLogger });
+  let cardSeq = 0;
+  return {
+    emulator,
+    his,
+    clock,
+    call: (openid, event) =>
+      emulator.runWithContext({ OPENID: openid, SOURCE: 'wx_client' }, () => main(event)) as Promise<Envelope<never>>,
+    timer: (name) =>
+      main({ Type: 'Timer', TriggerName: name, Time: clock.now.toISOString() }) as Promise<Envelope<never>>,
+    async addCard(openid, hisPatientId, name = '王小明', relation = '本人') {
+      const id = `pc_test${++cardSeq}`;
+      await emulator.db.collection('patient_cards').add({
+        data: { _id: id, _openid: openid, hisPatientId, name, relation, cardNo: `C${cardSeq}`, boundAtMs: cardSeq },
+      });
+      return id;
+    },
+    docs: (c) => emulator.admin.listDocuments(c, { limit: 1000 }),
+  };
+}
+
+export const ok = <T>(env: Envelope<T>): T => {
+  if (!env.ok) throw new Error(`expected ok, got ${JSON.stringify(env.error)}`);
+  return env.data;
+};
