@@ -2,7 +2,7 @@ import { flush, installWx, ok, routes, fail } from './wx-mock';
 import { card, countOf, renderPage, tapVant, textOf } from './helpers';
 
 describe('首页 pages/home', () => {
-  test('renders the four entries in Chinese; only 就诊人管理 navigates, the others say 建设中', async () => {
+  test('renders the four entries in Chinese; 门诊服务, 微官网 and 就诊人管理 navigate, 住院服务 says 建设中', async () => {
     const wx = installWx({ backend: routes({ 'patient.list': ok({ cards: [], limit: 5 }) }) });
     const page = renderPage('pages/home/index');
     page.instance.onShow();
@@ -10,17 +10,24 @@ describe('首页 pages/home', () => {
 
     const text = textOf(page);
     for (const label of ['智慧医院', '门诊服务', '住院服务', '微官网', '就诊人管理']) expect(text).toContain(label);
-    // The three unbuilt entries carry a visible badge.
-    expect(countOf(page, '.entry__badge')).toBe(3);
+    // Only the unbuilt 住院服务 carries the 即将开放 badge.
+    expect(countOf(page, '.entry__badge')).toBe(1);
+    expect(textOf(page.querySelector('#entry-inpatient'))).toContain('即将开放');
 
     await tapVant(page, '#entry-patients');
-    await flush();
-    expect(wx.argsOf('navigateTo')).toEqual([expect.objectContaining({ url: '/pages/patients/list/index' })]);
-
     await tapVant(page, '#entry-outpatient');
+    await tapVant(page, '#entry-website');
+    await flush();
+    expect(wx.argsOf('navigateTo').map((o) => o.url)).toEqual([
+      '/pages/patients/list/index',
+      '/pages/booking/index/index',
+      '/pages/site/index/index',
+    ]);
+
+    await tapVant(page, '#entry-inpatient');
     await flush();
     expect(wx.argsOf('showToast')).toEqual([expect.objectContaining({ title: '功能建设中，敬请期待' })]);
-    expect(wx.argsOf('navigateTo')).toHaveLength(1);
+    expect(wx.argsOf('navigateTo')).toHaveLength(3);
   });
 
   test('shows the default card summary with 切换/管理', async () => {

@@ -1,6 +1,7 @@
 /** 首页: hospital header, service entries, default patient card summary. */
 import { errorMessage } from '../../services/cloud';
 import { listCards } from '../../services/patient';
+import { BOOKING_ROUTES, SITE_ROUTES } from '../../utils/booking-nav';
 import { ROUTES, toast } from '../../utils/nav';
 import { pickDefault, toCardItem } from '../../utils/patient-view';
 import type { CardItem } from '../../utils/patient-view';
@@ -16,11 +17,19 @@ export interface HomeEntry {
 }
 
 export const HOME_ENTRIES: readonly HomeEntry[] = [
-  { key: 'outpatient', text: '门诊服务', icon: 'notes-o', ready: false },
+  { key: 'outpatient', text: '门诊服务', icon: 'notes-o', ready: true },
   { key: 'inpatient', text: '住院服务', icon: 'hotel-o', ready: false },
-  { key: 'website', text: '微官网', icon: 'home-o', ready: false },
+  { key: 'website', text: '微官网', icon: 'home-o', ready: true },
   { key: 'patients', text: '就诊人管理', icon: 'friends-o', ready: true },
 ];
+
+/** Where each ready entry leads ('' = not built yet). */
+const ENTRY_URLS: Record<EntryKey, string> = {
+  outpatient: BOOKING_ROUTES.hub,
+  inpatient: '',
+  website: SITE_ROUTES.index,
+  patients: ROUTES.patientList,
+};
 
 export const COMING_SOON = '功能建设中，敬请期待';
 
@@ -90,7 +99,8 @@ Component({
         toast(COMING_SOON);
         return;
       }
-      if (entry.key === 'patients') wx.navigateTo({ url: ROUTES.patientList });
+      const url = ENTRY_URLS[entry.key];
+      if (url) wx.navigateTo({ url });
     },
 
     goPatients() {

@@ -1,0 +1,83 @@
+/**
+ * 科室列表 (query `mode=intro` for the 微官网's 科室介绍): all departments, searched locally by
+ * name, intro and location. Tapping opens the department's doctors (booking or intro mode).
+ */
+import { errorMessage } from '../../../services/cloud';
+import { listDepartments } from '../../../services/booking';
+import { doctorsUrl, modeOf, setPageTitle } from '../../../utils/booking-nav';
+import type { BrowseMode } from '../../../utils/booking-nav';
+import { filterDepartments, toDepartmentItem } from '../../../utils/booking-view';
+import type { DepartmentItem } from '../../../utils/booking-view';
+
+interface DepartmentsData {
+  mode: BrowseMode;
+  status: 'loading' | 'ready' | 'error';
+  all: DepartmentItem[];
+  shown: DepartmentItem[];
+  query: string;
+  errorMessage: string;
+}
+
+const initialData: DepartmentsData = {
+  mode: 'booking',
+  status: 'loading',
+  all: [],
+  shown: [],
+  query: '',
+  errorMessage: '',
+};
+
+Component({
+  data: initialData,
+
+  methods: {
+    onLoad(query: Record<string, string | undefined>) {
+      const mode = modeOf(query);
+      if (mode !== this.data.mode) this.setData({ mode });
+      if (mode === 'intro') setPageTitle('科室介绍');
+      void this.load();
+    },
+
+    onPullDownRefresh() {
+      void this.load().then(() => wx.stopPullDownRefresh());
+    },
+
+    onRetry() {
+      if (this.data.status !== 'loading') this.setData({ status: 'loading' });
+      void this.load();
+    },
+
+    async load(): Promise<void> {
+      try {
+        const { departments } = await listDepartments();
+        const all = departments.map(toDepartmentItem);
+        this.setData({ status: 'ready', all, shown: filterDepartments(all, this.data.query), errorMessage: '' });
+      } catch (err) {
+        if (this.data.status === 'ready') return; // keep the list shown on a failed refresh
+        this.setData({ status: 'error', errorMessage: errorMessage(err) });
+      }
+    },
+
+    /** van-search emits the text itself as `detail`. */
+    onSearchChange(event: { detail: unknown }) {
+      const query = typeof event.detail === 'string' ? event.detail : '';
+      if (query === this.data.query) return;
+      this.setData({ query, shown: filterDepartments(this.data.all, query) });
+    },
+
+    onSearchClear() {
+      if (this.data.query) this.setData({ query: '', shown: this.data.all.slice() });
+    },
+
+    onDepartmentTap(
+      event: WechatMiniprogram.CustomEvent<
+        WechatMiniprogram.IAnyObject,
+        WechatMiniprogram.IAnyObject,
+        { code?: string }
+      >,
+    ) {
+      const code = event.currentTarget.dataset.code;
+      if (code) wx.navigateTo({ url: doctorsUrl(code, this.data.mode) });
+    },
+  },
+});

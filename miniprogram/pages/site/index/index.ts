@@ -1,0 +1,70 @@
+/** 微官网: hospital introduction (figures, hours) and entries 科室介绍, 医院公告, 来院导航. */
+import type { HospitalIntro } from '../../../../typings/site';
+import { errorMessage } from '../../../services/cloud';
+import { getHospital } from '../../../services/site';
+import { departmentsUrl, SITE_ROUTES } from '../../../utils/booking-nav';
+import { toast } from '../../../utils/nav';
+
+export type SiteEntryKey = 'departments' | 'announcements' | 'guide';
+
+export interface SiteEntry {
+  key: SiteEntryKey;
+  text: string;
+  icon: string;
+  url: string;
+}
+
+export const SITE_ENTRIES: readonly SiteEntry[] = [
+  { key: 'departments', text: '科室介绍', icon: 'cluster-o', url: departmentsUrl('intro') },
+  { key: 'announcements', text: '医院公告', icon: 'volume-o', url: SITE_ROUTES.announcements },
+  { key: 'guide', text: '来院导航', icon: 'location-o', url: SITE_ROUTES.guide },
+];
+
+interface SiteIndexData {
+  entries: readonly SiteEntry[];
+  status: 'loading' | 'ready' | 'error';
+  hospital: HospitalIntro | null;
+  errorMessage: string;
+}
+
+const initialData: SiteIndexData = { entries: SITE_ENTRIES, status: 'loading', hospital: null, errorMessage: '' };
+
+Component({
+  data: initialData,
+
+  methods: {
+    onLoad() {
+      void this.load();
+    },
+
+    onPullDownRefresh() {
+      void this.load().then(() => wx.stopPullDownRefresh());
+    },
+
+    onRetry() {
+      if (this.data.status !== 'loading') this.setData({ status: 'loading' });
+      void this.load();
+    },
+
+    async load(): Promise<void> {
+      try {
+        const hospital = await getHospital();
+        this.setData({ status: 'ready', hospital, errorMessage: '' });
+      } catch (err) {
+        if (this.data.status === 'ready') toast(errorMessage(err));
+        else this.setData({ status: 'error', errorMessage: errorMessage(err) });
+      }
+    },
+
+    onEntryTap(
+      event: WechatMiniprogram.CustomEvent<
+        WechatMiniprogram.IAnyObject,
+        WechatMiniprogram.IAnyObject,
+        { key?: SiteEntryKey }
+      >,
+    ) {
+      const entry = SITE_ENTRIES.find((e) => e.key === event.currentTarget.dataset.key);
+      if (entry) wx.navigateTo({ url: entry.url });
+    },
+  },
+});

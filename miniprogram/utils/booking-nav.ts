@@ -1,0 +1,115 @@
+/** Routes of the 门诊服务 (booking) and 微官网 (site) pages, so pages never spell paths by hand. */
+import type { SlotKind } from '../../typings/booking';
+
+export const BOOKING_ROUTES = {
+  hub: '/pages/booking/index/index',
+  departments: '/pages/booking/departments/index',
+  doctors: '/pages/booking/doctors/index',
+  doctor: '/pages/booking/doctor/index',
+  schedule: '/pages/booking/schedule/index',
+  confirm: '/pages/booking/confirm/index',
+  result: '/pages/booking/result/index',
+  records: '/pages/booking/records/index',
+  detail: '/pages/booking/detail/index',
+} as const;
+
+export const SITE_ROUTES = {
+  index: '/pages/site/index/index',
+  announcements: '/pages/site/announcements/index',
+  announcement: '/pages/site/announcement/index',
+  guide: '/pages/site/guide/index',
+} as const;
+
+/** `?a=1&b=2` from the defined, non-empty values (encoded); '' when none. */
+export function queryString(params: Record<string, string | null | undefined>): string {
+  const parts = Object.keys(params)
+    .filter((k) => params[k] !== undefined && params[k] !== null && params[k] !== '')
+    .map((k) => `${k}=${encodeURIComponent(params[k] as string)}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+/** Reads a query value the framework may hand over still encoded. */
+export function queryValue(query: Record<string, string | undefined>, key: string): string {
+  const raw = query[key] ?? '';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** 'intro': the 微官网's read-only 科室介绍 mode of the department/doctor pages. */
+export type BrowseMode = 'booking' | 'intro';
+
+export function modeOf(query: Record<string, string | undefined>): BrowseMode {
+  return query.mode === 'intro' ? 'intro' : 'booking';
+}
+
+export function departmentsUrl(mode: BrowseMode = 'booking'): string {
+  return BOOKING_ROUTES.departments + queryString({ mode: mode === 'intro' ? 'intro' : '' });
+}
+
+export function doctorsUrl(deptCode: string, mode: BrowseMode = 'booking'): string {
+  return BOOKING_ROUTES.doctors + queryString({ deptCode, mode: mode === 'intro' ? 'intro' : '' });
+}
+
+export function doctorUrl(deptCode: string, doctorId: string): string {
+  return BOOKING_ROUTES.doctor + queryString({ doctorId, deptCode });
+}
+
+export interface ScheduleTarget {
+  deptCode: string;
+  kind: SlotKind;
+  doctorId?: string | null;
+  /** Preselected date `YYYY-MM-DD`. */
+  date?: string;
+}
+
+export function scheduleUrl(target: ScheduleTarget): string {
+  return (
+    BOOKING_ROUTES.schedule +
+    queryString({ deptCode: target.deptCode, doctorId: target.doctorId, kind: target.kind, date: target.date })
+  );
+}
+
+/**
+ * 确认预约. There is no "get one session" action, so the page re-reads the schedule it came from:
+ * the department, kind and doctor travel along with the session id and time point.
+ */
+export interface ConfirmTarget {
+  sessionId: string;
+  time: string;
+  deptCode: string;
+  kind: SlotKind;
+  doctorId?: string | null;
+}
+
+export function confirmUrl(target: ConfirmTarget): string {
+  return (
+    BOOKING_ROUTES.confirm +
+    queryString({
+      sessionId: target.sessionId,
+      time: target.time,
+      deptCode: target.deptCode,
+      kind: target.kind,
+      doctorId: target.doctorId,
+    })
+  );
+}
+
+export function resultUrl(bookingId: string): string {
+  return BOOKING_ROUTES.result + queryString({ bookingId });
+}
+
+export function bookingDetailUrl(bookingId: string): string {
+  return BOOKING_ROUTES.detail + queryString({ bookingId });
+}
+
+export function announcementUrl(id: string): string {
+  return SITE_ROUTES.announcement + queryString({ id });
+}
+
+/** Sets the navigation bar title where the runtime offers it (the test mock does not). */
+export function setPageTitle(title: string): void {
+  if ('setNavigationBarTitle' in wx) wx.setNavigationBarTitle({ title });
+}
