@@ -26,7 +26,7 @@ import type {
   UpdateResult,
 } from '../../server/ports/cloud-sdk';
 import { sameValue } from './codec';
-import { createCommand, ServerDate } from './commands';
+import { CommandValue, createCommand, ServerDate } from './commands';
 import {
   cloudError,
   ERR_DB_REQUEST_FAILED,
@@ -35,7 +35,17 @@ import {
   strict,
   strictClass,
 } from './errors';
-import { applyUpdate, compileUpdate, compileWhere, project, resolveDocData, sortDocs, type SortKey } from './query';
+import {
+  applyUpdate,
+  compileUpdate,
+  compileWhere,
+  dependsOnClock,
+  project,
+  resolveDocData,
+  sortDocs,
+  type CompiledWhere,
+  type SortKey,
+} from './query';
 import { duplicateKeyError, type Store, type StoredDoc } from './store';
 
 /** `get()` without `limit()` returns at most this many documents (server SDK default). */
@@ -88,6 +98,8 @@ export const tick = (): Promise<void> => new Promise((resolve) => realSetImmedia
 interface QueryState {
   collection: string;
   where: unknown;
+  /** `where` compiled once by where() when it does not depend on the clock (no serverDate()). */
+  compiled?: CompiledWhere | undefined;
   orders: SortKey[];
   limit?: number;
   skip?: number;
@@ -143,8 +155,8 @@ export class EmulatedDatabase implements Database {
   // ---- engine (synchronous; callers wrap in store.transaction when they write) ----
 
   /** Documents matching `where`, in insertion order. Uses the primary key when `_id` is pinned. */
-  matching(collection: string, where: unknown): StoredDoc[] {
-    const compiled = compileWhere(where, this.clock());
+  matching(collection: string, where: unknown, precompiled?: CompiledWhere): StoredDoc[] {
+    const compiled = precompiled ?? compileWhere(where, this.clock());
     if (compiled.ids) {
       const out: StoredDoc[] = [];
       for (const id of compiled.ids) {
@@ -154,7 +166,9 @@ export class EmulatedDatabase implements Database {
       return out.length > 1 ? out.sort((a, b) => a.seq - b.seq) : out;
     }
     const out: StoredDoc[] = [];
-    for (const doc of this.store.scan(collection)) if (compiled.test(doc.data)) out.push(doc);
+    const eq = topLevelStringEquality(where);
+    const rows = eq ? this.store.scanWhereEquals(collection, eq.field, eq.value) : this.store.scan(collection);
+    for (const doc of rows) if (compiled.test(doc.data)) out.push(doc);
     return out;
   }
 
@@ -172,6 +186,22 @@ export class EmulatedDatabase implements Database {
   }
 }
 
+/**
+ * A top-level `field: 'string'` (or `_.eq('string')`) of a plain condition, usable as a SQLite
+ * pre-filter; null when there is none (or the field name needs quoting in a JSON path).
+ */
+function topLevelStringEquality(where: unknown): { field: string; value: string } | null {
+  if (where === null || typeof where !== 'object' || Object.getPrototypeOf(where) !== Object.prototype) return null;
+  for (const [field, v] of Object.entries(where as Record<string, unknown>)) {
+    if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(field)) continue;
+    if (typeof v === 'string') return { field, value: v };
+    if (v instanceof CommandValue && v.kind === 'query' && v.op === 'eq' && typeof v.operand === 'string') {
+      return { field, value: v.operand };
+    }
+  }
+  return null;
+}
+
 class QueryImpl {
   constructor(
     protected readonly db: EmulatedDatabase,
@@ -183,9 +213,10 @@ class QueryImpl {
   }
 
   where(cond: DocData): QueryImpl {
-    // Compile eagerly so a malformed condition fails at the call site (result discarded).
-    compileWhere(cond, this.db.clock());
-    return this.next({ where: cond });
+    // Compile eagerly so a malformed condition fails at the call site; kept for the operation
+    // unless it depends on the clock (serverDate() is resolved when the operation runs).
+    const compiled = compileWhere(cond, this.db.clock());
+    return this.next({ where: cond, compiled: dependsOnClock(cond) ? undefined : compiled });
   }
 
   orderBy(field: string, order: 'asc' | 'desc'): QueryImpl {
@@ -221,9 +252,9 @@ class QueryImpl {
 
   async get(): Promise<GetResult> {
     await tick();
-    const { collection, where, orders, skip = 0, limit = DEFAULT_LIMIT, projection } = this.state;
+    const { collection, where, compiled, orders, skip = 0, limit = DEFAULT_LIMIT, projection } = this.state;
     const docs = sortDocs(
-      this.db.matching(collection, where).map((d) => d.data),
+      this.db.matching(collection, where, compiled).map((d) => d.data),
       orders,
     ).slice(skip, skip + limit);
     return {
@@ -235,7 +266,7 @@ class QueryImpl {
   async count(): Promise<CountResult> {
     await tick();
     return {
-      total: this.db.matching(this.state.collection, this.state.where).length,
+      total: this.db.matching(this.state.collection, this.state.where, this.state.compiled).length,
       errMsg: 'collection.count:ok',
     } as CountResult;
   }
@@ -245,10 +276,10 @@ class QueryImpl {
     const raw = dataOf('collection.update', opts);
     await tick();
     const steps = compileUpdate(raw, this.db.clock(), 'collection.update');
-    const { collection, where } = this.state;
+    const { collection, where, compiled } = this.state;
     const updated = this.db.store.transaction(() => {
       let n = 0;
-      for (const doc of this.db.matching(collection, where)) {
+      for (const doc of this.db.matching(collection, where, compiled)) {
         const next = applyUpdate(doc.data, steps, 'collection.update');
         if (sameValue(next, doc.data)) continue; // like CloudBase, `updated` counts modified documents
         this.db.store.replace(collection, doc.id, next);
@@ -261,10 +292,11 @@ class QueryImpl {
 
   async remove(): Promise<RemoveResult> {
     await tick();
-    const { collection, where } = this.state;
+    const { collection, where, compiled } = this.state;
     const removed = this.db.store.transaction(() => {
       let n = 0;
-      for (const doc of this.db.matching(collection, where)) if (this.db.store.delete(collection, doc.id)) n++;
+      for (const doc of this.db.matching(collection, where, compiled))
+        if (this.db.store.delete(collection, doc.id)) n++;
       return n;
     });
     return { stats: { removed }, errMsg: 'collection.remove:ok' } as RemoveResult;

@@ -37,6 +37,15 @@ export function compileWhere(cond: unknown, now: Date): CompiledWhere {
   return { criteria, ids, test: (doc) => query.test(doc) };
 }
 
+/** True when `cond` holds a `serverDate()` anywhere: its compiled form depends on the clock. */
+export function dependsOnClock(cond: unknown): boolean {
+  if (cond instanceof ServerDate) return true;
+  if (cond instanceof CommandValue) return dependsOnClock(cond.operand);
+  if (Array.isArray(cond)) return cond.some(dependsOnClock);
+  if (isPlainObject(cond)) return Object.values(cond).some(dependsOnClock);
+  return false;
+}
+
 function translateWhere(cond: unknown, now: Date): Criteria {
   if (cond instanceof CommandValue) {
     if (cond.kind !== 'logic') throw invalidParam('collection.where', 'a field operator cannot be the whole condition');
@@ -96,8 +105,20 @@ function translateFieldCommand(path: string, cmd: CommandValue, now: Date): Crit
   throw invalidParam('collection.where', `update operator "${cmd.op}" cannot be used in a query`);
 }
 
-/** Ids when the top-level condition is `_id: 'x'`, `_id: _.eq('x')` or `_id: _.in([...])`. */
+/**
+ * Ids when the condition pins `_id`: `_id: 'x'`, `_id: _.eq('x')` or `_id: _.in([...])` at the top
+ * level; `_.or([...])` whose every branch pins `_id` (the union); `_.and([...])` with a branch that
+ * pins it. A superset of the matching documents' ids: the full condition is still tested on each.
+ */
 function pinnedIds(cond: unknown): string[] | null {
+  if (cond instanceof CommandValue && cond.kind === 'logic') {
+    const parts = (cond.operand as unknown[]).map(pinnedIds);
+    if (cond.op === 'or') {
+      if (parts.length === 0 || parts.some((p) => p === null)) return null;
+      return [...new Set(parts.flatMap((p) => p!))];
+    }
+    return parts.find((p) => p !== null) ?? null;
+  }
   if (!isPlainObject(cond)) return null;
   const v = cond._id;
   if (typeof v === 'string') return [v];

@@ -5,7 +5,9 @@
  *
  * Complexity: lookups by `_id` use the primary key (O(log n)); any other query scans the
  * collection in insertion order (index `documents_by_collection`) and filters in JS with mingo,
- * i.e. O(size of collection) per query. Fine for the devstack's data volumes.
+ * i.e. O(size of collection) per query. Fine for the devstack's data volumes. A condition with a
+ * top-level string equality is pre-filtered by SQLite (`json_extract`) so only candidate rows are
+ * decoded and tested in JS.
  */
 import Database from 'better-sqlite3';
 import type { DocData } from '../../server/ports/cloud-sdk';
@@ -97,6 +99,10 @@ export class Store {
       scan: s.prepare<[string], { id: string; data: string; rev: number; seq: number }>(
         'SELECT id, data, rev, rowid AS seq FROM documents WHERE collection = ? ORDER BY rowid',
       ),
+      scanEq: s.prepare<[string, string, string, string], { id: string; data: string; rev: number; seq: number }>(
+        `SELECT id, data, rev, rowid AS seq FROM documents
+         WHERE collection = ? AND (json_extract(data, ?) = ? OR json_type(data, ?) = 'array') ORDER BY rowid`,
+      ),
       page: s.prepare<[string, number, number], { data: string }>(
         'SELECT data FROM documents WHERE collection = ? ORDER BY rowid LIMIT ? OFFSET ?',
       ),
@@ -164,6 +170,17 @@ export class Store {
 
   *scan(collection: string): Generator<StoredDoc> {
     for (const row of this.stmts.scan.iterate(collection)) {
+      yield { id: row.id, data: decodeDoc(row.data), rev: row.rev, seq: row.seq };
+    }
+  }
+
+  /**
+   * The documents whose top-level `field` is the string `value` or an array (which may contain it):
+   * a superset of those matching `{ field: value }`, selected by SQLite without decoding the others.
+   */
+  *scanWhereEquals(collection: string, field: string, value: string): Generator<StoredDoc> {
+    const path = `$."${field}"`;
+    for (const row of this.stmts.scanEq.iterate(collection, path, value, path)) {
       yield { id: row.id, data: decodeDoc(row.data), rev: row.rev, seq: row.seq };
     }
   }
