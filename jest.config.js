@@ -25,7 +25,8 @@ const projects = [
     displayName: 'e2e',
     testEnvironment: 'node',
     testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-    testTimeout: 90_000,
+    // `testTimeout` is a global option only; a browser journey step needs more than 5 s.
+    setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
   },
   {
     ...common,

@@ -1,8 +1,9 @@
 /**
  * Fidelity of the browser preview:
- * (a) every page of miniprogram/app.json opens in `/preview` (detail with the id of a real bound
- *     card, and without / with an unknown id: its not-found state) and neither the runtime nor the
- *     browser reports an error;
+ * (a) every page of miniprogram/app.json opens in `/preview` (pages taking an id with a real one —
+ *     a bound card, a department and doctor of the HIS, a session staged in the HIS sandbox and a
+ *     booking made over HTTP, an announcement — and without / with an unknown id: their not-found
+ *     state) and neither the runtime nor the browser reports an error;
  * (b) the home page and the patient list render the same text in the browser as in jsdom with
  *     miniprogram-simulate (the component tests' renderer), fed with the very envelope the devstack
  *     answers over HTTP.
@@ -22,7 +23,9 @@ import {
   freshPerson,
   type FreshPerson,
 } from '../../devstack/seed/identities';
+import type { BookingView, DepartmentView, DoctorView, SessionView } from '../../typings/booking';
 import type { PatientCardView } from '../../typings/patient';
+import type { AnnouncementSummary } from '../../typings/site';
 import {
   runtimeErrors,
   startE2E,
@@ -54,11 +57,25 @@ function titleOf(route: string): string {
   return own.navigationBarTitleText ?? appJson.window.navigationBarTitleText ?? '';
 }
 
+// Setup and steps outlast jest's default 5 s; the e2e project's testTimeout is not applied (see the report).
+
 let e2e: E2E;
 let page: Page;
 let self: FreshPerson;
 let child: { name: string; idNumber: string; phone: string };
 let cards: PatientCardView[] = [];
+/** 心血管内科, one of its experts, a staged 专科号 session (two time points, one seat each) and a booking of its first seat. */
+let dept: DepartmentView;
+let expert: DoctorView;
+let session: SessionView;
+let booking: BookingView;
+let pinned: AnnouncementSummary;
+
+async function data<T>(fn: string, event: Record<string, unknown>): Promise<T> {
+  const env = await e2e.callFunction<T>(fn, OPENID, event);
+  if (!env.ok) throw new Error(`${fn}.${String(event.action)}: ${env.error.code} ${env.error.message}`);
+  return env.data;
+}
 
 async function expectNoErrors(): Promise<void> {
   expect(await runtimeErrors(page)).toEqual([]);
@@ -91,6 +108,41 @@ beforeAll(async () => {
   if (!list.ok) throw new Error(list.error.message);
   cards = list.data.cards;
   expect(cards.map((c) => c.relation)).toEqual(['本人', '子女']);
+
+  // Booking data for the 门诊服务 pages: a session staged in the HIS sandbox, mirrored by the
+  // syncSchedule timer, and a booking of its first seat for the 本人 card.
+  const { departments } = await data<{ departments: DepartmentView[] }>('booking', { action: 'departments' });
+  dept = departments.find((d) => d.name === '心血管内科')!;
+  expect(dept).toBeDefined();
+  const { doctors } = await data<{ doctors: DoctorView[] }>('booking', { action: 'doctors', deptCode: dept.code });
+  expert = doctors.find((d) => d.level === 'expert')!;
+  expect(expert).toBeDefined();
+  const staged = await e2e.sandbox<{ session: { sessionId: string } }>('stage-session', {
+    deptCode: dept.code,
+    kind: 'specialist',
+    seats: 2,
+    seatsPerTimePoint: 1,
+  });
+  const synced = await e2e.fireTimer('booking', 'syncSchedule');
+  expect(synced.ok).toBe(true);
+  const schedule = await data<{ sessions: SessionView[] }>('booking', {
+    action: 'schedule',
+    deptCode: dept.code,
+    kind: 'specialist',
+  });
+  session = schedule.sessions.find((s) => s.sessionId === staged.session.sessionId)!;
+  expect(session?.timePoints.map((t) => t.bookable)).toEqual([true, true]);
+  booking = await data<BookingView>('booking', {
+    action: 'book',
+    cardId: cards[0]!.id,
+    sessionId: session.sessionId,
+    time: session.timePoints[0]!.time,
+    idempotencyKey: 'e2e-fidelity-book-1',
+  });
+  expect(booking).toMatchObject({ status: 'booked', seatNo: 1, source: 'direct' });
+  const { items } = await data<{ items: AnnouncementSummary[] }>('site', { action: 'announcements' });
+  pinned = items.find((a) => a.pinned)!;
+  expect(pinned).toBeDefined();
 });
 
 afterAll(async () => {
@@ -99,7 +151,14 @@ afterAll(async () => {
 
 describe('(a) every page opens in the preview without errors', () => {
   /** Text each page shows once its data arrived (the page is "settled"). */
-  const cases: { name: string; path: () => string; route: string; shows: () => string[] }[] = [
+  const cases: {
+    name: string;
+    path: () => string;
+    route: string;
+    shows: () => string[];
+    /** The navigation bar title when the page sets its own (default: its page json's). */
+    title?: () => string;
+  }[] = [
     {
       name: 'pages/home/index',
       path: () => 'pages/home/index',
@@ -142,6 +201,187 @@ describe('(a) every page opens in the preview without errors', () => {
       route: 'pages/me/index',
       shows: () => ['管理您和家人的就诊信息', '就诊人管理', '关于智慧医院'],
     },
+    // ---- 门诊服务 ----
+    {
+      name: 'pages/booking/index/index',
+      path: () => 'pages/booking/index/index',
+      route: 'pages/booking/index/index',
+      shows: () => ['线上预约，按时段到院签到/取号', '预约挂号', '预约记录', '就诊人管理', '每日07:00放出第7日号源'],
+    },
+    {
+      name: 'pages/booking/departments/index',
+      path: () => 'pages/booking/departments/index',
+      route: 'pages/booking/departments/index',
+      shows: () => ['内科', dept.name, dept.location, '康复医学科'],
+    },
+    {
+      name: 'pages/booking/departments/index?mode=intro',
+      path: () => 'pages/booking/departments/index?mode=intro',
+      route: 'pages/booking/departments/index',
+      shows: () => [dept.name, dept.location],
+      title: () => '科室介绍',
+    },
+    {
+      name: 'pages/booking/doctors/index?deptCode=<dept>',
+      path: () => `pages/booking/doctors/index?deptCode=${dept.code}`,
+      route: 'pages/booking/doctors/index',
+      shows: () => [dept.location, `${dept.name} 专科号`, '专家号', expert.name, `擅长：${expert.specialty}`],
+      title: () => dept.name,
+    },
+    {
+      name: 'pages/booking/doctors/index (no deptCode)',
+      path: () => 'pages/booking/doctors/index',
+      route: 'pages/booking/doctors/index',
+      shows: () => ['科室不存在或已停诊'],
+    },
+    {
+      name: 'pages/booking/doctors/index?deptCode=<unknown>',
+      path: () => 'pages/booking/doctors/index?deptCode=9999',
+      route: 'pages/booking/doctors/index',
+      shows: () => ['科室不存在或已停诊'],
+    },
+    {
+      name: 'pages/booking/doctor/index?doctorId=<expert>',
+      path: () => `pages/booking/doctor/index?doctorId=${expert.doctorId}&deptCode=${dept.code}`,
+      route: 'pages/booking/doctor/index',
+      shows: () => [expert.name, expert.title, `${dept.name} · ${dept.location}`, '擅长', '近7日出诊'],
+    },
+    {
+      name: 'pages/booking/doctor/index?doctorId=<unknown>',
+      path: () => `pages/booking/doctor/index?doctorId=D99999&deptCode=${dept.code}`,
+      route: 'pages/booking/doctor/index',
+      shows: () => ['医生不存在或已停诊'],
+    },
+    {
+      name: 'pages/booking/schedule/index?deptCode=<dept>&date=<staged>',
+      path: () => `pages/booking/schedule/index?deptCode=${dept.code}&kind=specialist&date=${session.date}`,
+      route: 'pages/booking/schedule/index',
+      // The staged session: its first seat is booked, the second one is left.
+      shows: () => [
+        `${dept.name} · 专科号`,
+        `${session.timePoints[0]!.time}（满）`,
+        `${session.timePoints[1]!.time}（余1）`,
+        '下拉可刷新号源',
+      ],
+    },
+    {
+      name: 'pages/booking/schedule/index (no deptCode)',
+      path: () => 'pages/booking/schedule/index',
+      route: 'pages/booking/schedule/index',
+      shows: () => ['缺少科室信息，请返回重新选择'],
+    },
+    {
+      name: 'pages/booking/confirm/index?sessionId=<staged>&time=<free>',
+      path: () =>
+        `pages/booking/confirm/index?sessionId=${session.sessionId}&time=${session.timePoints[1]!.time}` +
+        `&deptCode=${dept.code}&kind=specialist`,
+      route: 'pages/booking/confirm/index',
+      shows: () => [
+        self.name,
+        '就诊信息',
+        `${session.timePoints[1]!.time}-${session.timePoints[1]!.endTime}`,
+        session.location,
+        '预约须知',
+        '确认预约',
+      ],
+    },
+    {
+      name: 'pages/booking/confirm/index (no session)',
+      path: () => 'pages/booking/confirm/index',
+      route: 'pages/booking/confirm/index',
+      shows: () => ['号源不存在或已停诊，请返回重新选择'],
+    },
+    {
+      name: 'pages/booking/confirm/index?sessionId=<unknown>',
+      path: () => `pages/booking/confirm/index?sessionId=S20000101-X&time=08:00&deptCode=${dept.code}&kind=specialist`,
+      route: 'pages/booking/confirm/index',
+      shows: () => ['号源不存在或已停诊，请返回重新选择'],
+    },
+    {
+      name: 'pages/booking/result/index?bookingId=<booking>',
+      path: () => `pages/booking/result/index?bookingId=${booking.bookingId}`,
+      route: 'pages/booking/result/index',
+      shows: () => [
+        '预约成功',
+        booking.display,
+        `请于${booking.arrival.from}至${booking.arrival.to}到院签到/取号`,
+        booking.patientName,
+        '查看预约记录',
+      ],
+    },
+    {
+      name: 'pages/booking/result/index (no bookingId)',
+      path: () => 'pages/booking/result/index',
+      route: 'pages/booking/result/index',
+      shows: () => ['预约记录不存在'],
+    },
+    {
+      name: 'pages/booking/result/index?bookingId=<unknown>',
+      path: () => 'pages/booking/result/index?bookingId=bk_nope',
+      route: 'pages/booking/result/index',
+      shows: () => ['预约记录不存在'],
+    },
+    {
+      name: 'pages/booking/records/index',
+      path: () => 'pages/booking/records/index',
+      route: 'pages/booking/records/index',
+      shows: () => ['1周内', '1个月内', '3个月内', dept.name, '已预约', booking.display],
+    },
+    {
+      name: 'pages/booking/detail/index?bookingId=<booking>',
+      path: () => `pages/booking/detail/index?bookingId=${booking.bookingId}`,
+      route: 'pages/booking/detail/index',
+      shows: () => [dept.name, '已预约', booking.display, booking.bookingId, '取消预约'],
+    },
+    {
+      name: 'pages/booking/detail/index (no bookingId)',
+      path: () => 'pages/booking/detail/index',
+      route: 'pages/booking/detail/index',
+      shows: () => ['预约记录不存在', '查看预约记录'],
+    },
+    {
+      name: 'pages/booking/detail/index?bookingId=<unknown>',
+      path: () => 'pages/booking/detail/index?bookingId=bk_nope',
+      route: 'pages/booking/detail/index',
+      shows: () => ['预约记录不存在'],
+    },
+    // ---- 微官网 ----
+    {
+      name: 'pages/site/index/index',
+      path: () => 'pages/site/index/index',
+      route: 'pages/site/index/index',
+      shows: () => ['科室介绍', '医院公告', '来院导航', '越州市第一人民医院', '三级甲等', '就诊时间', '联系我们'],
+    },
+    {
+      name: 'pages/site/announcements/index',
+      path: () => 'pages/site/announcements/index',
+      route: 'pages/site/announcements/index',
+      shows: () => [pinned.title, '置顶', '没有更多了'],
+    },
+    {
+      name: 'pages/site/announcement/index?id=<pinned>',
+      path: () => `pages/site/announcement/index?id=${pinned.id}`,
+      route: 'pages/site/announcement/index',
+      shows: () => [pinned.title, '置顶', '发布时间'],
+    },
+    {
+      name: 'pages/site/announcement/index (no id)',
+      path: () => 'pages/site/announcement/index',
+      route: 'pages/site/announcement/index',
+      shows: () => ['公告不存在或已下线'],
+    },
+    {
+      name: 'pages/site/announcement/index?id=<unknown>',
+      path: () => 'pages/site/announcement/index?id=ann-nope',
+      route: 'pages/site/announcement/index',
+      shows: () => ['公告不存在或已下线'],
+    },
+    {
+      name: 'pages/site/guide/index',
+      path: () => 'pages/site/guide/index',
+      route: 'pages/site/guide/index',
+      shows: () => ['医院地址', '咨询电话', '交通指引', '公交', '停车', '楼层分布', '门诊楼 1楼'],
+    },
   ];
 
   test('the cases cover every page of app.json', () => {
@@ -152,7 +392,7 @@ describe('(a) every page opens in the preview without errors', () => {
     await e2e.open({ openid: OPENID, path: c.path() });
     await waitRoute(page, c.route);
     for (const text of c.shows()) await waitText(page, text);
-    await expect(page.locator('#mp-title').innerText()).resolves.toBe(titleOf(c.route));
+    await expect(page.locator('#mp-title').innerText()).resolves.toBe(c.title ? c.title() : titleOf(c.route));
     const isTab = appJson.tabBar.list.some((t) => t.pagePath === c.route);
     await expect(page.locator('#mp-tabbar').isVisible()).resolves.toBe(isTab);
     // No skeleton left over: the page settled.

@@ -71,7 +71,27 @@ export interface E2E {
   open(opts?: OpenOptions | string): Promise<void>;
   /** POSTs `{ action, ...payload }` to the devstack's `/functions/<fn>` as `openid`; returns the envelope. */
   callFunction<T = unknown>(fn: string, openid: string, event: Record<string, unknown>): Promise<Envelope<T>>;
+  /** POSTs `body` to the HIS sandbox's unsigned `/sandbox/<path>`; returns its `data` (throws unless `OK`). */
+  sandbox<T = unknown>(path: string, body: Record<string, unknown>): Promise<T>;
+  /** Fires a timer trigger of a function now (`POST /timers/<fn>?trigger=`); returns the job's envelope. */
+  fireTimer<T = unknown>(fn: string, trigger: string): Promise<Envelope<T>>;
+  /** The devstack's subscription outbox (`GET /outbox`), newest first. */
+  outbox(): Promise<OutboxEntry[]>;
   close(): Promise<void>;
+}
+
+/** One attempt of `subscribeMessage.send` as the devstack recorded it (devstack/cloud/subscribe.ts). */
+export interface OutboxEntry {
+  id: string;
+  at: string;
+  touser: string;
+  templateId: string;
+  templateTitle: string | null;
+  page: string | null;
+  data: Record<string, { value: string }>;
+  status: 'sent' | 'rejected';
+  errCode: number;
+  errMsg: string;
 }
 
 export type Envelope<T> =
@@ -150,6 +170,25 @@ export async function startE2E(journey: string): Promise<E2E> {
           body: JSON.stringify(event),
         });
         return (await r.json()) as Envelope<T>;
+      },
+      async sandbox<T>(path: string, body: Record<string, unknown>): Promise<T> {
+        const r = await fetch(`${stack.hisUrl}/sandbox/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        const json = (await r.json()) as { code: string; message?: string; data?: T };
+        if (json.code !== 'OK') throw new Error(`sandbox ${path}: ${json.code} ${json.message ?? ''}`);
+        return json.data as T;
+      },
+      async fireTimer<T>(fn: string, trigger: string): Promise<Envelope<T>> {
+        const r = await fetch(`${stack.url}/timers/${fn}?trigger=${encodeURIComponent(trigger)}`, { method: 'POST' });
+        if (!r.ok) throw new Error(`timer ${fn}/${trigger}: HTTP ${r.status} ${await r.text()}`);
+        return ((await r.json()) as { result: Envelope<T> }).result;
+      },
+      async outbox(): Promise<OutboxEntry[]> {
+        const r = await fetch(`${stack.url}/outbox`);
+        return (await r.json()) as OutboxEntry[];
       },
       async close() {
         try {
