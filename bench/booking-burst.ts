@@ -268,6 +268,8 @@ interface Child {
   hisUrl: string;
   profileStart(): void;
   profileStop(file: string): Promise<void>;
+  /** The child's CPU time (user + system) so far, ms. */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -329,6 +331,11 @@ async function startChild(root: string, functionsDir: string, nodeFlags: string[
     profileStart: () => {
       proc.stdin!.write('prof-start\n');
     },
+    cpuMs: async () => {
+      const answer = nextLine();
+      proc.stdin!.write('cpu\n');
+      return (JSON.parse(await answer) as { cpuMs: number }).cpuMs;
+    },
     profileStop: async (file: string) => {
       const answer = nextLine();
       proc.stdin!.write(`prof-stop ${file}\n`);
@@ -342,6 +349,8 @@ async function startChild(root: string, functionsDir: string, nodeFlags: string[
     },
   };
 }
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
@@ -537,6 +546,7 @@ async function main(): Promise<void> {
       mkdirSync(params.profileDir, { recursive: true });
       child.profileStart();
     }
+    const echoCpu0 = await child.cpuMs();
     const echoStarted = performance.now();
     await pool(N, C, async (i) => {
       const p = patients[i]!;
@@ -552,7 +562,9 @@ async function main(): Promise<void> {
         echoErrors++;
       echoLat.push(ms);
     });
-    const echo = { ...phaseStats(echoLat, performance.now() - echoStarted), errors: echoErrors };
+    const echoWall = performance.now() - echoStarted;
+    const echoCpuMsPerCall = round3(((await child.cpuMs()) - echoCpu0) / N);
+    const echo = { ...phaseStats(echoLat, echoWall), errors: echoErrors, childCpuMsPerCall: echoCpuMsPerCall };
     if (params.profileDir) await child.profileStop(join(params.profileDir, 'echo.cpuprofile'));
     log(`echo: ${echo.throughputPerSec}/s p50 ${echo.p50Ms} ms p99 ${echo.p99Ms} ms`);
 
@@ -576,6 +588,7 @@ async function main(): Promise<void> {
     }));
     const bookLat: number[] = [];
     if (params.profileDir) child.profileStart();
+    const bookCpu0 = await child.cpuMs();
     const bookStarted = performance.now();
     await pool(N, C, async (i) => {
       const c = calls[i]!;
@@ -591,6 +604,7 @@ async function main(): Promise<void> {
       bookLat.push(ms);
     });
     const bookWall = performance.now() - bookStarted;
+    const bookCpuMsPerCall = round3(((await child.cpuMs()) - bookCpu0) / N);
     if (params.profileDir) await child.profileStop(join(params.profileDir, 'booking.cpuprofile'));
     const outcomes: Record<Outcome, number> = { ok: 0, full: 0, refusedByHis: 0, unavailable: 0, pending: 0, other: 0 };
     const otherSamples: string[] = [];
@@ -608,9 +622,15 @@ async function main(): Promise<void> {
       const st = phaseStats(l, bookWall);
       byOutcome[o] = { n: st.n, p50Ms: st.p50Ms, p99Ms: st.p99Ms };
     }
-    const booking = { ...phaseStats(bookLat, bookWall), outcomes, latencyByOutcome: byOutcome, otherSamples };
+    const booking = {
+      ...phaseStats(bookLat, bookWall),
+      childCpuMsPerCall: bookCpuMsPerCall,
+      outcomes,
+      latencyByOutcome: byOutcome,
+      otherSamples,
+    };
     log(
-      `booking: ${booking.throughputPerSec}/s p50 ${booking.p50Ms} ms p99 ${booking.p99Ms} ms ${JSON.stringify(outcomes)}`,
+      `booking: ${booking.throughputPerSec}/s p50 ${booking.p50Ms} ms p99 ${booking.p99Ms} ms cpu ${booking.childCpuMsPerCall} ms/call ${JSON.stringify(outcomes)}`,
     );
 
     // ---- settle ----
@@ -805,6 +825,9 @@ async function main(): Promise<void> {
       idempotentReplays: { sent: sample.length, identical: replaysSame, newHisBookings: newBookingsFromReplays },
     };
     const ratio = Math.round((booking.throughputPerSec / echo.throughputPerSec) * 1000) / 1000;
+    // Echo CPU / booking CPU per call in the devstack child: the throughput ratio the devstack
+    // would show if nothing else competed for the machine (less noisy than the wall-clock ratio).
+    const cpuRatio = booking.childCpuMsPerCall > 0 ? round3(echo.childCpuMsPerCall / booking.childCpuMsPerCall) : null;
     const passed =
       overbooked === 0 &&
       lost === 0 &&
@@ -837,6 +860,7 @@ async function main(): Promise<void> {
       echo,
       booking,
       ratio,
+      cpuRatio,
       invariants,
       problems,
       targets,

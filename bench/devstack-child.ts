@@ -9,7 +9,8 @@
  *
  * Control lines on stdin (used by `--profile-dir`): `prof-start` starts the V8 CPU profiler,
  * `prof-stop <file>` writes the profile (.cpuprofile, open in Chrome DevTools) and answers
- * `{"profile": file}` on stdout.
+ * `{"profile": file}` on stdout; `cpu` answers `{"cpuMs": n}` (the child's user + system CPU time so
+ * far, so the bench reports CPU per call independently of other load on the machine).
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -59,6 +60,9 @@ async function main(): Promise<void> {
       inspector ??= new Session();
       inspector.connect();
       void post('Profiler.enable').then(() => post('Profiler.start'));
+    } else if (cmd === 'cpu') {
+      const u = process.cpuUsage();
+      process.stdout.write(`${JSON.stringify({ cpuMs: (u.user + u.system) / 1000 })}\n`);
     } else if (cmd === 'prof-stop' && inspector && file) {
       void post('Profiler.stop').then((r) => {
         writeFileSync(file, JSON.stringify((r as { profile: unknown }).profile));

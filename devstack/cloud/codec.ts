@@ -4,7 +4,18 @@
  */
 import type { DocData } from '../../server/ports/cloud-sdk';
 
+/** True when a Date occurs anywhere in `v` (JSON-like data). */
+function hasDate(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (v instanceof Date) return true;
+  if (Array.isArray(v)) return v.some(hasDate);
+  for (const k in v) if (hasDate((v as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
 export function encodeDoc(doc: DocData): string {
+  // Plain JSON unless a Date needs tagging: a replacer costs a call per value.
+  if (!hasDate(doc)) return JSON.stringify(doc);
   return JSON.stringify(doc, function (this: Record<string, unknown>, key: string, value: unknown) {
     // JSON.stringify has already called Date#toJSON on `value`; look at the raw value instead.
     const raw = this[key];
@@ -14,6 +25,8 @@ export function encodeDoc(doc: DocData): string {
 }
 
 export function decodeDoc(text: string): DocData {
+  // Only a document holding a tagged Date needs the reviver (a call per value).
+  if (!text.includes('"$date"')) return JSON.parse(text) as DocData;
   return JSON.parse(text, (_key, value: unknown) => {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       const keys = Object.keys(value);

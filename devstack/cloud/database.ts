@@ -2,7 +2,7 @@
  * The emulated `cloud.database()`: immutable chainable queries, document references, atomic
  * multi-document `where().update()/remove()`, and optimistic transactions — all on Store.
  *
- * Every operation first yields once (`await null`) like a network round trip, then does all of
+ * Every operation first yields once (`tick()`: a microtask, now and then an event-loop turn) like a network round trip, then does all of
  * its reads and writes synchronously inside one SQLite transaction: no other call can interleave
  * between the read and the write, so `where({_id, remaining: _.gt(0)}).update({remaining: _.inc(-1)})`
  * is an atomic conditional decrement.
@@ -88,12 +88,24 @@ function withId(id: string, data: DocData): DocData {
   return { _id: id, ...rest };
 }
 
+/** Every this many operations, `tick()` yields a whole event-loop turn instead of a microtask. */
+export const TICK_MACROTASK_EVERY = 16;
+let ticksSinceTurn = 0;
+
 /**
- * One event-loop turn, like a network round trip, so concurrent calls interleave realistically.
- * Uses node:timers directly: jest fake timers patch the globals only, so tests that fake time
- * do not freeze the database.
+ * The asynchronous boundary before each operation, like a network round trip: the operation's
+ * body never runs in the caller's synchronous code, and concurrent calls interleave at every
+ * operation. Usually a microtask (a whole event-loop turn per operation cost the CPU-bound
+ * devstack ≈ one loop iteration per call and spread every request over all concurrent ones);
+ * every TICK_MACROTASK_EVERY-th one is a full turn (setImmediate), so a chain of operations never
+ * starves I/O or timers. Uses node:timers directly: jest fake timers patch the globals only, so
+ * tests that fake time do not freeze the database.
  */
-export const tick = (): Promise<void> => new Promise((resolve) => realSetImmediate(resolve));
+export const tick = (): Promise<void> => {
+  if (++ticksSinceTurn < TICK_MACROTASK_EVERY) return Promise.resolve();
+  ticksSinceTurn = 0;
+  return new Promise((resolve) => realSetImmediate(resolve));
+};
 
 interface QueryState {
   collection: string;
@@ -277,6 +289,12 @@ class QueryImpl {
     await tick();
     const steps = compileUpdate(raw, this.db.clock(), 'collection.update');
     const { collection, where, compiled } = this.state;
+    // A condition on one `_id` that matches nothing (the refused conditional update, e.g.
+    // `remaining: _.gt(0)` on a full counter) needs no write transaction: the single read is the
+    // linearization point of "nothing updated".
+    if (compiled?.ids?.length === 1 && this.db.matching(collection, where, compiled).length === 0) {
+      return { stats: { updated: 0 }, errMsg: 'collection.update:ok' } as UpdateResult;
+    }
     const updated = this.db.store.transaction(() => {
       let n = 0;
       for (const doc of this.db.matching(collection, where, compiled)) {

@@ -33,8 +33,92 @@ export interface CompiledWhere {
 export function compileWhere(cond: unknown, now: Date): CompiledWhere {
   const criteria = cond === undefined ? {} : translateWhere(cond, now);
   const ids = cond === undefined ? null : pinnedIds(cond);
+  const leaves = simpleLeaves(criteria);
+  if (leaves) {
+    // Building a mingo Query costs far more than testing the few documents a by-id condition
+    // touches: decide directly where the answer is plain, and ask mingo (built once, lazily)
+    // for everything else (arrays, objects, dates, mixed types, null ordering).
+    let mingo: MingoQuery | undefined;
+    const slow = (doc: DocData): boolean => (mingo ??= new MingoQuery(criteria, {})).test(doc);
+    return {
+      criteria,
+      ids,
+      test: (doc) => {
+        for (const leaf of leaves) {
+          const v = Object.prototype.hasOwnProperty.call(doc, leaf.field) ? doc[leaf.field] : undefined;
+          const r = leafTest(leaf, v);
+          if (r === undefined) return slow(doc);
+          if (!r) return false;
+        }
+        return true;
+      },
+    };
+  }
   const query = new MingoQuery(criteria, {});
   return { criteria, ids, test: (doc) => query.test(doc) };
+}
+
+/** One `{ field: { $op: operand } }` clause of a plain conjunction. */
+interface Leaf {
+  field: string;
+  op: string;
+  operand: unknown;
+}
+
+const SIMPLE_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const isScalar = (v: unknown): boolean =>
+  v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/** The clauses of a conjunction of top-level scalar comparisons; null for anything else. */
+function simpleLeaves(criteria: Criteria): Leaf[] | null {
+  const keys = Object.keys(criteria);
+  let clauses: unknown[];
+  if (keys.length === 0) clauses = [];
+  else if (keys.length === 1 && keys[0] === '$and' && Array.isArray(criteria.$and)) clauses = criteria.$and;
+  else clauses = [criteria];
+  const out: Leaf[] = [];
+  for (const clause of clauses) {
+    if (!isPlainObject(clause)) return null;
+    const ck = Object.keys(clause);
+    if (ck.length !== 1) return null;
+    const field = ck[0]!;
+    if (!SIMPLE_FIELD.test(field) || field in Object.prototype) return null;
+    const spec = clause[field];
+    if (!isPlainObject(spec)) return null;
+    const sk = Object.keys(spec);
+    if (sk.length !== 1) return null;
+    const op = sk[0]!;
+    const operand = spec[op];
+    if (op === '$in') {
+      if (!Array.isArray(operand) || !operand.every((x) => typeof x === 'string')) return null;
+    } else if (op === '$eq' || op === '$gt' || op === '$gte' || op === '$lt' || op === '$lte') {
+      if (!isScalar(operand)) return null;
+    } else {
+      return null;
+    }
+    out.push({ field, op, operand });
+  }
+  return out;
+}
+
+/** true/false when plain; undefined when mingo must decide (non-scalar value, mixed types, null ordering). */
+function leafTest(leaf: Leaf, v: unknown): boolean | undefined {
+  if (v !== null && v !== undefined && typeof v === 'object') return undefined;
+  const { op, operand } = leaf;
+  if (op === '$eq') {
+    if (operand === null) return v === null || v === undefined;
+    if (v === null || v === undefined) return false;
+    return typeof v === typeof operand ? v === operand : undefined;
+  }
+  if (v === null || v === undefined) return undefined;
+  if (op === '$in') return typeof v === 'string' ? (operand as string[]).includes(v) : undefined;
+  if (operand === null || typeof v !== typeof operand || typeof v === 'boolean') return undefined;
+  const a = v as string | number;
+  const b = operand as string | number;
+  if (op === '$gt') return a > b;
+  if (op === '$gte') return a >= b;
+  if (op === '$lt') return a < b;
+  return a <= b;
 }
 
 /** True when `cond` holds a `serverDate()` anywhere: its compiled form depends on the clock. */

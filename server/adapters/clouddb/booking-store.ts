@@ -21,7 +21,6 @@ import type {
   TimePointRecord,
   WaitlistRecord,
 } from '../../domain/booking/types';
-import { isDocNotFound } from './errors';
 
 export const BOOKING_COLLECTIONS = {
   sessions: 'booking_sessions',
@@ -54,6 +53,9 @@ export interface RequestDoc {
   updatedAtMs: number;
 }
 
+/** readPatient's version of a patient without a `booking_patients` document yet. */
+const ABSENT_VERSION = -1;
+
 interface PatientDoc extends PatientRuleState {
   _id: string;
   version: number;
@@ -63,16 +65,6 @@ interface PatientDoc extends PatientRuleState {
 function stripId<T extends { _id?: unknown }>(doc: T): DocData {
   const { _id: _ignored, ...rest } = doc;
   return rest as DocData;
-}
-
-async function getOrNull<T>(read: () => Promise<{ data: T }>): Promise<T | null> {
-  try {
-    const res = await read();
-    return res.data ?? null;
-  } catch (err) {
-    if (isDocNotFound(err)) return null;
-    throw err;
-  }
 }
 
 export function isDuplicateKey(err: unknown): boolean {
@@ -90,8 +82,14 @@ export class BookingStore {
     return this.db.command;
   }
 
+  /**
+   * One document by id, or null. A by-id query rather than `doc(id).get()`: a missing document is
+   * an empty answer instead of a thrown "does not exist" error (the idempotency record and the
+   * patient rule state are usually missing on the hot path).
+   */
   async get<T>(collection: string, id: string): Promise<(T & { _id: string }) | null> {
-    return getOrNull(() => this.db.collection<T>(collection).doc(id).get());
+    const res = await this.db.collection<T>(collection).where({ _id: id }).limit(1).get();
+    return (res.data[0] as (T & { _id: string }) | undefined) ?? null;
   }
 
   /** `add` with a deterministic `_id`; false when it already exists. */
@@ -187,6 +185,23 @@ export class BookingStore {
     return this.updateWhere(C.seats, { _id: seatId(sessionId, seatNo), holder: from }, { holder: to });
   }
 
+  /** The free seats (holder null) among `seatNos`, one read. */
+  async freeSeats(sessionId: string, seatNos: readonly number[]): Promise<number[]> {
+    if (seatNos.length === 0) return [];
+    const out: number[] = [];
+    for (let i = 0; i < seatNos.length; i += 100) {
+      const chunk = seatNos.slice(i, i + 100);
+      const res = await this.db
+        .collection<SeatRecord>(C.seats)
+        .where({ _id: this._.in(chunk.map((n) => seatId(sessionId, n))), holder: null })
+        .field({ seatNo: true })
+        .limit(chunk.length)
+        .get();
+      for (const s of res.data) if (typeof s.seatNo === 'number') out.push(s.seatNo);
+    }
+    return out;
+  }
+
   getSeats(sessionId: string, seatNos: number[]): Promise<SeatRecord[]> {
     return this.getMany<SeatRecord>(
       C.seats,
@@ -196,13 +211,10 @@ export class BookingStore {
 
   // ---- per-patient rule state --------------------------------------------------------------------
 
+  /** The rule state and its version; an absent document is the empty state at version −1 (see casPatient). */
   async readPatient(patientKey: string): Promise<{ state: PatientRuleState; version: number }> {
-    let doc = await this.get<PatientDoc>(C.patients, patientKey);
-    if (!doc) {
-      await this.addIfAbsent(C.patients, patientKey, { active: [], noShows: [], version: 0, updatedAtMs: Date.now() });
-      doc = await this.get<PatientDoc>(C.patients, patientKey);
-    }
-    if (!doc) throw new Error('booking_patients: document vanished');
+    const doc = await this.get<PatientDoc>(C.patients, patientKey);
+    if (!doc) return { state: { active: [], noShows: [] }, version: ABSENT_VERSION };
     return {
       state: {
         active: Array.isArray(doc.active) ? doc.active : [],
@@ -212,8 +224,17 @@ export class BookingStore {
     };
   }
 
-  /** Compare-and-set on `version`. */
+  /** Compare-and-set on `version`; at version −1 (absent) it creates the document (one creator wins). */
   casPatient(patientKey: string, version: number, next: PatientRuleState, nowMs: number): Promise<boolean> {
+    if (version === ABSENT_VERSION) {
+      return this.addIfAbsent(C.patients, patientKey, {
+        active: next.active,
+        noShows: next.noShows,
+        activeCount: next.active.length,
+        version: 1,
+        updatedAtMs: nowMs,
+      });
+    }
     return this.updateWhere(
       C.patients,
       { _id: patientKey, version },

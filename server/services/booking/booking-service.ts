@@ -128,11 +128,26 @@ export class BookingService {
       createdAtMs: nowMs,
       updatedAtMs: nowMs,
     };
-    if (!(await this.store.claimRequest(req))) return this.answerExisting(caller.openid, requestId, nowMs);
+    // A replay never touches the seat counter: answered from the stored request.
+    const known = await this.store.getRequest(requestId);
+    if (known) return this.answerExisting(caller.openid, requestId, nowMs, known);
 
+    // The request is claimed (`pending`) by the engine once the seat count is reserved; a refusal
+    // before that (full, closed, unknown session) changed nothing and is stored as the answer in
+    // one write — or, when the key was taken meanwhile, the stored answer is returned.
+    let claimed = false;
+    const claim = async (): Promise<boolean> => (claimed = await this.store.claimRequest(req));
+    const refuse = async (error: AppError): Promise<BookingView> => {
+      if (claimed) {
+        await this.store.finishRequest(requestId, resultOf({ ok: false, error }), nowMs);
+      } else if (!(await this.store.claimRequest({ ...req, status: 'done', result: resultOf({ ok: false, error }) }))) {
+        return this.answerExisting(caller.openid, requestId, nowMs);
+      }
+      throw error;
+    };
     try {
       const session = await this.store.getSession(input.sessionId);
-      if (!session) throw notFound(BOOKING_MESSAGES.sessionNotFound);
+      if (!session) return await refuse(notFound(BOOKING_MESSAGES.sessionNotFound));
       const outcome = await this.engine.place(
         {
           openid: caller.openid,
@@ -144,18 +159,20 @@ export class BookingService {
           bookingId,
           source: 'direct',
           waitlistId: null,
+          claim,
         },
         nowMs,
       );
       if (!outcome.ok) {
-        if (!outcome.pending) await this.store.finishRequest(requestId, resultOf(outcome), nowMs);
-        throw outcome.error;
+        if (outcome.duplicate) return await this.answerExisting(caller.openid, requestId, nowMs);
+        if (outcome.pending) throw outcome.error;
+        return await refuse(outcome.error);
       }
       await this.store.finishRequest(requestId, resultOf({ ok: true, bookingId }), nowMs);
       await this.sendBookingMessage(outcome.booking, 'bookingConfirmed', nowMs);
       return this.view(outcome.booking, nowMs);
     } catch (err) {
-      if (!(err instanceof AppError)) {
+      if (claimed && !(err instanceof AppError)) {
         const b = await this.store.getBooking(bookingId).catch(() => null);
         if (!b || b.status !== 'pending') {
           await this.store
@@ -168,8 +185,13 @@ export class BookingService {
   }
 
   /** The same idempotency key again: the stored answer, or resume a stale pending one. */
-  private async answerExisting(openid: string, requestId: string, nowMs: number): Promise<BookingView> {
-    let req = await this.store.getRequest(requestId);
+  private async answerExisting(
+    openid: string,
+    requestId: string,
+    nowMs: number,
+    known?: RequestDoc,
+  ): Promise<BookingView> {
+    let req = known ?? (await this.store.getRequest(requestId));
     if (!req || req._openid !== openid) throw aborted(BOOKING_MESSAGES.processing, 'request vanished');
     if (req.status === 'pending') {
       if (nowMs - req.updatedAtMs < this.rules.pendingResumeAfterMs) throw aborted(BOOKING_MESSAGES.processing);

@@ -1,8 +1,10 @@
 /**
  * The seat flow shared by `book`, waitlist fulfilment and the reconcile timer:
  *
- *   patient rules (CAS on booking_patients) → reserve a count (remaining > 0 → −1) → claim a
- *   concrete seat (holder null → bookingId) → bookings/{id} as internal `pending` → HIS confirm →
+ *   reserve a count (remaining > 0 → −1; a full time point is refused right here, before anything
+ *   else is read or written) → claim the idempotency record (`book`) → patient rules (CAS on
+ *   booking_patients; a refusal gives the count back) → claim a concrete seat (holder null →
+ *   bookingId) → bookings/{id} as internal `pending` → HIS confirm →
  *   `booked`; on refusal everything is given back; on an unknown outcome the HIS booking is voided
  *   (cancelBooking by confirmRequestId) and only then given back; if even the void fails the
  *   booking stays `pending` (seat held) for the reconcile timer. Nothing here answers "booked"
@@ -41,19 +43,56 @@ export interface PlaceInput {
   waitlistId: string | null;
   /** A seat handed over directly (waitlist): moved from `holder` to the new booking. */
   preheld?: { seatNo: number; holder: string } | undefined;
+  /**
+   * Claims the idempotency record (`book`), called once the seat count is reserved and before
+   * anything else is written; false (the key is taken) → the count is given back and the outcome
+   * is `duplicate`. Without it the caller claimed the request beforehand. Refusals before the
+   * claim (`claimed: false`) changed nothing.
+   */
+  claim?: (() => Promise<boolean>) | undefined;
 }
 
 export type PlaceOutcome =
   | { ok: true; booking: BookingRecord }
   /** `pending`: the HIS outcome is unknown and the void failed; the reconcile timer resolves it. */
-  | { ok: false; error: AppError; pending: boolean; stage: 'rules' | 'seat' | 'his' };
+  | { ok: false; error: AppError; pending: boolean; stage: 'rules' | 'seat' | 'his'; duplicate?: true };
 
 const refusalError = (r: Refusal): AppError => new AppError(r.code, r.message, undefined, `refused: ${r.reason}`);
 
 export const resultOf = (o: { ok: true; bookingId: string } | { ok: false; error: AppError }): RequestResult =>
   o.ok ? { ok: true, bookingId: o.bookingId } : { ok: false, code: o.error.code, message: o.error.message };
 
+/**
+ * At most this many HIS calls of one function instance in flight; the rest wait in FIFO order
+ * (their per-attempt HIS timeout starts only when they are sent). In a release burst every
+ * concurrent booker reaches the HIS at once: unbounded, each opens its own connection, the
+ * calls crowd each other out and the slowest run into the HIS timeout and are retried.
+ */
+export const HIS_CONCURRENCY = 48;
+
+/** A FIFO counting semaphore. */
+class Gate {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    else this.active++;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
 export class BookingEngine {
+  private readonly hisGate = new Gate(HIS_CONCURRENCY);
+
   constructor(
     readonly store: BookingStore,
     private readonly his: HisBookingPort,
@@ -98,24 +137,68 @@ export class BookingEngine {
     return false;
   }
 
+  /**
+   * Seat numbers per time point (`booking_timepoints.seatNos`, HIS facts that change only with a
+   * schedule sync). Only a hint for which seat documents to look at: every take is still a
+   * conditional update, and a miss re-reads the time point.
+   */
+  private readonly seatNosCache = new Map<string, number[]>();
+
+  private async seatNosOf(sessionId: string, time: string, fresh: boolean): Promise<number[]> {
+    const tpId = timepointId(sessionId, time);
+    const cached = fresh ? undefined : this.seatNosCache.get(tpId);
+    if (cached) return cached;
+    const tp = await this.store.getTimepoint(sessionId, time);
+    const seatNos = tp?.seatNos ?? [];
+    if (this.seatNosCache.size >= 5000) this.seatNosCache.clear();
+    this.seatNosCache.set(tpId, seatNos);
+    return seatNos;
+  }
+
+  /**
+   * Claims a concrete free seat of a time point whose count this caller already reserved (so one
+   * is free unless the HIS took it): a blind take of a random seat, else one read of the free
+   * seats and conditional takes in random order (a lost race tries the next candidate); null when
+   * none is free (the counter was ahead of the seats).
+   */
+  private async claimReservedSeat(sessionId: string, time: string, bookingId: string): Promise<number | null> {
+    // While most seats are free one blind take at a random seat usually wins; else read the free ones.
+    const known = this.seatNosCache.get(timepointId(sessionId, time));
+    if (known && known.length > 0) {
+      const guess = known[Math.floor(this.random() * known.length)]!;
+      if (await this.store.claimSeat(sessionId, guess, bookingId)) return guess;
+    }
+    for (let pass = 0; pass < 4; pass++) {
+      const seatNos = await this.seatNosOf(sessionId, time, pass >= 2);
+      const free = await this.store.freeSeats(sessionId, seatNos);
+      for (let n = free.length; n > 0; n--) {
+        const i = Math.floor(this.random() * n);
+        const seatNo = free[i]!;
+        free[i] = free[n - 1]!;
+        if (await this.store.claimSeat(sessionId, seatNo, bookingId)) return seatNo;
+      }
+    }
+    return null;
+  }
+
   /** Reserve a count, then claim a concrete free seat; null when full. */
   private async takeSeat(sessionId: string, time: string, bookingId: string): Promise<number | null> {
     const tpId = timepointId(sessionId, time);
     if (!(await this.store.reserve(tpId))) return null;
+    return this.claimAfterReserve(sessionId, time, bookingId);
+  }
+
+  /** The concrete seat for a reserved count; the count is given back when there is none (or on error). */
+  private async claimAfterReserve(sessionId: string, time: string, bookingId: string): Promise<number | null> {
+    const tpId = timepointId(sessionId, time);
+    let seatNo: number | null;
     try {
-      for (let pass = 0; pass < 3; pass++) {
-        const tp = await this.store.getTimepoint(sessionId, time);
-        const seatNos = tp?.seatNos ?? [];
-        const start = Math.floor(this.random() * seatNos.length);
-        for (let i = 0; i < seatNos.length; i++) {
-          const seatNo = seatNos[(start + i) % seatNos.length]!;
-          if (await this.store.claimSeat(sessionId, seatNo, bookingId)) return seatNo;
-        }
-      }
+      seatNo = await this.claimReservedSeat(sessionId, time, bookingId);
     } catch (err) {
       await this.store.unreserve(tpId);
       throw err;
     }
+    if (seatNo !== null) return seatNo;
     // The counter said a seat was free but none is (a seat the HIS took was counted late): give back.
     await this.store.unreserve(tpId);
     this.log.warn('booking seat counter ahead of seats', { sessionId, time });
@@ -132,25 +215,58 @@ export class BookingEngine {
     const startMs = businessInstantMs(session.date, time);
     const endMs = businessInstantMs(session.date, tp.endTime);
     const today = businessDate(new Date(nowMs));
-    const claim = await this.changePatient(
-      input.patientKey,
-      (s) => {
-        const d = decideBook(
-          s,
-          { bookingId, deptCode: session.deptCode, date: session.date, endMs },
-          this.rules,
-          nowMs,
-          today,
-        );
-        return d.ok ? { ok: true, next: d.value, value: undefined } : d;
-      },
-      nowMs,
-    );
-    if (!claim.ok) return { ok: false, error: refusalError(claim.refusal), pending: false, stage: 'rules' };
+    const tpId = timepointId(session.sessionId, time);
+
+    // Fail fast on a full time point: the count is reserved (remaining > 0 → −1) before the rules,
+    // so the common "full" refusal costs one conditional update. A waitlist hand-over (`preheld`)
+    // already owns a concrete seat and takes the rules first.
+    const reserved = !input.preheld;
+    if (reserved && !(await this.store.reserve(tpId))) {
+      return { ok: false, error: failedPrecondition(BOOKING_MESSAGES.full), pending: false, stage: 'seat' };
+    }
+    if (input.claim) {
+      let claimed = false;
+      try {
+        claimed = await input.claim();
+      } finally {
+        if (!claimed && reserved) await this.store.unreserve(tpId);
+      }
+      if (!claimed) {
+        const error = new AppError('ABORTED', BOOKING_MESSAGES.processing, undefined, 'request key taken');
+        return { ok: false, error, pending: false, stage: 'rules', duplicate: true };
+      }
+    }
+
+    let claim: { ok: true; value: undefined } | { ok: false; refusal: Refusal };
+    try {
+      claim = await this.changePatient(
+        input.patientKey,
+        (s) => {
+          const d = decideBook(
+            s,
+            { bookingId, deptCode: session.deptCode, date: session.date, endMs },
+            this.rules,
+            nowMs,
+            today,
+          );
+          return d.ok ? { ok: true, next: d.value, value: undefined } : d;
+        },
+        nowMs,
+      );
+    } catch (err) {
+      if (reserved) await this.store.unreserve(tpId);
+      throw err;
+    }
+    if (!claim.ok) {
+      if (reserved) await this.store.unreserve(tpId);
+      return { ok: false, error: refusalError(claim.refusal), pending: false, stage: 'rules' };
+    }
 
     let seatNo: number | null = null;
     try {
-      if (
+      if (reserved) {
+        seatNo = await this.claimAfterReserve(session.sessionId, time, bookingId);
+      } else if (
         input.preheld &&
         (await this.store.moveSeat(session.sessionId, input.preheld.seatNo, input.preheld.holder, bookingId))
       ) {
@@ -217,13 +333,15 @@ export class BookingEngine {
   /** HIS confirm of a `pending` booking that holds its seat. */
   private async confirm(booking: BookingRecord, nowMs: number, mayRetrySeat: boolean): Promise<PlaceOutcome> {
     try {
-      const his = await this.his.confirmBooking({
-        requestId: booking.confirmRequestId,
-        sessionId: booking.sessionId,
-        time: booking.time,
-        seatNo: booking.seatNo,
-        patientId: booking.hisPatientId,
-      });
+      const his = await this.hisGate.run(() =>
+        this.his.confirmBooking({
+          requestId: booking.confirmRequestId,
+          sessionId: booking.sessionId,
+          time: booking.time,
+          seatNo: booking.seatNo,
+          patientId: booking.hisPatientId,
+        }),
+      );
       const done = await this.store.transitionBooking(booking._id, 'pending', {
         status: 'booked',
         hisBookingId: his.hisBookingId,
@@ -312,10 +430,12 @@ export class BookingEngine {
   /** cancelBooking by confirmRequestId: true when the HIS has (now) no booking for it. */
   async voidInHis(booking: Pick<BookingRecord, 'confirmRequestId'>): Promise<boolean> {
     try {
-      await this.his.cancelBooking({
-        requestId: `void-${booking.confirmRequestId}`,
-        confirmRequestId: booking.confirmRequestId,
-      });
+      await this.hisGate.run(() =>
+        this.his.cancelBooking({
+          requestId: `void-${booking.confirmRequestId}`,
+          confirmRequestId: booking.confirmRequestId,
+        }),
+      );
       return true;
     } catch (err) {
       this.log.warn('booking void failed', { code: err instanceof HisError ? err.code : 'error' });

@@ -49,18 +49,28 @@ export class MessageOutbox {
     this.store = new OutboxStore(db);
   }
 
-  /** Enqueues (at most once per id) and tries to send right away. Never throws. */
+  /**
+   * Enqueues (at most once per id) and tries to send right away. Never throws. The first enqueue
+   * stores the message already claimed by this sender (`sending` with a lease), so sending it
+   * costs no claim and no re-read; a crashed sender's message is retaken by `sendMessages` once
+   * the lease ran out, exactly as after a claim.
+   */
   async enqueueAndSend(msg: OutboxMessage, nowMs: number): Promise<void> {
     try {
-      await this.enqueue(msg, nowMs);
-      await this.sendOne(msg.id, nowMs);
+      const doc = this.newDoc(msg, nowMs);
+      const leaseMs = this.opts.leaseMs ?? 60_000;
+      if (await this.store.add({ ...doc, status: 'sending', claimedUntilMs: nowMs + leaseMs })) {
+        await this.deliver(doc, nowMs);
+      } else {
+        await this.sendOne(msg.id, nowMs);
+      }
     } catch (err) {
       this.log.warn('outbox enqueue/send failed', { kind: msg.kind, id: msg.id, err: errName(err) });
     }
   }
 
-  async enqueue(msg: OutboxMessage, nowMs: number): Promise<boolean> {
-    const doc: OutboxDoc = {
+  private newDoc(msg: OutboxMessage, nowMs: number): OutboxDoc {
+    return {
       _id: msg.id,
       kind: msg.kind,
       touser: msg.touser,
@@ -75,7 +85,10 @@ export class MessageOutbox {
       createdAtMs: nowMs,
       updatedAtMs: nowMs,
     };
-    return this.store.add(doc);
+  }
+
+  async enqueue(msg: OutboxMessage, nowMs: number): Promise<boolean> {
+    return this.store.add(this.newDoc(msg, nowMs));
   }
 
   /** Sends one due message if this caller wins its claim. Returns the outcome (or null: not claimed). */
@@ -83,6 +96,12 @@ export class MessageOutbox {
     if (!(await this.store.claim(id, nowMs, this.opts.leaseMs ?? 60_000))) return null;
     const doc = await this.store.get(id);
     if (!doc) return null;
+    return this.deliver(doc, nowMs);
+  }
+
+  /** Sends a message this caller holds the claim of, and records the outcome. */
+  private async deliver(doc: OutboxDoc, nowMs: number): Promise<keyof SendSummary> {
+    const id = doc._id;
     const attempts = (doc.attempts ?? 0) + 1;
     try {
       await this.openapi.subscribeMessage.send({

@@ -270,6 +270,37 @@ describe('booking function (devstack emulator)', () => {
     expect(v.patientName).toBe('王*红');
   });
 
+  it('fail fast: full refused before the rules (answer stored as done, nothing claimed); a rules refusal gives the count back', async () => {
+    await setup(1, ['09:00']);
+    const c1 = await h.addCard('u1', 'P0000000001');
+    const c2 = await h.addCard('u2', 'P0000000002');
+    ok(await book('u1', c1));
+    const patientsBefore = JSON.stringify(h.docs('booking_patients'));
+    const fullKey = key();
+    const full = await book('u2', c2, { idempotencyKey: fullKey });
+    expect(full).toMatchObject({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', message: '该时段已约满，可加入候补' },
+    });
+    expect(JSON.stringify(h.docs('booking_patients'))).toBe(patientsBefore);
+    expect(h.docs('booking_requests').filter((r) => r.status !== 'done')).toEqual([]);
+    // Same key again: the stored answer.
+    expect(await book('u2', c2, { idempotencyKey: fullKey })).toEqual(full);
+
+    // A rules refusal after the count was reserved gives it back.
+    h.emulator.close();
+    await setup(2, ['09:00']);
+    const card = await h.addCard('u1', 'P0000000001');
+    ok(await book('u1', card));
+    const dup = await book('u1', card, { time: '09:00' });
+    expect(dup).toMatchObject({ ok: false, error: { code: 'ALREADY_EXISTS' } });
+    const tp = h.docs('booking_timepoints').find((t) => t.time === '09:00')!;
+    expect(tp.remaining).toBe(1);
+    expect(seatsHeld()).toHaveLength(1);
+    const other = await h.addCard('u3', 'P0000000003');
+    ok(await book('u3', other));
+  });
+
   it('closed: after the session started, and before release', async () => {
     await setup();
     const card = await h.addCard('u1', 'P0000000001');
