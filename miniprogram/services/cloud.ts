@@ -7,19 +7,26 @@ import type { ErrorCode } from '../../typings/envelope';
 import type { ActionName, ActionRequest, ActionResponse, FunctionName } from '../../typings/functions';
 import { DEVSTACK_OPENID_KEY, getConfig } from '../config';
 
-/** Kept in step with typings/envelope.ts ERROR_CODES (a value import would leave miniprogramRoot). */
-const KNOWN_CODES: readonly ErrorCode[] = [
-  'INVALID_ARGUMENT',
-  'UNAUTHENTICATED',
-  'PERMISSION_DENIED',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'FAILED_PRECONDITION',
-  'RESOURCE_EXHAUSTED',
-  'ABORTED',
-  'UNAVAILABLE',
-  'INTERNAL',
-];
+/**
+ * Every canonical code once: a Record over the ErrorCode type makes a missing or unknown code a
+ * compile error (a value import of typings/envelope.ts ERROR_CODES would leave miniprogramRoot).
+ */
+const KNOWN_CODES: Record<ErrorCode, true> = {
+  INVALID_ARGUMENT: true,
+  UNAUTHENTICATED: true,
+  PERMISSION_DENIED: true,
+  NOT_FOUND: true,
+  ALREADY_EXISTS: true,
+  FAILED_PRECONDITION: true,
+  RESOURCE_EXHAUSTED: true,
+  ABORTED: true,
+  UNAVAILABLE: true,
+  INTERNAL: true,
+};
+
+function isKnownCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(KNOWN_CODES, code);
+}
 
 export const NETWORK_ERROR_MESSAGE = '网络异常，请稍后重试';
 export const SERVER_ERROR_MESSAGE = '服务异常，请稍后重试';
@@ -66,7 +73,7 @@ export function unwrapEnvelope<T>(raw: unknown): T {
   }
   if (isObject(value) && value.ok === false && isObject(value.error)) {
     const error = value.error;
-    const code = KNOWN_CODES.includes(error.code as ErrorCode) ? (error.code as ErrorCode) : 'INTERNAL';
+    const code = isKnownCode(error.code) ? error.code : 'INTERNAL';
     const message = typeof error.message === 'string' && error.message ? error.message : SERVER_ERROR_MESSAGE;
     const field = typeof error.field === 'string' ? error.field : undefined;
     throw new CloudError(code, message, field);
