@@ -15,6 +15,7 @@
 import type { Period, SlotKind } from '../../typings/booking';
 import { BUSINESS_TZ, dayjs, inBusinessTz } from '../../server/core/time';
 import { createPrng } from './prng';
+import type { HisSession } from '../../server/ports/his-booking';
 
 export const DEFAULT_RELEASE_TIME = '07:00';
 export const TIME_POINT_MINUTES = 30;
@@ -38,17 +39,8 @@ export interface TimePointSpec {
   seatCount: number;
 }
 
-export interface SessionSpec {
-  sessionId: string;
-  date: string;
-  period: Period;
-  kind: SlotKind;
-  deptCode: string;
-  doctorId: string | null;
-  feeFen: number;
-  location: string;
-  releaseAt: string;
-  status: 'open' | 'stopped';
+/** A session as the sandbox stores it: the protocol's HisSession with seat ranges instead of seat lists. */
+export interface SessionSpec extends Omit<HisSession, 'timePoints'> {
   origin: 'seed' | 'staged';
   timePoints: TimePointSpec[];
 }

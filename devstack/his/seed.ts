@@ -3,6 +3,7 @@
  * departments, doctors and patients. Pure (no I/O, no clock).
  */
 import { idCheckChar } from '../../common/idcard';
+import type { HisPatient } from '../../server/ports/his';
 import { createPrng, type Prng } from './prng';
 import {
   DEPARTMENTS,
@@ -39,17 +40,9 @@ export interface DoctorRow {
   intro: string;
 }
 
-export interface PatientRow {
+/** A seeded patient: the HIS record plus its insertion sequence. */
+export interface PatientRow extends HisPatient {
   seq: number;
-  patientId: string;
-  cardNo: string;
-  name: string;
-  idNumber: string;
-  phone: string;
-  gender: 'M' | 'F';
-  birthDate: string;
-  socialSecurityNo: string | null;
-  createdAt: string;
 }
 
 export interface SeedData {

@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { OutboxEntry } from '../../devstack/cloud';
 import { startDevstack, type Devstack } from '../../devstack/stack';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -80,19 +81,8 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-/** One attempt of `subscribeMessage.send` as the devstack recorded it (devstack/cloud/subscribe.ts). */
-export interface OutboxEntry {
-  id: string;
-  at: string;
-  touser: string;
-  templateId: string;
-  templateTitle: string | null;
-  page: string | null;
-  data: Record<string, { value: string }>;
-  status: 'sent' | 'rejected';
-  errCode: number;
-  errMsg: string;
-}
+/** One attempt of `subscribeMessage.send` as the devstack recorded it. */
+export type { OutboxEntry };
 
 export type Envelope<T> =
   { ok: true; data: T } | { ok: false; error: { code: string; message: string; field?: string } };
