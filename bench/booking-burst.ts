@@ -19,6 +19,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -49,6 +50,12 @@ export interface Params {
   keepState: boolean;
   /** Write CPU profiles of the devstack child for the echo and booking phases here. */
   profileDir: string | null;
+  /**
+   * Run the HIS sandbox inside the devstack child (as `npm start` does) instead of in its own
+   * process (default: the hospital's HIS is a separate system in production, and its CPU is not
+   * the cloud side's).
+   */
+  hisInProcess: boolean;
 }
 
 function usage(msg?: string): never {
@@ -76,6 +83,7 @@ export function parseParams(argv: string[]): Params {
     childNodeFlags: [],
     keepState: false,
     profileDir: null,
+    hisInProcess: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -135,6 +143,9 @@ export function parseParams(argv: string[]): Params {
         break;
       case '--keep-state':
         p.keepState = true;
+        break;
+      case '--his-in-process':
+        p.hisInProcess = true;
         break;
       case '--help':
       case '-h':
@@ -296,7 +307,60 @@ function prepareFunctionsDir(root: string): string {
   return dir;
 }
 
-async function startChild(root: string, functionsDir: string, nodeFlags: string[]): Promise<Child> {
+interface HisChild {
+  url: string;
+  cpuMs(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** The HIS sandbox in its own process (`devstack/his/main.ts`, fresh database, ephemeral port). */
+async function startHisChild(root: string): Promise<HisChild> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'devstack', 'his', 'main.ts'), '--reset'], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, HIS_PORT: '0', HIS_DB_FILE: join(root, 'state', 'his.sqlite') },
+  });
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  const rl = createInterface({ input: proc.stdout! });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    rl.once('line', (l) => {
+      const m = /listening on (http:\/\/\S+)/.exec(l);
+      if (m) resolveUrl(m[1]!);
+      else reject(new Error(`HIS sandbox: unexpected output ${l}`));
+    });
+    proc.once('exit', (code) => reject(new Error(`HIS sandbox exited (${code})`)));
+  });
+  log(`HIS sandbox pid ${proc.pid}: ${url}`);
+  return {
+    url,
+    cpuMs: () => processCpuMs(proc.pid!),
+    stop: async () => {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      const t = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+/** User + system CPU time of another process so far (Linux /proc; NaN elsewhere). */
+async function processCpuMs(pid: number): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11], fields[12]: utime, stime in clock ticks (USER_HZ, 100 on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function startChild(
+  root: string,
+  functionsDir: string,
+  nodeFlags: string[],
+  hisUrl: string | null,
+): Promise<Child> {
   const stateDir = join(root, 'state');
   const proc = spawn(
     process.execPath,
@@ -309,6 +373,7 @@ async function startChild(root: string, functionsDir: string, nodeFlags: string[
       stateDir,
       '--functions-dir',
       functionsDir,
+      ...(hisUrl ? ['--his-url', hisUrl] : []),
     ],
     { cwd: REPO, stdio: ['pipe', 'pipe', 'inherit'] },
   );
@@ -438,7 +503,14 @@ async function main(): Promise<void> {
   const { seats: S, patients: N, concurrency: C } = params;
   const root = mkdtempSync(join(tmpdir(), 'booking-burst-'));
   const functionsDir = prepareFunctionsDir(root);
-  const child = await startChild(root, functionsDir, params.childNodeFlags);
+  mkdirSync(join(root, 'state'), { recursive: true });
+  const hisChild = params.hisInProcess ? null : await startHisChild(root);
+  const child = await startChild(root, functionsDir, params.childNodeFlags, hisChild?.url ?? null).catch(
+    async (err: unknown) => {
+      await hisChild?.stop();
+      throw err;
+    },
+  );
   const http = makeClient(Math.max(C, params.setupConcurrency) + 8);
   const runId = Date.now().toString(36);
   const fn = (name: string): string => `${child.url}/functions/${name}`;
@@ -589,6 +661,7 @@ async function main(): Promise<void> {
     const bookLat: number[] = [];
     if (params.profileDir) child.profileStart();
     const bookCpu0 = await child.cpuMs();
+    const hisCpu0 = hisChild ? await hisChild.cpuMs() : Number.NaN;
     const bookStarted = performance.now();
     await pool(N, C, async (i) => {
       const c = calls[i]!;
@@ -605,6 +678,7 @@ async function main(): Promise<void> {
     });
     const bookWall = performance.now() - bookStarted;
     const bookCpuMsPerCall = round3(((await child.cpuMs()) - bookCpu0) / N);
+    const hisCpuMsPerCall = hisChild ? round3(((await hisChild.cpuMs()) - hisCpu0) / N) : null;
     if (params.profileDir) await child.profileStop(join(params.profileDir, 'booking.cpuprofile'));
     const outcomes: Record<Outcome, number> = { ok: 0, full: 0, refusedByHis: 0, unavailable: 0, pending: 0, other: 0 };
     const otherSamples: string[] = [];
@@ -625,6 +699,8 @@ async function main(): Promise<void> {
     const booking = {
       ...phaseStats(bookLat, bookWall),
       childCpuMsPerCall: bookCpuMsPerCall,
+      /** CPU of the HIS sandbox process per book call (null when it ran inside the devstack child). */
+      hisCpuMsPerCall,
       outcomes,
       latencyByOutcome: byOutcome,
       otherSamples,
@@ -872,6 +948,7 @@ async function main(): Promise<void> {
   } finally {
     http.close();
     await child.stop();
+    await hisChild?.stop();
     if (!params.keepState) rmSync(root, { recursive: true, force: true });
     else log(`state kept in ${root}`);
   }

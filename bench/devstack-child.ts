@@ -2,7 +2,10 @@
  * The devstack under benchmark, in its own process (so the load generator never shares its event
  * loop). Started by bench/booking-burst.ts:
  *
- *   node --import tsx bench/devstack-child.ts --state-dir DIR --functions-dir DIR
+ *   node --import tsx bench/devstack-child.ts --state-dir DIR --functions-dir DIR [--his-url URL]
+ *
+ * With `--his-url` it uses that HIS sandbox (started by the bench in its own process) instead of
+ * starting one inside this process.
  *
  * Prints one JSON line `{"url","hisUrl","functions"}` on stdout once it listens, then runs until
  * SIGTERM/SIGINT or until its stdin closes (the parent died).
@@ -27,6 +30,11 @@ function arg(name: string): string {
   return v;
 }
 
+function optionalArg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
 async function main(): Promise<void> {
   const stack = await startDevstack({
     port: 0,
@@ -35,6 +43,7 @@ async function main(): Promise<void> {
     functionsDir: arg('--functions-dir'),
     reset: true,
     quiet: true,
+    ...(optionalArg('--his-url') ? { hisUrl: optionalArg('--his-url') } : {}),
   });
   process.stdout.write(
     `${JSON.stringify({ url: stack.url, hisUrl: stack.hisUrl, functions: stack.functions.names() })}\n`,

@@ -37,13 +37,20 @@ export interface DevstackOptions {
   quiet?: boolean;
   /** Folder of the cloud functions; default <repo>/cloudfunctions. */
   functionsDir?: string;
+  /**
+   * Base URL of an HIS sandbox already running in its own process (`devstack/his/main.ts`, as the
+   * hospital's HIS is its own system in production); the devstack then starts none and `his` is
+   * null. It must use the devstack's HIS app id and secret. Default: start one in this process.
+   */
+  hisUrl?: string;
 }
 
 export interface Devstack {
   url: string;
   hisUrl: string;
   emulator: CloudEmulator;
-  his: HisSandbox;
+  /** null when the devstack uses an HIS sandbox of another process (`hisUrl`). */
+  his: HisSandbox | null;
   functions: FunctionHost;
   stateDir: string;
   stop(): Promise<void>;
@@ -95,16 +102,22 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
       removeDb(cloudDb);
     }
 
-    const his = await startHisSandbox({
-      port: hisPort,
-      host: '127.0.0.1',
-      dbFile: hisDb,
-      appId: DEVSTACK_HIS_APP_ID,
-      appSecret: DEVSTACK_HIS_APP_SECRET,
-      reset: opts.reset ?? false,
-    });
-    cleanups.push(() => his.close());
-    const hisUrl = his.url.replace(/\/+$/, '');
+    let his: HisSandbox | null = null;
+    let hisUrl = opts.hisUrl;
+    if (!hisUrl) {
+      const started = await startHisSandbox({
+        port: hisPort,
+        host: '127.0.0.1',
+        dbFile: hisDb,
+        appId: DEVSTACK_HIS_APP_ID,
+        appSecret: DEVSTACK_HIS_APP_SECRET,
+        reset: opts.reset ?? false,
+      });
+      cleanups.push(() => started.close());
+      his = started;
+      hisUrl = started.url;
+    }
+    hisUrl = hisUrl.replace(/\/+$/, '');
 
     // The devstack owns these: the functions read them at cold start (when loaded below).
     const savedEnv = FUNCTION_ENV.map((k) => [k, process.env[k]] as const);

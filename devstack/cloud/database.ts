@@ -289,12 +289,8 @@ class QueryImpl {
     await tick();
     const steps = compileUpdate(raw, this.db.clock(), 'collection.update');
     const { collection, where, compiled } = this.state;
-    // A condition on one `_id` that matches nothing (the refused conditional update, e.g.
-    // `remaining: _.gt(0)` on a full counter) needs no write transaction: the single read is the
-    // linearization point of "nothing updated".
-    if (compiled?.ids?.length === 1 && this.db.matching(collection, where, compiled).length === 0) {
-      return { stats: { updated: 0 }, errMsg: 'collection.update:ok' } as UpdateResult;
-    }
+    // One read inside the write transaction (a group savepoint, see Store): a refused conditional
+    // update (e.g. `remaining: _.gt(0)` on a full counter) costs that read and nothing else.
     const updated = this.db.store.transaction(() => {
       let n = 0;
       for (const doc of this.db.matching(collection, where, compiled)) {

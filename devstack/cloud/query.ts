@@ -31,6 +31,15 @@ export interface CompiledWhere {
 }
 
 export function compileWhere(cond: unknown, now: Date): CompiledWhere {
+  // The commonest condition — one document by `_id` — needs no translation.
+  if (isPlainObject(cond) && typeof cond._id === 'string') {
+    let only = true;
+    for (const k in cond) if (k !== '_id') only = false;
+    if (only) {
+      const id = cond._id;
+      return { criteria: { _id: { $eq: id } }, ids: [id], test: (doc) => doc._id === id };
+    }
+  }
   const criteria = cond === undefined ? {} : translateWhere(cond, now);
   const ids = cond === undefined ? null : pinnedIds(cond);
   const leaves = simpleLeaves(criteria);

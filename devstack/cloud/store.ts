@@ -3,12 +3,21 @@
  * (better-sqlite3), which is what makes conditional updates atomic: a read-modify-write runs
  * inside one `transaction()` without yielding to the event loop.
  *
+ * Group commit: the first write of an event-loop turn opens one SQLite transaction (BEGIN
+ * IMMEDIATE) and every `transaction()` of that turn runs inside it as a savepoint (rolled back
+ * alone when it throws); the whole group is committed by a `setImmediate` at the end of the turn
+ * (or by `flush()` / `close()`). Every operation is still atomic and immediately visible to the
+ * next one — there is one connection — but a burst of writes costs one WAL commit per turn
+ * instead of one per write. The price: a crash of the devstack process loses at most the writes
+ * of its last turn, and another process sharing the file sees them one turn later.
+ *
  * Complexity: lookups by `_id` use the primary key (O(log n)); any other query scans the
  * collection in insertion order (index `documents_by_collection`) and filters in JS with mingo,
  * i.e. O(size of collection) per query. Fine for the devstack's data volumes. A condition with a
  * top-level string equality is pre-filtered by SQLite (`json_extract`) so only candidate rows are
  * decoded and tested in JS.
  */
+import { setImmediate as realSetImmediate } from 'node:timers';
 import Database from 'better-sqlite3';
 import type { DocData } from '../../server/ports/cloud-sdk';
 import { decodeDoc, encodeDoc } from './codec';
@@ -111,6 +120,8 @@ export class Store {
         'SELECT data FROM documents WHERE collection = ? ORDER BY rowid LIMIT ? OFFSET ?',
       ),
       nextRev: s.prepare<[], { value: number }>("UPDATE meta SET value = value + 1 WHERE key = 'rev' RETURNING value"),
+      readRev: s.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'rev'"),
+      writeRev: s.prepare<[number]>("UPDATE meta SET value = ? WHERE key = 'rev'"),
       insert: s.prepare<[string, string, string, number]>(
         'INSERT INTO documents (collection, id, data, rev) VALUES (?, ?, ?, ?)',
       ),
@@ -151,25 +162,52 @@ export class Store {
   }
 
   /**
-   * Runs `fn` in one SQLite transaction (BEGIN IMMEDIATE, so a read-modify-write also holds
-   * against other processes sharing the file; nested calls become savepoints).
+   * Runs `fn` atomically: as a savepoint of this turn's group transaction (opened here with
+   * BEGIN IMMEDIATE when none is open, so a read-modify-write also holds against other processes
+   * sharing the file). A throw rolls back `fn`'s writes only.
    */
   transaction<T>(fn: () => T): T {
-    return this.runTx.immediate(fn) as T;
+    this.openGroup();
+    this.wrapper ??= this.sqlite.transaction((f: () => unknown) => f());
+    return this.wrapper(fn) as T;
   }
 
   /** One better-sqlite3 transaction wrapper for every call (building one per call costs a closure set-up). */
-  private readonly runTx = (() => {
-    let wrapper: Database.Transaction<(fn: () => unknown) => unknown> | undefined;
-    return {
-      immediate: (fn: () => unknown): unknown => {
-        wrapper ??= this.sqlite.transaction((f: () => unknown) => f());
-        return wrapper.immediate(fn);
-      },
-    };
-  })();
+  private wrapper: Database.Transaction<(fn: () => unknown) => unknown> | undefined;
+  private commitScheduled = false;
+
+  /**
+   * The revision counter while this connection holds the write lock (a group is open): counted
+   * in memory and stored once at commit instead of an UPDATE per write. null outside a group.
+   */
+  private groupRev: number | null = null;
+  private groupRevStored = 0;
+
+  private openGroup(): void {
+    if (this.sqlite.inTransaction) return;
+    this.sqlite.exec('BEGIN IMMEDIATE');
+    this.groupRev = this.groupRevStored = this.stmts.readRev.get()!.value;
+    if (!this.commitScheduled) {
+      this.commitScheduled = true;
+      realSetImmediate(this.commitGroup);
+    }
+  }
+
+  private readonly commitGroup = (): void => {
+    this.commitScheduled = false;
+    this.flush();
+  };
+
+  /** Commits the open group transaction now (no-op when none is open). */
+  flush(): void {
+    if (!this.sqlite.open || !this.sqlite.inTransaction) return;
+    if (this.groupRev !== null && this.groupRev !== this.groupRevStored) this.stmts.writeRev.run(this.groupRev);
+    this.groupRev = null;
+    this.sqlite.exec('COMMIT');
+  }
 
   private nextRev(): number {
+    if (this.groupRev !== null && this.sqlite.inTransaction) return ++this.groupRev;
     return this.stmts.nextRev.get()!.value;
   }
 
@@ -265,6 +303,7 @@ export class Store {
   }
 
   close(): void {
+    this.flush();
     if (this.sqlite.open) this.sqlite.close();
   }
 }

@@ -4,6 +4,12 @@ import type { ErrorBody, ErrorCode } from '../../typings/envelope';
  * The one error type business code throws. `message` is Chinese text a patient can read and
  * must never contain patient data; `detail` goes to the log only (also without patient data).
  */
+/**
+ * An answer for the caller (a refusal, a bad argument, an unavailable dependency), not a bug: it
+ * carries a code, a message for the user and an operational `detail`, and no stack trace —
+ * capturing one costs more than the rest of a refused call, and nothing reads it (the handler
+ * logs code and detail; unexpected errors keep theirs).
+ */
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -11,7 +17,10 @@ export class AppError extends Error {
     readonly field?: string,
     readonly detail?: string,
   ) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = 'AppError';
   }
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { logger as defaultLogger, type Logger } from '../../core/log';
 import { HisError } from '../../ports/his';
 import { HIS_API_PREFIX, HIS_RETRYABLE_CODES } from './protocol';
+import { nodeHttpFetch, type HisFetch } from './node-http';
 import { signRequest } from './signature';
 
 export interface HisClientConfig {
@@ -22,7 +23,8 @@ export interface HisClientConfig {
 }
 
 export interface HisClientDeps {
-  fetch?: typeof fetch;
+  /** Default: node:http with keep-alive (node-http.ts); tests inject the global fetch or fakes. */
+  fetch?: HisFetch;
   sleep?: (ms: number) => Promise<void>;
   log?: Logger;
   /** Clock for request timestamps (unix ms); default Date.now. Tests share a fake clock with the sandbox. */
@@ -58,7 +60,7 @@ export interface HisTransport {
 }
 
 export function createHisTransport(config: HisClientConfig, deps: HisClientDeps = {}): HisTransport {
-  const doFetch = deps.fetch ?? globalThis.fetch;
+  const doFetch = deps.fetch ?? nodeHttpFetch;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const log = deps.log ?? defaultLogger;
   const now = deps.now ?? Date.now;

@@ -132,6 +132,7 @@ export class BookingEngine {
   async freeSeat(sessionId: string, time: string, seatNo: number, holder: string): Promise<boolean> {
     if (await this.store.moveSeat(sessionId, seatNo, holder, null)) {
       await this.store.unreserve(timepointId(sessionId, time));
+      this.freeHint.get(timepointId(sessionId, time))?.push(seatNo);
       return true;
     }
     return false;
@@ -156,25 +157,53 @@ export class BookingEngine {
   }
 
   /**
+   * Seats of a time point this instance believes free, in random order: filled by one read of the
+   * free seats, then handed out one per claimer (`pop`, synchronous, so concurrent claimers of this
+   * instance try different seats) and topped up with the seats this instance gives back. Only a
+   * hint — another instance or the HIS may have taken a seat meanwhile, so every take is still a
+   * conditional update, and an empty hint means "read again", never "full".
+   */
+  private readonly freeHint = new Map<string, number[]>();
+  /** One free-seat read per time point at a time (the claimers of a burst share it). */
+  private readonly hintReads = new Map<string, Promise<number[]>>();
+
+  private refillHint(sessionId: string, time: string, fresh: boolean): Promise<number[]> {
+    const tpId = timepointId(sessionId, time);
+    const inFlight = this.hintReads.get(tpId);
+    if (inFlight) return inFlight;
+    const read = (async () => {
+      try {
+        const free = await this.store.freeSeats(sessionId, await this.seatNosOf(sessionId, time, fresh));
+        for (let n = free.length; n > 1; n--) {
+          const i = Math.floor(this.random() * n);
+          [free[i], free[n - 1]] = [free[n - 1]!, free[i]!];
+        }
+        if (this.freeHint.size >= 5000) this.freeHint.clear();
+        this.freeHint.set(tpId, free);
+        return free;
+      } finally {
+        this.hintReads.delete(tpId);
+      }
+    })();
+    this.hintReads.set(tpId, read);
+    return read;
+  }
+
+  /**
    * Claims a concrete free seat of a time point whose count this caller already reserved (so one
-   * is free unless the HIS took it): a blind take of a random seat, else one read of the free
-   * seats and conditional takes in random order (a lost race tries the next candidate); null when
-   * none is free (the counter was ahead of the seats).
+   * is free unless the HIS took it): conditional takes of the hinted free seats (a lost race tries
+   * the next one), re-reading the free seats when the hint runs dry; null when none is free (the
+   * counter was ahead of the seats).
    */
   private async claimReservedSeat(sessionId: string, time: string, bookingId: string): Promise<number | null> {
-    // While most seats are free one blind take at a random seat usually wins; else read the free ones.
-    const known = this.seatNosCache.get(timepointId(sessionId, time));
-    if (known && known.length > 0) {
-      const guess = known[Math.floor(this.random() * known.length)]!;
-      if (await this.store.claimSeat(sessionId, guess, bookingId)) return guess;
-    }
+    const tpId = timepointId(sessionId, time);
     for (let pass = 0; pass < 4; pass++) {
-      const seatNos = await this.seatNosOf(sessionId, time, pass >= 2);
-      const free = await this.store.freeSeats(sessionId, seatNos);
-      for (let n = free.length; n > 0; n--) {
-        const i = Math.floor(this.random() * n);
-        const seatNo = free[i]!;
-        free[i] = free[n - 1]!;
+      let hint = this.freeHint.get(tpId);
+      if (!hint || hint.length === 0) {
+        await this.refillHint(sessionId, time, pass >= 2);
+        hint = this.freeHint.get(tpId);
+      }
+      for (let seatNo = hint?.pop(); seatNo !== undefined; seatNo = hint?.pop()) {
         if (await this.store.claimSeat(sessionId, seatNo, bookingId)) return seatNo;
       }
     }

@@ -208,6 +208,56 @@ describe('booking function (devstack emulator)', () => {
     expect(h.docs('booking_timepoints').find((t) => t.sessionId === 'S1')!.remaining).toBe(0);
   });
 
+  it('a seat another function instance took meanwhile (stale free-seat hint) is skipped, never double-held', async () => {
+    // random 0: the hint is shuffled to [2, 3, 1] and handed out from the end: 1, then 3, then 2.
+    await setup(3, ['09:00'], () => 0);
+    const [c1, c2, c3] = [
+      await h.addCard('u1', 'P0000000001'),
+      await h.addCard('u2', 'P0000000002'),
+      await h.addCard('u3', 'P0000000003'),
+    ];
+    expect(ok(await book('u1', c1)).seatNo).toBe(1); // this instance now holds the hint [2, 3]
+    const [stolen, left] = [3, 2]; // the seat it would offer next is taken elsewhere
+    // Another instance takes one of them exactly as the engine does: count, then the seat.
+    const db = h.emulator.db;
+    const _ = db.command;
+    await db
+      .collection('booking_timepoints')
+      .where({ _id: 'S1_0900', remaining: _.gt(0) })
+      .update({ data: { remaining: _.inc(-1) } });
+    await db
+      .collection('booking_seats')
+      .where({ _id: `S1_${stolen}`, holder: null })
+      .update({ data: { holder: 'bk_other_instance' } });
+
+    const second = ok(await book('u2', c2));
+    expect(second.seatNo).toBe(left);
+    const third = await book('u3', c3);
+    expect(third.ok).toBe(false);
+    const holders = h
+      .docs('booking_seats')
+      .filter((x) => x.sessionId === 'S1')
+      .map((x) => x.holder);
+    expect(holders).not.toContain(null);
+    expect(new Set(holders).size).toBe(3);
+    expect(h.docs('booking_timepoints').find((t) => t._id === 'S1_0900')!.remaining).toBe(0);
+  });
+
+  it('a seat given back by a cancellation is offered again by this instance', async () => {
+    await setup(2, ['09:00']);
+    const [c1, c2, c3] = [
+      await h.addCard('u1', 'P0000000001'),
+      await h.addCard('u2', 'P0000000002'),
+      await h.addCard('u3', 'P0000000003'),
+    ];
+    const a = ok(await book('u1', c1));
+    ok(await book('u2', c2));
+    ok(await h.call('u1', { action: 'cancel', bookingId: a.bookingId }));
+    const c = ok(await book('u3', c3));
+    expect(c.seatNo).toBe(a.seatNo);
+    expect(h.his.active()).toHaveLength(2);
+  });
+
   it('timeout with applied-then-lost: voided in the HIS, seat back, counts balance', async () => {
     await setup();
     const card = await h.addCard('u1', 'P0000000001');
