@@ -193,7 +193,7 @@ export class EmulatedDatabase implements Database {
     } else {
       id = newDocId();
     }
-    this.store.transaction(() => this.store.insert(collection, id, withId(id, data), api));
+    this.store.write(() => this.store.insert(collection, id, withId(id, data), api));
     return id;
   }
 }
@@ -291,16 +291,16 @@ class QueryImpl {
     const { collection, where, compiled } = this.state;
     // One read inside the write transaction (a group savepoint, see Store): a refused conditional
     // update (e.g. `remaining: _.gt(0)` on a full counter) costs that read and nothing else.
-    const updated = this.db.store.transaction(() => {
+    const apply = (): number => {
       let n = 0;
       for (const doc of this.db.matching(collection, where, compiled)) {
-        const next = applyUpdate(doc.data, steps, 'collection.update');
-        if (sameValue(next, doc.data)) continue; // like CloudBase, `updated` counts modified documents
-        this.db.store.replace(collection, doc.id, next);
-        n++;
+        // like CloudBase, `updated` counts modified documents
+        if (this.db.store.replaceIfChanged(collection, doc, applyUpdate(doc.data, steps, 'collection.update'))) n++;
       }
       return n;
-    });
+    };
+    // One pinned document: one statement at most, atomic without a savepoint.
+    const updated = compiled?.ids?.length === 1 ? this.db.store.write(apply) : this.db.store.transaction(apply);
     return { stats: { updated }, errMsg: 'collection.update:ok' } as UpdateResult;
   }
 
@@ -379,20 +379,19 @@ class DocumentImpl {
     const raw = dataOf('document.update', opts);
     await tick();
     const steps = compileUpdate(raw, this.db.clock(), 'document.update');
-    const updated = this.db.store.transaction(() => {
+    const updated = this.db.store.write(() => {
       const doc = this.db.store.get(this.collection, this.id);
       if (!doc) return 0;
-      const next = applyUpdate(doc.data, steps, 'document.update');
-      if (sameValue(next, doc.data)) return 0;
-      this.db.store.replace(this.collection, this.id, next);
-      return 1;
+      return this.db.store.replaceIfChanged(this.collection, doc, applyUpdate(doc.data, steps, 'document.update'))
+        ? 1
+        : 0;
     });
     return { stats: { updated }, errMsg: 'document.update:ok' } as UpdateResult;
   }
 
   async remove(): Promise<RemoveResult> {
     await tick();
-    const removed = this.db.store.transaction(() => (this.db.store.delete(this.collection, this.id) ? 1 : 0));
+    const removed = this.db.store.write(() => (this.db.store.delete(this.collection, this.id) ? 1 : 0));
     return { stats: { removed }, errMsg: 'document.remove:ok' } as RemoveResult;
   }
 }

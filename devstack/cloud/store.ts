@@ -29,6 +29,8 @@ export interface StoredDoc {
   rev: number;
   /** Insertion order (SQLite rowid; kept by updates). */
   seq: number;
+  /** The stored encoding of `data` (an update that encodes to the same text changes nothing). */
+  text: string;
 }
 
 export interface ConsentRow {
@@ -172,6 +174,15 @@ export class Store {
     return this.wrapper(fn) as T;
   }
 
+  /**
+   * Runs a single-statement write `fn` in this turn's group transaction without a savepoint (one
+   * statement is atomic by itself; use `transaction()` when `fn` writes more than once).
+   */
+  write<T>(fn: () => T): T {
+    this.openGroup();
+    return fn();
+  }
+
   /** One better-sqlite3 transaction wrapper for every call (building one per call costs a closure set-up). */
   private wrapper: Database.Transaction<(fn: () => unknown) => unknown> | undefined;
   private commitScheduled = false;
@@ -213,7 +224,7 @@ export class Store {
 
   get(collection: string, id: string): StoredDoc | undefined {
     const row = this.stmts.get.get(collection, id);
-    return row ? { id, data: decodeDoc(row.data), rev: row.rev, seq: row.seq } : undefined;
+    return row ? { id, data: decodeDoc(row.data), rev: row.rev, seq: row.seq, text: row.data } : undefined;
   }
 
   rev(collection: string, id: string): number | null {
@@ -223,7 +234,7 @@ export class Store {
 
   *scan(collection: string): Generator<StoredDoc> {
     for (const row of this.stmts.scan.iterate(collection)) {
-      yield { id: row.id, data: decodeDoc(row.data), rev: row.rev, seq: row.seq };
+      yield { id: row.id, data: decodeDoc(row.data), rev: row.rev, seq: row.seq, text: row.data };
     }
   }
 
@@ -234,7 +245,7 @@ export class Store {
   *scanWhereEquals(collection: string, field: string, value: string): Generator<StoredDoc> {
     const path = `$."${field}"`;
     for (const row of this.stmts.scanEq.iterate(collection, path, value, path)) {
-      yield { id: row.id, data: decodeDoc(row.data), rev: row.rev, seq: row.seq };
+      yield { id: row.id, data: decodeDoc(row.data), rev: row.rev, seq: row.seq, text: row.data };
     }
   }
 
@@ -255,6 +266,16 @@ export class Store {
   /** Replaces an existing document (new rev); returns false when it does not exist. Call inside transaction(). */
   replace(collection: string, id: string, data: DocData): boolean {
     return this.stmts.update.run(encodeDoc(data), this.nextRev(), collection, id).changes > 0;
+  }
+
+  /**
+   * Replaces `doc` with `next` unless `next` encodes to the stored text (like CloudBase, an update
+   * that changes nothing does not count as updated); true when written. Call inside a write.
+   */
+  replaceIfChanged(collection: string, doc: StoredDoc, next: DocData): boolean {
+    const text = encodeDoc(next);
+    if (text === doc.text) return false;
+    return this.stmts.update.run(text, this.nextRev(), collection, doc.id).changes > 0;
   }
 
   delete(collection: string, id: string): boolean {

@@ -27,6 +27,11 @@ export interface BookingRules {
   pendingResumeAfterMs: number;
   /** Lazy schedule sync from the `schedule` action: at most once per department per this many ms. */
   lazySyncIntervalMs: number;
+  /**
+   * A function instance that found a time point full answers "full" from memory for this long
+   * (0: always ask the database). Bounds how late a seat freed by another instance is offered.
+   */
+  fullMemoMs: number;
   /** Outbox: attempts before a transiently failing message is given up. */
   messageMaxAttempts: number;
   /** Outbox: base back-off between attempts (doubles per attempt). */
@@ -46,6 +51,7 @@ export const DEFAULT_BOOKING_RULES: Readonly<BookingRules> = Object.freeze({
   waitlistClosesBeforeMinutes: 120,
   pendingResumeAfterMs: 30_000,
   lazySyncIntervalMs: 60_000,
+  fullMemoMs: 1000,
   messageMaxAttempts: 5,
   messageRetryBaseMs: 60_000,
 });

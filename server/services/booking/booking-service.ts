@@ -10,7 +10,7 @@ import type {
   BookingView,
   WaitlistView,
 } from '../../../typings/booking';
-import { aborted, AppError, notFound, unavailable } from '../../core/errors';
+import { aborted, AppError, failedPrecondition, notFound, unavailable } from '../../core/errors';
 import { logger as defaultLogger, type Logger } from '../../core/log';
 import { businessDate, type Clock } from '../../core/time';
 import {
@@ -128,6 +128,18 @@ export class BookingService {
       createdAtMs: nowMs,
       updatedAtMs: nowMs,
     };
+    // A time point this instance just found full: refused without reading anything else. Storing
+    // the refusal is also the replay check — the key taken means an earlier answer, returned instead.
+    if (this.engine.isKnownFull(timepointId(input.sessionId, input.time), nowMs)) {
+      const refusal = failedPrecondition(BOOKING_MESSAGES.full, 'known full');
+      if (
+        !(await this.store.claimRequest({ ...req, status: 'done', result: resultOf({ ok: false, error: refusal }) }))
+      ) {
+        return this.answerExisting(caller.openid, requestId, nowMs);
+      }
+      throw refusal;
+    }
+
     // A replay never touches the seat counter: answered from the stored request.
     const known = await this.store.getRequest(requestId);
     if (known) return this.answerExisting(caller.openid, requestId, nowMs, known);

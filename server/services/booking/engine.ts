@@ -128,10 +128,43 @@ export class BookingEngine {
     );
   }
 
+  /**
+   * Time points this instance found full (a refused reserve) and when: for `rules.fullMemoMs` a
+   * `book` of them is answered "full" without reading the session or trying the counter again —
+   * in a release burst most calls ask for a time point that sold out a moment ago. Forgotten as
+   * soon as this instance gives a count back; another instance's cancellation is seen when the
+   * memo expires (the waitlist gets such seats first anyway).
+   */
+  private readonly knownFull = new Map<string, number>();
+
+  isKnownFull(tpId: string, nowMs: number): boolean {
+    const since = this.knownFull.get(tpId);
+    if (since === undefined) return false;
+    if (nowMs >= since && nowMs - since < this.rules.fullMemoMs) return true;
+    this.knownFull.delete(tpId);
+    return false;
+  }
+
+  /** The atomic count reservation (remaining > 0 → −1); a refusal is remembered (isKnownFull). */
+  private async reserve(tpId: string, nowMs: number): Promise<boolean> {
+    if (await this.store.reserve(tpId)) return true;
+    if (this.rules.fullMemoMs > 0) {
+      if (this.knownFull.size >= 5000) this.knownFull.clear();
+      this.knownFull.set(tpId, nowMs);
+    }
+    return false;
+  }
+
+  /** Gives a reserved count back (and forgets that the time point was full). */
+  private async giveCount(tpId: string): Promise<void> {
+    this.knownFull.delete(tpId);
+    await this.store.unreserve(tpId);
+  }
+
   /** Gives a held seat back to the pool (only if this booking still holds it). */
   async freeSeat(sessionId: string, time: string, seatNo: number, holder: string): Promise<boolean> {
     if (await this.store.moveSeat(sessionId, seatNo, holder, null)) {
-      await this.store.unreserve(timepointId(sessionId, time));
+      await this.giveCount(timepointId(sessionId, time));
       this.freeHint.get(timepointId(sessionId, time))?.push(seatNo);
       return true;
     }
@@ -211,9 +244,9 @@ export class BookingEngine {
   }
 
   /** Reserve a count, then claim a concrete free seat; null when full. */
-  private async takeSeat(sessionId: string, time: string, bookingId: string): Promise<number | null> {
+  private async takeSeat(sessionId: string, time: string, bookingId: string, nowMs: number): Promise<number | null> {
     const tpId = timepointId(sessionId, time);
-    if (!(await this.store.reserve(tpId))) return null;
+    if (!(await this.reserve(tpId, nowMs))) return null;
     return this.claimAfterReserve(sessionId, time, bookingId);
   }
 
@@ -224,12 +257,12 @@ export class BookingEngine {
     try {
       seatNo = await this.claimReservedSeat(sessionId, time, bookingId);
     } catch (err) {
-      await this.store.unreserve(tpId);
+      await this.giveCount(tpId);
       throw err;
     }
     if (seatNo !== null) return seatNo;
     // The counter said a seat was free but none is (a seat the HIS took was counted late): give back.
-    await this.store.unreserve(tpId);
+    await this.giveCount(tpId);
     this.log.warn('booking seat counter ahead of seats', { sessionId, time });
     return null;
   }
@@ -250,7 +283,7 @@ export class BookingEngine {
     // so the common "full" refusal costs one conditional update. A waitlist hand-over (`preheld`)
     // already owns a concrete seat and takes the rules first.
     const reserved = !input.preheld;
-    if (reserved && !(await this.store.reserve(tpId))) {
+    if (reserved && !(await this.reserve(tpId, nowMs))) {
       return { ok: false, error: failedPrecondition(BOOKING_MESSAGES.full), pending: false, stage: 'seat' };
     }
     if (input.claim) {
@@ -258,7 +291,7 @@ export class BookingEngine {
       try {
         claimed = await input.claim();
       } finally {
-        if (!claimed && reserved) await this.store.unreserve(tpId);
+        if (!claimed && reserved) await this.giveCount(tpId);
       }
       if (!claimed) {
         const error = new AppError('ABORTED', BOOKING_MESSAGES.processing, undefined, 'request key taken');
@@ -283,11 +316,11 @@ export class BookingEngine {
         nowMs,
       );
     } catch (err) {
-      if (reserved) await this.store.unreserve(tpId);
+      if (reserved) await this.giveCount(tpId);
       throw err;
     }
     if (!claim.ok) {
-      if (reserved) await this.store.unreserve(tpId);
+      if (reserved) await this.giveCount(tpId);
       return { ok: false, error: refusalError(claim.refusal), pending: false, stage: 'rules' };
     }
 
@@ -301,7 +334,7 @@ export class BookingEngine {
       ) {
         seatNo = input.preheld.seatNo;
       } else {
-        seatNo = await this.takeSeat(session.sessionId, time, bookingId);
+        seatNo = await this.takeSeat(session.sessionId, time, bookingId, nowMs);
       }
     } catch (err) {
       await this.undoPatient(input.patientKey, bookingId, nowMs);
@@ -396,7 +429,7 @@ export class BookingEngine {
       if (code === 'SEAT_TAKEN' && mayRetrySeat) {
         // The HIS gave this seat away (window / kiosk): mark it so, and try one other seat.
         await this.store.moveSeat(booking.sessionId, booking.seatNo, booking._id, 'his');
-        const seatNo = await this.takeSeat(booking.sessionId, booking.time, booking._id);
+        const seatNo = await this.takeSeat(booking.sessionId, booking.time, booking._id, nowMs);
         if (seatNo !== null) {
           const retry = { ...booking, seatNo, confirmRequestId: `${booking._id}-r1`, updatedAtMs: nowMs };
           await this.store.updateWhere(

@@ -258,6 +258,59 @@ describe('booking function (devstack emulator)', () => {
     expect(h.his.active()).toHaveLength(2);
   });
 
+  it('known full: answered from memory for fullMemoMs (no counter touched), then asked again; a replay still gets its booking', async () => {
+    await setup(1, ['09:00']);
+    const [c1, c2, c3] = [
+      await h.addCard('u1', 'P0000000001'),
+      await h.addCard('u2', 'P0000000002'),
+      await h.addCard('u3', 'P0000000003'),
+    ];
+    const k1 = key();
+    const first = ok(await book('u1', c1, { idempotencyKey: k1 }));
+    expect((await book('u2', c2)).ok).toBe(false); // the counter refused: remembered
+    // Another instance frees the seat (its patient cancelled): count and seat back in the database.
+    const db = h.emulator.db;
+    const _ = db.command;
+    await h.his.cancelBooking({ requestId: 'other-instance-cancel', confirmRequestId: first.bookingId });
+    await db
+      .collection('bookings')
+      .doc(first.bookingId)
+      .update({ data: { status: 'cancelled' } });
+    await db
+      .collection('booking_seats')
+      .doc(`S1_${first.seatNo}`)
+      .update({ data: { holder: null } });
+    await db
+      .collection('booking_timepoints')
+      .doc('S1_0900')
+      .update({ data: { remaining: _.inc(1) } });
+
+    const k3 = key();
+    const memo = await book('u3', c3, { idempotencyKey: k3 });
+    expect(memo).toEqual({ ok: false, error: { code: 'FAILED_PRECONDITION', message: '该时段已约满，可加入候补' } });
+    expect(h.docs('booking_timepoints').find((t) => t._id === 'S1_0900')!.remaining).toBe(1);
+    // The replay of u1's key (full by memory too) still finds u1's booking, not a refusal.
+    expect(ok(await book('u1', c1, { idempotencyKey: k1 })).bookingId).toBe(first.bookingId);
+
+    h.clock.now = new Date(NOW.getTime() + 1000); // fullMemoMs (default 1000) later: asked again
+    const v = ok(await book('u3', c3));
+    expect(v.seatNo).toBe(first.seatNo);
+    expect((await book('u3', c3, { idempotencyKey: k3 })).ok).toBe(false); // k3 keeps its first answer
+  });
+
+  it('known full is forgotten as soon as this instance gives a seat back', async () => {
+    await setup(1, ['09:00']);
+    const [c1, c2, c3] = [
+      await h.addCard('u1', 'P0000000001'),
+      await h.addCard('u2', 'P0000000002'),
+      await h.addCard('u3', 'P0000000003'),
+    ];
+    const a = ok(await book('u1', c1));
+    expect((await book('u2', c2)).ok).toBe(false);
+    ok(await h.call('u1', { action: 'cancel', bookingId: a.bookingId }));
+    expect(ok(await book('u3', c3)).seatNo).toBe(a.seatNo);
+  });
+
   it('timeout with applied-then-lost: voided in the HIS, seat back, counts balance', async () => {
     await setup();
     const card = await h.addCard('u1', 'P0000000001');
