@@ -295,7 +295,8 @@ class QueryImpl {
       let n = 0;
       for (const doc of this.db.matching(collection, where, compiled)) {
         // like CloudBase, `updated` counts modified documents
-        if (this.db.store.replaceIfChanged(collection, doc, applyUpdate(doc.data, steps, 'collection.update'))) n++;
+        if (this.db.store.replaceIfChanged(collection, doc, applyUpdate(doc.data, steps, 'collection.update', true)))
+          n++;
       }
       return n;
     };
@@ -382,7 +383,7 @@ class DocumentImpl {
     const updated = this.db.store.write(() => {
       const doc = this.db.store.get(this.collection, this.id);
       if (!doc) return 0;
-      return this.db.store.replaceIfChanged(this.collection, doc, applyUpdate(doc.data, steps, 'document.update'))
+      return this.db.store.replaceIfChanged(this.collection, doc, applyUpdate(doc.data, steps, 'document.update', true))
         ? 1
         : 0;
     });

@@ -338,8 +338,12 @@ function writeAt(c: Record<string, unknown> | unknown[], key: string, v: unknown
 }
 
 /** Applies update steps to a copy of `doc`; returns the new document. */
-export function applyUpdate(doc: DocData, steps: UpdateStep[], api: string): DocData {
-  const next = deepClone(doc);
+/**
+ * `doc` with the update applied. A copy, unless `owned`: the caller's own throwaway object (a
+ * document just decoded from the store), changed in place — possibly partly when a step throws.
+ */
+export function applyUpdate(doc: DocData, steps: UpdateStep[], api: string, owned = false): DocData {
+  const next = owned ? doc : deepClone(doc);
   for (const step of steps) {
     const last = step.path[step.path.length - 1]!;
     if (step.kind === 'unset') {
