@@ -17,6 +17,9 @@ export type BookingStatus = 'booked' | 'cancelled' | 'checkedIn' | 'completed' |
 export type BookingRange = '1w' | '1m' | '3m';
 export type WaitlistStatus = 'waiting' | 'fulfilled' | 'left' | 'expired';
 
+/** Who cancelled a booking: the patient, or the hospital because the doctor stopped the session (停诊). */
+export type CancelReason = 'patient' | 'stopped';
+
 export interface DepartmentView {
   code: string;
   name: string;
@@ -107,6 +110,8 @@ export interface BookingView {
   source: 'direct' | 'waitlist';
   createdAt: string;
   cancelledAt: string | null;
+  /** Set when cancelled. */
+  cancelReason: CancelReason | null;
   checkedInAt: string | null;
 }
 

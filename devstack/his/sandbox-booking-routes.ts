@@ -293,12 +293,25 @@ function markUsed(ctx: SandboxRouteContext, body: Buffer | undefined): RouteAnsw
   return ok({ sessionId: input.sessionId, used });
 }
 
+/**
+ * 停诊 (or reopening): as a hospital's HIS does, stopping a session also cancels its active
+ * bookings (停诊退号 — the patients are told by whoever booked them: the cloud side, on its next
+ * schedule sync). Reopening does not bring cancelled bookings back.
+ */
 function stopSession(ctx: SandboxRouteContext, body: Buffer | undefined): RouteAnswer {
   const input = parseBody(stopSchema, body);
   const status = input.stopped === false ? 'open' : 'stopped';
-  const r = ctx.db.prepare('UPDATE sessions SET status = ? WHERE session_id = ?').run(status, input.sessionId);
-  if (r.changes === 0) throw new RouteError('NOT_FOUND', 'sessionId: no such session');
-  return ok({ session: loadSessions(ctx.db, { sessionIds: [input.sessionId] })[0] });
+  const cancelled = ctx.db.transaction(() => {
+    const r = ctx.db.prepare('UPDATE sessions SET status = ? WHERE session_id = ?').run(status, input.sessionId);
+    if (r.changes === 0) throw new RouteError('NOT_FOUND', 'sessionId: no such session');
+    if (status === 'open') return 0;
+    return ctx.db
+      .prepare(
+        "UPDATE bookings SET status = 'cancelled', cancelled_at = ? WHERE session_id = ? AND status IN ('booked', 'checkedIn')",
+      )
+      .run(ctx.now().toISOString(), input.sessionId).changes;
+  })();
+  return ok({ session: loadSessions(ctx.db, { sessionIds: [input.sessionId] })[0], cancelledBookings: cancelled });
 }
 
 function advanceQueue(ctx: SandboxRouteContext, body: Buffer | undefined): RouteAnswer {

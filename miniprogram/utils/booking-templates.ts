@@ -14,12 +14,22 @@ export const TMPL_BOOKING_CONFIRMED = 'tmpl-booking-confirmed';
 export const TMPL_VISIT_REMINDER = 'tmpl-visit-reminder';
 /** 候补成功通知 */
 export const TMPL_WAITLIST_SUCCESS = 'tmpl-waitlist-success';
+/** 预约取消通知 (the patient cancelled, or 医生停诊) */
+export const TMPL_BOOKING_CANCELLED = 'tmpl-booking-cancelled';
 
 /** Asked on the 确认预约 tap (at most 3 ids per request, as WeChat allows). */
-export const BOOKING_TEMPLATE_IDS: readonly string[] = [TMPL_BOOKING_CONFIRMED, TMPL_VISIT_REMINDER];
+export const BOOKING_TEMPLATE_IDS: readonly string[] = [
+  TMPL_BOOKING_CONFIRMED,
+  TMPL_VISIT_REMINDER,
+  TMPL_BOOKING_CANCELLED,
+];
 
 /** Asked on the 加入候补 tap. */
-export const WAITLIST_TEMPLATE_IDS: readonly string[] = [TMPL_WAITLIST_SUCCESS, TMPL_VISIT_REMINDER];
+export const WAITLIST_TEMPLATE_IDS: readonly string[] = [
+  TMPL_WAITLIST_SUCCESS,
+  TMPL_VISIT_REMINDER,
+  TMPL_BOOKING_CANCELLED,
+];
 
 /**
  * Asks for one-time subscription consent. Call it straight from a tap handler (WeChat refuses it

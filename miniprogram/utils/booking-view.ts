@@ -273,6 +273,8 @@ const BOOKING_STATUS: Record<BookingStatus, { text: string; type: TagType }> = {
   missed: { text: '已过号', type: 'danger' },
 };
 
+const STOPPED_STATUS: { text: string; type: TagType } = { text: '医生停诊', type: 'warning' };
+
 const WAITLIST_STATUS: Record<WaitlistStatus, { text: string; type: TagType }> = {
   waiting: { text: '候补中', type: 'warning' },
   fulfilled: { text: '候补成功', type: 'success' },
@@ -304,7 +306,8 @@ export interface BookingItem {
 }
 
 export function toBookingItem(b: BookingView): BookingItem {
-  const status = BOOKING_STATUS[b.status];
+  // 停诊: the hospital cancelled it, which the patient must not mistake for their own cancellation.
+  const status = b.status === 'cancelled' && b.cancelReason === 'stopped' ? STOPPED_STATUS : BOOKING_STATUS[b.status];
   return {
     bookingId: b.bookingId,
     status: b.status,
@@ -332,6 +335,8 @@ export interface BookingDetail extends BookingItem {
   queueNo: number | null;
   createdAt: string;
   cancelledAt: string;
+  /** Set when the hospital cancelled the booking (医生停诊). */
+  stoppedNotice: string;
   checkedInAt: string;
 }
 
@@ -346,6 +351,10 @@ export function toBookingDetail(b: BookingView): BookingDetail {
     queueNo: b.queueNo,
     createdAt: formatDateTime(b.createdAt),
     cancelledAt: formatDateTime(b.cancelledAt),
+    stoppedNotice:
+      b.status === 'cancelled' && b.cancelReason === 'stopped'
+        ? '因医生停诊，本次预约已由医院取消，给您带来不便敬请谅解。可重新预约其他时段或医生。'
+        : '',
     checkedInAt: formatDateTime(b.checkedInAt),
   };
 }

@@ -65,20 +65,24 @@ export interface BookingTemplates {
   bookingConfirmed: string;
   visitReminder: string;
   waitlistSuccess: string;
+  /** 预约取消通知: the patient cancelled, or the hospital did (医生停诊). */
+  bookingCancelled: string;
 }
 
 export const DEFAULT_BOOKING_TEMPLATES: Readonly<BookingTemplates> = Object.freeze({
   bookingConfirmed: 'tmpl-booking-confirmed',
   visitReminder: 'tmpl-visit-reminder',
   waitlistSuccess: 'tmpl-waitlist-success',
+  bookingCancelled: 'tmpl-booking-cancelled',
 });
 
-/** TMPL_BOOKING_CONFIRMED, TMPL_VISIT_REMINDER, TMPL_WAITLIST_SUCCESS (defaults: devstack seed ids). */
+/** TMPL_BOOKING_CONFIRMED, TMPL_VISIT_REMINDER, TMPL_WAITLIST_SUCCESS, TMPL_BOOKING_CANCELLED (defaults: devstack seed ids). */
 export function bookingTemplatesFromEnv(env: NodeJS.ProcessEnv = process.env): BookingTemplates {
   const pick = (name: string, fallback: string): string => env[name]?.trim() || fallback;
   return {
     bookingConfirmed: pick('TMPL_BOOKING_CONFIRMED', DEFAULT_BOOKING_TEMPLATES.bookingConfirmed),
     visitReminder: pick('TMPL_VISIT_REMINDER', DEFAULT_BOOKING_TEMPLATES.visitReminder),
     waitlistSuccess: pick('TMPL_WAITLIST_SUCCESS', DEFAULT_BOOKING_TEMPLATES.waitlistSuccess),
+    bookingCancelled: pick('TMPL_BOOKING_CANCELLED', DEFAULT_BOOKING_TEMPLATES.bookingCancelled),
   };
 }

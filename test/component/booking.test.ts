@@ -142,6 +142,7 @@ function booking(overrides: Partial<BookingView> = {}): BookingView {
     source: 'direct',
     createdAt: '2024-05-01T02:00:00.000Z',
     cancelledAt: null,
+    cancelReason: null,
     checkedInAt: null,
     ...overrides,
   };
@@ -445,6 +446,7 @@ describe('号源选择 pages/booking/schedule', () => {
     expect(wx.argsOf<{ tmplIds: string[] }>('requestSubscribeMessage')[0]!.tmplIds).toEqual([
       'tmpl-waitlist-success',
       'tmpl-visit-reminder',
+      'tmpl-booking-cancelled',
     ]);
     expect(wx.eventsTo('booking')).toContainEqual({ action: 'joinWaitlist', cardId: 'c2', sessionId: 's-pm' });
     expect(wx.argsOf('showModal')[0]).toMatchObject({ title: '已加入候补' });
@@ -546,6 +548,7 @@ describe('确认预约 pages/booking/confirm', () => {
     expect(wx.argsOf<{ tmplIds: string[] }>('requestSubscribeMessage')[0]!.tmplIds).toEqual([
       'tmpl-booking-confirmed',
       'tmpl-visit-reminder',
+      'tmpl-booking-cancelled',
     ]);
     const sent = wx.eventsTo('booking').find((e) => e.action === 'book')!;
     expect(sent).toMatchObject({ action: 'book', cardId: 'c1', sessionId: 's-am', time: '09:00' });
@@ -810,6 +813,41 @@ describe('预约详情 pages/booking/detail', () => {
     expect(textOf(page.querySelector('#status-tag'))).toBe('已取消');
     expect(page.querySelector('#cancel')).toBeFalsy();
     expect(textOf(page.querySelector('#booking-info'))).toContain('2024-05-02 09:00');
+  });
+
+  test('cancelled by the hospital (医生停诊): its own tag and a notice, nothing to cancel or check in', async () => {
+    installWx({
+      backend: routes({
+        'booking.get': ok(
+          booking({
+            status: 'cancelled',
+            cancelReason: 'stopped',
+            canCancel: false,
+            cancelledAt: '2024-05-05T02:00:00.000Z',
+          }),
+        ),
+      }),
+    });
+    const page = renderPage('pages/booking/detail/index');
+    page.instance.onLoad({ bookingId: 'b1' });
+    await flush();
+    expect(textOf(page.querySelector('#status-tag'))).toBe('医生停诊');
+    expect(textOf(page.querySelector('#stopped-notice'))).toContain('因医生停诊，本次预约已由医院取消');
+    expect(page.querySelector('#cancel')).toBeFalsy();
+    expect(page.querySelector('#check-in')).toBeFalsy();
+  });
+
+  test('cancelled by the patient: 已取消 and no 停诊 notice', async () => {
+    installWx({
+      backend: routes({
+        'booking.get': ok(booking({ status: 'cancelled', cancelReason: 'patient', canCancel: false })),
+      }),
+    });
+    const page = renderPage('pages/booking/detail/index');
+    page.instance.onLoad({ bookingId: 'b1' });
+    await flush();
+    expect(textOf(page.querySelector('#status-tag'))).toBe('已取消');
+    expect(page.querySelector('#stopped-notice')).toBeFalsy();
   });
 
   test('签到取号, then the queue status with a refresh', async () => {

@@ -35,6 +35,7 @@ const DEPT_NAME = '心血管内科';
 const TMPL_CONFIRMED = 'tmpl-booking-confirmed';
 const TMPL_REMINDER = 'tmpl-visit-reminder';
 const TMPL_WAITLIST = 'tmpl-waitlist-success';
+const TMPL_CANCELLED = 'tmpl-booking-cancelled';
 
 const R = {
   home: 'pages/home/index',
@@ -261,7 +262,7 @@ describe('预约挂号 journey in the browser preview', () => {
 
     await $('van-button').filter({ hasText: '确认预约' }).click();
     // WeChat asks for subscription consent on the tap, before anything is booked.
-    await allowConsent([TMPL_CONFIRMED, TMPL_REMINDER]);
+    await allowConsent([TMPL_CONFIRMED, TMPL_REMINDER, TMPL_CANCELLED]);
     await e2e.shot('consent', { fullPage: true });
     expect((await list(A)).bookings).toHaveLength(0);
     await page.getByTestId('consent-allow').click();
@@ -320,10 +321,13 @@ describe('预约挂号 journey in the browser preview', () => {
     });
     const values = Object.values(mine[0]!.data).map((v) => v.value);
     expect(values.join(' ')).toContain(dept.name);
-    // The consent was one-time: the confirmation used it up; the reminder's is still there.
+    // The consents are one-time: the confirmation used its own up; reminder and cancellation remain.
     const r = await fetch(`${e2e.stack.url}/devstack/api/consents?openid=${A}`);
     const { consents } = (await r.json()) as { consents: { templateId: string; remaining: number | string }[] };
-    expect(consents).toEqual([{ templateId: TMPL_REMINDER, remaining: 1 }]);
+    expect(consents).toEqual([
+      { templateId: TMPL_CANCELLED, remaining: 1 },
+      { templateId: TMPL_REMINDER, remaining: 1 },
+    ]);
   });
 
   test('B: the session is full; 加入候补 in the pages (consent 允许)', async () => {
@@ -343,7 +347,7 @@ describe('预约挂号 journey in the browser preview', () => {
     await sheet.getByText('选择候补就诊人').waitFor({ state: 'visible' });
     await e2e.shot('waitlist-card-sheet');
     await sheet.getByText(`${people[B]!.name}（本人）`).click();
-    await allowConsent([TMPL_WAITLIST, TMPL_REMINDER]);
+    await allowConsent([TMPL_WAITLIST, TMPL_REMINDER, TMPL_CANCELLED]);
     await page.getByTestId('consent-allow').click();
 
     const modal = page.getByTestId('modal');
@@ -421,6 +425,12 @@ describe('预约挂号 journey in the browser preview', () => {
 
     const { bookings } = await list(A);
     expect(bookings.map((b) => [b.bookingId, b.status])).toEqual([[bookingA.bookingId, 'cancelled']]);
+    // A consented to 预约取消通知 when booking: it was sent.
+    const cancelledMsg = (await e2e.outbox()).find(
+      (m: OutboxEntry) => m.touser === A && m.templateId === TMPL_CANCELLED,
+    );
+    expect(cancelledMsg).toMatchObject({ templateTitle: '预约取消通知', status: 'sent' });
+    expect(cancelledMsg!.data.thing4!.value).toBe('您已取消本次预约');
     // Back on 预约记录 (reloaded on show) the row says 已取消.
     await page.getByTestId('toast').waitFor({ state: 'detached' });
     await page.locator('#mp-back').click();

@@ -76,6 +76,55 @@ d('booking through the devstack', () => {
       error: { code: 'NOT_FOUND' },
     });
     const cancelled = await callFn<BookingView>(stack, 'booking', { action: 'cancel', bookingId }, 'it-u1');
-    expect(cancelled.body).toMatchObject({ ok: true, data: { status: 'cancelled' } });
+    expect(cancelled.body).toMatchObject({ ok: true, data: { status: 'cancelled', cancelReason: 'patient' } });
+  }, 60_000);
+
+  test('停诊 in the HIS sandbox → the next sync cancels the booking (reason stopped)', async () => {
+    const p = freshPerson();
+    const bound = await callFn<{ id: string }>(
+      stack,
+      'patient',
+      { action: 'bind', name: p.name, idNumber: p.idNumber, phone: p.phone, relation: '本人' },
+      'it-u3',
+    );
+    const cardId = bound.body.ok ? bound.body.data.id : '';
+    const deptCode = (
+      (await (await fetch(`${stack.hisUrl}/sandbox/departments`)).json()) as { data: { items: { code: string }[] } }
+    ).data.items[1]!.code;
+    const staged = (await (
+      await fetch(`${stack.hisUrl}/sandbox/stage-session`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ deptCode, kind: 'specialist', seats: 4 }),
+      })
+    ).json()) as { data: { session: { sessionId: string; timePoints: { time: string }[] } } };
+    const { sessionId, timePoints } = staged.data.session;
+    expect((await fetch(`${stack.url}/timers/booking?trigger=syncSchedule`, { method: 'POST' })).status).toBe(200);
+    const ev = {
+      action: 'book',
+      cardId,
+      sessionId,
+      time: timePoints[0]!.time,
+      idempotencyKey: `it-stop-${Date.now()}`,
+    };
+    const booked = await callFn<BookingView>(stack, 'booking', ev, 'it-u3');
+    expect(booked.body).toMatchObject({ ok: true, data: { status: 'booked' } });
+    const bookingId = booked.body.ok ? booked.body.data.bookingId : '';
+
+    const stop = await fetch(`${stack.hisUrl}/sandbox/sessions/stop`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ sessionId }),
+    });
+    expect(((await stop.json()) as { data: { cancelledBookings: number } }).data.cancelledBookings).toBe(1);
+    const sync = await fetch(`${stack.url}/timers/booking?trigger=syncSchedule`, { method: 'POST' });
+    expect(((await sync.json()) as { result: { data: { cancelledByStop: number } } }).result.data.cancelledByStop).toBe(
+      1,
+    );
+    const v = await callFn<BookingView>(stack, 'booking', { action: 'get', bookingId }, 'it-u3');
+    expect(v.body).toMatchObject({
+      ok: true,
+      data: { status: 'cancelled', cancelReason: 'stopped', canCancel: false },
+    });
   }, 60_000);
 });

@@ -67,6 +67,22 @@ export function renderBookingConfirmed(b: BookingRecord, rules: BookingRules): M
   });
 }
 
+/** Why a booking was cancelled, for the patient (a `thing`, ≤ 20 characters). */
+export const CANCEL_REASON_TEXT = {
+  patient: '您已取消本次预约',
+  stopped: '医生停诊，预约已取消',
+} as const;
+
+/** tmpl-booking-cancelled: 就诊人 / 就诊科室 / 原就诊时间 / 取消原因. */
+export function renderBookingCancelled(b: BookingRecord, reason: keyof typeof CANCEL_REASON_TEXT): MessageData {
+  return data({
+    thing1: fitThing(b.patientName),
+    thing2: fitThing(b.deptName),
+    time3: visitTime(b),
+    thing4: CANCEL_REASON_TEXT[reason],
+  });
+}
+
 /** tmpl-waitlist-success: 就诊人 / 就诊科室 / 医生 / 就诊时间 / 温馨提示. */
 export function renderWaitlistSuccess(b: BookingRecord, rules: BookingRules): MessageData {
   return data({

@@ -3,7 +3,7 @@
  * collections and ids). Pure types: no I/O here.
  */
 import type { ErrorCode } from '../../../typings/envelope';
-import type { BookingStatus, Period, SlotKind, WaitlistStatus } from '../../../typings/booking';
+import type { BookingStatus, CancelReason, Period, SlotKind, WaitlistStatus } from '../../../typings/booking';
 
 export interface TimePointFacts {
   time: string;
@@ -99,6 +99,8 @@ export interface BookingRecord {
   createdAt: string;
   createdAtMs: number;
   cancelledAt: string | null;
+  /** Set with `cancelled` (absent on documents written before it existed: the patient). */
+  cancelReason?: CancelReason | null;
   checkedInAt: string | null;
   updatedAtMs: number;
 }

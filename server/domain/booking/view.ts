@@ -39,6 +39,7 @@ export function toBookingView(b: BookingRecord, rules: BookingRules, nowMs: numb
     source: b.source,
     createdAt: b.createdAt,
     cancelledAt: b.cancelledAt,
+    cancelReason: status === 'cancelled' ? (b.cancelReason ?? 'patient') : null,
     checkedInAt: b.checkedInAt,
   };
 }

@@ -35,6 +35,7 @@ import {
   peopleAhead,
   recordNoShow,
   renderBookingConfirmed,
+  renderBookingCancelled,
   renderVisitReminder,
   renderWaitlistSuccess,
   toBookingView,
@@ -267,6 +268,7 @@ export class BookingService {
       !(await this.store.transitionBooking(b._id, 'booked', {
         status: 'cancelled',
         cancelledAt: at,
+        cancelReason: 'patient',
         updatedAtMs: nowMs,
       }))
     ) {
@@ -274,8 +276,15 @@ export class BookingService {
       return this.view(await this.ownedBooking(caller.openid, bookingId), nowMs);
     }
     await this.engine.undoPatient(b.patientKey, b._id, nowMs);
-    const cancelled: BookingRecord = { ...b, status: 'cancelled', cancelledAt: at, updatedAtMs: nowMs };
+    const cancelled: BookingRecord = {
+      ...b,
+      status: 'cancelled',
+      cancelledAt: at,
+      cancelReason: 'patient',
+      updatedAtMs: nowMs,
+    };
     await this.handOver(b, nowMs);
+    await this.sendBookingMessage(cancelled, 'bookingCancelled', nowMs);
     return this.view(cancelled, nowMs);
   }
 
@@ -498,13 +507,25 @@ export class BookingService {
 
   private async sendBookingMessage(
     b: BookingRecord,
-    kind: 'bookingConfirmed' | 'waitlistSuccess' | 'visitReminder',
+    kind: 'bookingConfirmed' | 'waitlistSuccess' | 'visitReminder' | 'bookingCancelled' | 'sessionStopped',
     nowMs: number,
   ): Promise<void> {
+    const t = this.templates;
+    const r = this.rules;
     const spec = {
-      bookingConfirmed: { prefix: 'bc', templateId: this.templates.bookingConfirmed, render: renderBookingConfirmed },
-      waitlistSuccess: { prefix: 'wl', templateId: this.templates.waitlistSuccess, render: renderWaitlistSuccess },
-      visitReminder: { prefix: 'rm', templateId: this.templates.visitReminder, render: renderVisitReminder },
+      bookingConfirmed: { prefix: 'bc', templateId: t.bookingConfirmed, render: () => renderBookingConfirmed(b, r) },
+      waitlistSuccess: { prefix: 'wl', templateId: t.waitlistSuccess, render: () => renderWaitlistSuccess(b, r) },
+      visitReminder: { prefix: 'rm', templateId: t.visitReminder, render: () => renderVisitReminder(b, r) },
+      bookingCancelled: {
+        prefix: 'cx',
+        templateId: t.bookingCancelled,
+        render: () => renderBookingCancelled(b, 'patient'),
+      },
+      sessionStopped: {
+        prefix: 'st',
+        templateId: t.bookingCancelled,
+        render: () => renderBookingCancelled(b, 'stopped'),
+      },
     }[kind];
     await this.outbox.enqueueAndSend(
       {
@@ -513,7 +534,7 @@ export class BookingService {
         touser: b._openid,
         templateId: spec.templateId,
         page: bookingPage(b._id),
-        data: spec.render(b, this.rules),
+        data: spec.render(),
       },
       nowMs,
     );
@@ -521,8 +542,46 @@ export class BookingService {
 
   // ---- timers ------------------------------------------------------------------------------------
 
-  syncSchedule(nowMs: number): Promise<SyncSummary> {
-    return this.schedules.sync(nowMs);
+  /** The HIS schedule into the mirror; then the bookings of sessions the HIS stopped (停诊) are cancelled. */
+  async syncSchedule(nowMs: number): Promise<SyncSummary & { cancelledByStop: number }> {
+    const { stoppedSessionIds, ...summary } = await this.schedules.sync(nowMs);
+    return { ...summary, cancelledByStop: await this.cancelStopped(stoppedSessionIds, nowMs) };
+  }
+
+  /**
+   * 停诊: the HIS stopped a session (and cancelled its bookings there, 停诊退号 — see
+   * docs/his-gateway.md). Its active bookings here become `cancelled` with reason `stopped`, their
+   * rule claims are released, each patient gets a 预约取消通知 (when consented), and the session's
+   * waitlist closes. Idempotent: only `booked` / `checkedIn` bookings are touched.
+   */
+  private async cancelStopped(sessionIds: readonly string[], nowMs: number): Promise<number> {
+    let cancelled = 0;
+    const at = new Date(nowMs).toISOString();
+    for (const sessionId of sessionIds) {
+      for (const from of ['booked', 'checkedIn'] as const) {
+        // Each pass takes what is still `from`; a transition lost to a concurrent change is skipped.
+        for (let pass = 0; pass < 50; pass++) {
+          const batch = await this.store.bookingsByStatus(from, { sessionId });
+          let moved = 0;
+          for (const b of batch) {
+            const patch = { status: 'cancelled' as const, cancelledAt: at, cancelReason: 'stopped' as const };
+            if (!(await this.store.transitionBooking(b._id, from, { ...patch, updatedAtMs: nowMs }))) continue;
+            moved++;
+            cancelled++;
+            await this.engine.undoPatient(b.patientKey, b._id, nowMs);
+            await this.sendBookingMessage({ ...b, ...patch, updatedAtMs: nowMs }, 'sessionStopped', nowMs);
+          }
+          if (moved === 0) break;
+        }
+      }
+      for (const w of await this.store.waitingFor(sessionId, 1000)) {
+        if (await this.store.transitionWaitlist(w._id, 'waiting', { status: 'expired', updatedAtMs: nowMs })) {
+          await this.store.incWaiting(sessionId, -1);
+        }
+      }
+    }
+    if (cancelled > 0) this.log.info('booking cancelled by 停诊', { sessions: sessionIds.length, cancelled });
+    return cancelled;
   }
 
   /** Stale `pending` bookings are voided in the HIS and given back; stuck requests settled. */

@@ -32,6 +32,8 @@ export interface SyncSummary {
   sessions: number;
   seatsCreated: number;
   seatsMarkedHis: number;
+  /** Sessions the HIS reports stopped (停诊). */
+  stopped: number;
 }
 
 export class ScheduleService {
@@ -121,8 +123,11 @@ export class ScheduleService {
     return { dates, releaseTime: this.rules.releaseTime, sessions: views };
   }
 
-  /** Pulls the HIS schedule for today … today+windowDays (optionally one department) into the mirror. */
-  async sync(nowMs: number, deptCode?: string): Promise<SyncSummary> {
+  /**
+   * Pulls the HIS schedule for today … today+windowDays (optionally one department) into the
+   * mirror. Also names the sessions the HIS reports stopped (停诊), for the caller to settle.
+   */
+  async sync(nowMs: number, deptCode?: string): Promise<SyncSummary & { stoppedSessionIds: string[] }> {
     const today = businessDate(new Date(nowMs));
     const { depts, doctors } = await this.deptsAndDoctors();
     const sessions = await callHis('querySchedule', () =>
@@ -132,13 +137,16 @@ export class ScheduleService {
         ...(deptCode ? { deptCode } : {}),
       }),
     );
-    const summary: SyncSummary = { sessions: 0, seatsCreated: 0, seatsMarkedHis: 0 };
+    const summary: SyncSummary = { sessions: 0, seatsCreated: 0, seatsMarkedHis: 0, stopped: 0 };
+    const stoppedSessionIds: string[] = [];
     for (const s of sessions) {
       await this.syncSession(s, depts, doctors, nowMs, summary);
       summary.sessions++;
+      if (s.status === 'stopped') stoppedSessionIds.push(s.sessionId);
     }
+    summary.stopped = stoppedSessionIds.length;
     this.log.info('booking schedule synced', { scope: deptCode ?? 'all', ...summary });
-    return summary;
+    return { ...summary, stoppedSessionIds };
   }
 
   private async syncSession(

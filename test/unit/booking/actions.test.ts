@@ -486,6 +486,51 @@ describe('booking function (devstack emulator)', () => {
     ok(await h.call('uc', { action: 'leaveWaitlist', waitlistId: wc.waitlistId }));
   });
 
+  it('停诊 after booking: the next sync cancels the bookings (reason stopped), frees the rule claims, tells the patients, closes the waitlist', async () => {
+    await setup(1, ['09:00']);
+    const [c1, c2] = [await h.addCard('u1', 'P0000000001'), await h.addCard('u2', 'P0000000002')];
+    h.emulator.subscriptions.grant('u1', 'tmpl-booking-cancelled');
+    const b1 = ok(await book('u1', c1));
+    ok(await h.call('u2', { action: 'joinWaitlist', cardId: c2, sessionId: 'S1' }));
+    h.his.stop('S1');
+
+    const sync = ok(await h.timer<{ stopped: number; cancelledByStop: number }>('syncSchedule'));
+    expect(sync).toMatchObject({ stopped: 1, cancelledByStop: 1 });
+    const v = ok(await h.call<BookingView>('u1', { action: 'get', bookingId: b1.bookingId }));
+    expect(v).toMatchObject({ status: 'cancelled', cancelReason: 'stopped', canCancel: false, canCheckIn: false });
+    const msg = h.emulator.subscriptions.outbox().find((m) => m.templateId === 'tmpl-booking-cancelled')!;
+    expect(msg).toMatchObject({ touser: 'u1', status: 'sent' });
+    expect(msg.data).toMatchObject({
+      thing4: { value: '医生停诊，预约已取消' },
+      time3: { value: '2026年06月16日 09:00' },
+    });
+    const wl = ok(await h.call<BookingListResponse>('u2', { action: 'list', range: '1w' })).waitlist;
+    expect(wl.map((w) => w.status)).toEqual(['expired']);
+    expect(h.docs('booking_sessions').find((s) => s._id === 'S1')!.waiting).toBe(0);
+
+    // The rule claim is free again: u1 may book another session of the department that day.
+    h.his.addSession({ sessionId: 'S3', date: TOMORROW, period: 'PM' }, ['14:00'], 1);
+    ok(await h.timer('syncSchedule'));
+    ok(await book('u1', c1, { sessionId: 'S3', time: '14:00' }));
+    // Syncing again changes nothing (idempotent) and sends nothing twice.
+    expect(ok(await h.timer<{ cancelledByStop: number }>('syncSchedule')).cancelledByStop).toBe(0);
+    expect(h.emulator.subscriptions.outbox().filter((m) => m.templateId === 'tmpl-booking-cancelled')).toHaveLength(1);
+  });
+
+  it('a patient cancelling gets a 预约取消通知 (reason patient) when consented', async () => {
+    await setup();
+    const card = await h.addCard('u1', 'P0000000001');
+    h.emulator.subscriptions.grant('u1', 'tmpl-booking-cancelled');
+    const b = ok(await book('u1', card));
+    const v = ok(await h.call<BookingView>('u1', { action: 'cancel', bookingId: b.bookingId }));
+    expect(v).toMatchObject({ status: 'cancelled', cancelReason: 'patient' });
+    expect(h.emulator.subscriptions.outbox()[0]).toMatchObject({
+      templateId: 'tmpl-booking-cancelled',
+      status: 'sent',
+      data: expect.objectContaining({ thing4: { value: '您已取消本次预约' } }),
+    });
+  });
+
   it('waitlist entries expire 2 h before the session', async () => {
     await setup(1, ['09:00']);
     const a = await h.addCard('ua', 'P0000000001');

@@ -87,6 +87,16 @@ export class FakeHisBooking implements HisBookingPort {
     return session;
   }
 
+  /** 停诊, as the sandbox does it: the session is reported stopped and its active bookings are cancelled. */
+  stop(sessionId: string): void {
+    const s = this.sessions.find((x) => x.sessionId === sessionId);
+    if (!s) throw new Error(`no session ${sessionId}`);
+    s.status = 'stopped';
+    for (const b of this.bookings.values()) {
+      if (b.sessionId === sessionId && (b.status === 'booked' || b.status === 'checkedIn')) b.status = 'cancelled';
+    }
+  }
+
   active(): HisBooking[] {
     return [...this.bookings.values()].filter((b) => b.status === 'booked' || b.status === 'checkedIn');
   }

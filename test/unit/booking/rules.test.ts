@@ -228,7 +228,9 @@ describe('configuration', () => {
       bookingConfirmed: 'tmpl-booking-confirmed',
       visitReminder: 'tmpl-visit-reminder',
       waitlistSuccess: 'tmpl-waitlist-success',
+      bookingCancelled: 'tmpl-booking-cancelled',
     });
     expect(bookingTemplatesFromEnv({ TMPL_BOOKING_CONFIRMED: 'abc' }).bookingConfirmed).toBe('abc');
+    expect(bookingTemplatesFromEnv({ TMPL_BOOKING_CANCELLED: ' xyz ' }).bookingCancelled).toBe('xyz');
   });
 });

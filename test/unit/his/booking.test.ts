@@ -151,9 +151,12 @@ describe('HIS sandbox bookings', () => {
     expect((await rejection(c.confirmBooking(input(future.session, am)))).code).toBe('SESSION_CLOSED');
 
     const { session } = await stage();
-    expect(
-      (await postJson(his, '/sandbox/sessions/stop', { sessionId: session.sessionId })).json.data.session.status,
-    ).toBe('stopped');
+    const booked = await c.confirmBooking(input(session));
+    const stopped = (await postJson(his, '/sandbox/sessions/stop', { sessionId: session.sessionId })).json.data;
+    expect(stopped.session.status).toBe('stopped');
+    // 停诊退号: the session's active bookings are cancelled by the HIS.
+    expect(stopped.cancelledBookings).toBe(1);
+    expect(await c.getBooking(booked.hisBookingId)).toMatchObject({ status: 'cancelled' });
     expect((await rejection(c.confirmBooking(input(session)))).code).toBe('SESSION_CLOSED');
   });
 
