@@ -248,8 +248,16 @@ export function bookingRowByConfirm(db: SandboxDb, appId: string, confirmRequest
     .get(appId, confirmRequestId) as BookingRow | undefined;
 }
 
-/** A booked (not checked-in) booking whose time point has ended reads as 'missed'. */
+/**
+ * A booked (not checked-in) booking whose time point has ended reads as 'missed'; a checked-in one
+ * whose queue number has been called and passed (the doctor has moved on) reads as 'completed'.
+ */
 export function effectiveStatus(db: SandboxDb, r: BookingRow, now: Date): HisBookingStatus {
+  if (r.status === 'checkedIn' && r.queue_no !== null) {
+    const s = sessionRow(db, r.session_id);
+    const serving = s ? queueStatus(db, s, now).nowServing : null;
+    return serving !== null && r.queue_no < serving ? 'completed' : 'checkedIn';
+  }
   if (r.status !== 'booked') return r.status;
   const tp = timePointRow(db, r.session_id, r.time);
   return tp && now.getTime() >= Date.parse(tp.ends_at) ? 'missed' : 'booked';

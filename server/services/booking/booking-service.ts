@@ -23,6 +23,7 @@ import { piiHashKeyFromEnv } from '../../config/pii';
 import { BookingCardReader } from '../../adapters/clouddb/booking-cards';
 import { BookingStore, timepointId, type RequestDoc } from '../../adapters/clouddb/booking-store';
 import { HisError } from '../../ports/his';
+import type { HisBooking } from '../../ports/his-booking';
 import {
   addDays,
   BOOKING_MESSAGES,
@@ -603,20 +604,80 @@ export class BookingService {
   }
 
   /** Bookings not checked in by the end of their time point become `missed` and count as no-shows. */
-  async markNoShows(nowMs: number): Promise<{ missed: number }> {
-    let missed = 0;
-    const rows = await this.store.bookingsByStatus('booked', { endMs: this.deps.db.command.lte(nowMs) }, 500);
-    for (const b of rows) {
-      if (!(await this.store.transitionBooking(b._id, 'booked', { status: 'missed', updatedAtMs: nowMs }))) continue;
-      missed++;
-      // The seat is not returned: the HIS already used it.
-      await this.engine.changePatient(
-        b.patientKey,
-        (s) => ({ ok: true, next: recordNoShow(s, b._id, b.date), value: undefined }),
-        nowMs,
-      );
+  /**
+   * Settles the visits whose time point has ended, against the HIS — a patient may have checked in
+   * at the kiosk or the window, been seen, or cancelled at the window, none of which the cloud saw:
+   *
+   * - `booked` here: HIS `booked`/`missed` → `missed` (过号, counted for the no-show rule; the seat is
+   *   not returned, the HIS used it); HIS `checkedIn` / `completed` → the same here (no strike); HIS
+   *   `cancelled` → `cancelled` and the rule claim released;
+   * - `checkedIn` here: HIS `completed` → `completed`.
+   *
+   * A booking the HIS cannot tell about now (unavailable) is left for the next run: nobody is
+   * punished on an unknown.
+   */
+  async markNoShows(
+    nowMs: number,
+  ): Promise<{ missed: number; checkedIn: number; completed: number; cancelled: number; unknown: number }> {
+    const out = { missed: 0, checkedIn: 0, completed: 0, cancelled: 0, unknown: 0 };
+    const ended = { endMs: this.deps.db.command.lte(nowMs) };
+    for (const from of ['booked', 'checkedIn'] as const) {
+      for (const b of await this.store.bookingsByStatus(from, ended, 500)) {
+        let his: HisBooking | null = null;
+        if (b.hisBookingId) {
+          try {
+            his = await this.engine.hisCall(() => this.deps.his.getBooking(b.hisBookingId!));
+          } catch (err) {
+            out.unknown++;
+            this.log.warn('booking settle: his unavailable', { code: err instanceof HisError ? err.code : 'error' });
+            continue;
+          }
+        }
+        const hisStatus = his?.status ?? 'missed';
+        if (from === 'checkedIn') {
+          if (
+            hisStatus === 'completed' &&
+            (await this.store.transitionBooking(b._id, from, { status: 'completed', updatedAtMs: nowMs }))
+          )
+            out.completed++;
+          continue;
+        }
+        if (hisStatus === 'checkedIn' || hisStatus === 'completed') {
+          const patch = {
+            status: hisStatus,
+            queueNo: his?.queueNo ?? b.queueNo,
+            checkedInAt: b.checkedInAt ?? new Date(nowMs).toISOString(),
+            updatedAtMs: nowMs,
+          };
+          if (await this.store.transitionBooking(b._id, 'booked', patch)) {
+            if (hisStatus === 'checkedIn') out.checkedIn++;
+            else out.completed++;
+          }
+          continue;
+        }
+        if (hisStatus === 'cancelled') {
+          const patch = {
+            status: 'cancelled' as const,
+            cancelledAt: new Date(nowMs).toISOString(),
+            cancelReason: 'patient' as const,
+          };
+          if (await this.store.transitionBooking(b._id, 'booked', { ...patch, updatedAtMs: nowMs })) {
+            out.cancelled++;
+            await this.engine.undoPatient(b.patientKey, b._id, nowMs);
+          }
+          continue;
+        }
+        if (!(await this.store.transitionBooking(b._id, 'booked', { status: 'missed', updatedAtMs: nowMs }))) continue;
+        out.missed++;
+        // The seat is not returned: the HIS already used it.
+        await this.engine.changePatient(
+          b.patientKey,
+          (s) => ({ ok: true, next: recordNoShow(s, b._id, b.date), value: undefined }),
+          nowMs,
+        );
+      }
     }
-    return { missed };
+    return out;
   }
 
   /** The day before the visit: one reminder per booking, never twice (flag + deterministic outbox id). */

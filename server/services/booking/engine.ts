@@ -101,6 +101,11 @@ export class BookingEngine {
     private readonly random: () => number,
   ) {}
 
+  /** A HIS call through this instance's gate (at most HIS_CONCURRENCY in flight). */
+  hisCall<T>(fn: () => Promise<T>): Promise<T> {
+    return this.hisGate.run(fn);
+  }
+
   /** Applies `change` to the patient's rule state with compare-and-set (retried on contention). */
   async changePatient<T>(
     patientKey: string,

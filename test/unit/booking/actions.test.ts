@@ -11,6 +11,7 @@ import type {
   WaitlistView,
 } from '../../../typings/booking';
 import { makeHarness, ok, type Harness } from './fakes';
+import { HisError } from '../../../server/ports/his';
 
 // 2026-06-15 10:00 in Shanghai.
 const NOW = new Date('2026-06-15T02:00:00Z');
@@ -550,10 +551,11 @@ describe('booking function (devstack emulator)', () => {
     ok(await h.timer('syncSchedule'));
     const card = await h.addCard('u1', 'P0000000001');
     for (let i = 0; i < 3; i++) ok(await book('u1', card, { sessionId: `N${i}` }));
+    const none = { missed: 0, checkedIn: 0, completed: 0, cancelled: 0, unknown: 0 };
     h.clock.now = at('2026-06-16T01:29:59Z');
-    expect(ok(await h.timer('markNoShows'))).toEqual({ missed: 0 });
+    expect(ok(await h.timer('markNoShows'))).toEqual(none);
     h.clock.now = at('2026-06-18T01:30:00Z'); // 09:30 on 06-18: all three over
-    expect(ok(await h.timer('markNoShows'))).toEqual({ missed: 3 });
+    expect(ok(await h.timer('markNoShows'))).toEqual({ ...none, missed: 3 });
     expect(seatsHeld()).toHaveLength(3);
     const list = ok(await h.call<BookingListResponse>('u1', { action: 'list', range: '1w' }));
     expect(list.bookings.map((b) => b.status)).toEqual(['missed', 'missed', 'missed']);
@@ -562,6 +564,59 @@ describe('booking function (devstack emulator)', () => {
       ok: false,
       error: { code: 'FAILED_PRECONDITION', message: '近90天内爽约3次，2026年09月16日前暂停预约' },
     });
+  });
+
+  it('after the visit the HIS decides: kiosk check-in, seen, cancelled at the window → no strike; HIS down → left for later', async () => {
+    h = makeHarness(NOW);
+    const dates = ['2026-06-16', '2026-06-17', '2026-06-18', '2026-06-19'];
+    dates.forEach((d, i) => h.his.addSession({ sessionId: `K${i}`, date: d }, ['09:00'], 2));
+    ok(await h.timer('syncSchedule'));
+    const card = await h.addCard('u1', 'P0000000001');
+    const [b0, b1, b2, b3] = [
+      ok(await book('u1', card, { sessionId: 'K0' })),
+      ok(await book('u1', card, { sessionId: 'K1' })),
+      ok(await book('u1', card, { sessionId: 'K2' })),
+      ok(await book('u1', card, { sessionId: 'K3' })),
+    ];
+    const inHis = (bookingId: string) => [...h.his.bookings.values()].find((x) => x.confirmRequestId === bookingId)!;
+    inHis(b0.bookingId).status = 'checkedIn'; // took a number at the kiosk
+    inHis(b0.bookingId).queueNo = 7;
+    inHis(b1.bookingId).status = 'completed'; // checked in at the window and was seen
+    inHis(b2.bookingId).status = 'cancelled'; // cancelled at the window
+    h.clock.now = at('2026-06-19T01:30:00Z'); // all four time points over
+
+    const realGet = h.his.getBooking.bind(h.his);
+    h.his.getBooking = async (id: string) => {
+      if (id === inHis(b3.bookingId).hisBookingId) throw new HisError('unavailable', 'TIMEOUT', 'timeout');
+      return realGet(id);
+    };
+    expect(ok(await h.timer('markNoShows'))).toEqual({
+      missed: 0,
+      checkedIn: 1,
+      completed: 1,
+      cancelled: 1,
+      unknown: 1,
+    });
+    const get = async (id: string) => ok(await h.call<BookingView>('u1', { action: 'get', bookingId: id }));
+    expect(await get(b0.bookingId)).toMatchObject({ status: 'checkedIn', queueNo: 7 });
+    expect((await get(b1.bookingId)).status).toBe('completed');
+    expect(await get(b2.bookingId)).toMatchObject({ status: 'cancelled', cancelReason: 'patient' });
+    expect((await get(b3.bookingId)).status).toBe('booked'); // unknown: nobody is punished
+
+    // Later: the HIS answers again (b3 a no-show), and the kiosk patient has been seen.
+    h.his.getBooking = realGet;
+    inHis(b0.bookingId).status = 'completed';
+    expect(ok(await h.timer('markNoShows'))).toEqual({
+      missed: 1,
+      checkedIn: 0,
+      completed: 1,
+      cancelled: 0,
+      unknown: 0,
+    });
+    expect((await get(b0.bookingId)).status).toBe('completed');
+    expect((await get(b3.bookingId)).status).toBe('missed');
+    const patient = h.docs('booking_patients')[0]!;
+    expect(patient.noShows).toEqual(['2026-06-19']); // one strike, for the real no-show only
   });
 
   it('reminders: the day before, once per booking', async () => {

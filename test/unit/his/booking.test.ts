@@ -292,6 +292,9 @@ describe('HIS sandbox bookings', () => {
     expect(await c.queueStatus(session.sessionId)).toEqual({ nowServing: 1, checkedIn: 3 });
     clock.set(new Date(start + 6 * MIN).toISOString());
     expect(await c.queueStatus(session.sessionId)).toEqual({ nowServing: 2, checkedIn: 3 });
+    // Number 1 has been called and the doctor moved on: that visit reads as completed.
+    const statuses = async () => Promise.all(bookings.map(async (b) => (await c.getBooking(b.hisBookingId))!.status));
+    expect(await statuses()).toEqual(['completed', 'checkedIn', 'checkedIn']);
     clock.set(new Date(start + 60 * MIN).toISOString());
     expect(await c.queueStatus(session.sessionId)).toEqual({ nowServing: 3, checkedIn: 3 });
 
