@@ -175,6 +175,16 @@ export class BookingStore {
     await this.updateWhere(C.timepoints, { _id: tpId, remaining: this._.gt(0) }, { remaining: this._.inc(-1) });
   }
 
+  /** Records (or clears) a counter/seat difference seen by a sync. */
+  async setCountCheck(tpId: string, check: { diff: number; atMs: number } | null): Promise<void> {
+    await this.updateWhere(C.timepoints, { _id: tpId }, { countCheck: check === null ? null : this._.set(check) });
+  }
+
+  /** remaining: `from` → `to` only if still `from` (a booker changing it meanwhile wins); clears the check. */
+  correctRemaining(tpId: string, from: number, to: number): Promise<boolean> {
+    return this.updateWhere(C.timepoints, { _id: tpId, remaining: from }, { remaining: to, countCheck: null });
+  }
+
   /** Takes a free seat for `holder`. */
   claimSeat(sessionId: string, seatNo: number, holder: string): Promise<boolean> {
     return this.updateWhere(C.seats, { _id: seatId(sessionId, seatNo), holder: null }, { holder });

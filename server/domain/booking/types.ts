@@ -46,6 +46,13 @@ export interface TimePointRecord {
   seatNos: number[];
   capacity: number;
   remaining: number;
+  /**
+   * A difference between `remaining` and the free seats seen by a schedule sync (remaining − free),
+   * kept until the next sync: a difference that persists across two syncs is a leaked count (e.g.
+   * a function instance died between reserving and claiming) and is corrected then; a momentary
+   * one (a booker between its two steps) is not.
+   */
+  countCheck?: { diff: number; atMs: number } | null;
 }
 
 /** `booking_seats/{sessionId}_{seatNo}`. holder: null (free), a bookingId, or 'his' (taken in the HIS). */

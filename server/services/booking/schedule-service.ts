@@ -34,6 +34,8 @@ export interface SyncSummary {
   seatsMarkedHis: number;
   /** Sessions the HIS reports stopped (停诊). */
   stopped: number;
+  /** Time point counters corrected from their seats (a difference seen by two syncs). */
+  countsCorrected: number;
 }
 
 export class ScheduleService {
@@ -124,6 +126,38 @@ export class ScheduleService {
   }
 
   /**
+   * The time point's counter against its seat documents. A difference seen by two syncs in a row
+   * is corrected with a compare-and-set on the counter (a booker changing it meanwhile makes this
+   * round skip); a difference seen once is only recorded — a booker between reserving and claiming
+   * looks exactly like that for a moment.
+   */
+  private async checkCount(
+    sessionId: string,
+    time: string,
+    seatNos: number[],
+    nowMs: number,
+    summary: SyncSummary,
+  ): Promise<void> {
+    const tp = await this.store.getTimepoint(sessionId, time);
+    if (!tp) return;
+    const free = (await this.store.getSeats(sessionId, seatNos)).filter((x) => x.holder === null).length;
+    const diff = tp.remaining - free;
+    const seen = tp.countCheck ?? null;
+    if (diff === 0) {
+      if (seen) await this.store.setCountCheck(tp._id, null);
+      return;
+    }
+    if (seen && seen.diff === diff) {
+      if (await this.store.correctRemaining(tp._id, tp.remaining, free)) {
+        summary.countsCorrected++;
+        this.log.warn('booking mirror count corrected', { timepoint: tp._id, diff });
+      }
+      return;
+    }
+    await this.store.setCountCheck(tp._id, { diff, atMs: nowMs });
+  }
+
+  /**
    * Pulls the HIS schedule for today … today+windowDays (optionally one department) into the
    * mirror. Also names the sessions the HIS reports stopped (停诊), for the caller to settle.
    */
@@ -137,7 +171,7 @@ export class ScheduleService {
         ...(deptCode ? { deptCode } : {}),
       }),
     );
-    const summary: SyncSummary = { sessions: 0, seatsCreated: 0, seatsMarkedHis: 0, stopped: 0 };
+    const summary: SyncSummary = { sessions: 0, seatsCreated: 0, seatsMarkedHis: 0, stopped: 0, countsCorrected: 0 };
     const stoppedSessionIds: string[] = [];
     for (const s of sessions) {
       await this.syncSession(s, depts, doctors, nowMs, summary);
@@ -210,6 +244,7 @@ export class ScheduleService {
           }
         }
       }
+      if (tpDoc) await this.checkCount(s.sessionId, tp.time, tp.seatNos, nowMs, summary);
       if (!tpDoc) {
         const seats = await this.store.getSeats(s.sessionId, tp.seatNos);
         await this.store.addIfAbsent(BOOKING_COLLECTIONS.timepoints, timepointId(s.sessionId, tp.time), {

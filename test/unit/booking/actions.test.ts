@@ -619,6 +619,58 @@ describe('booking function (devstack emulator)', () => {
     expect(patient.noShows).toEqual(['2026-06-19']); // one strike, for the real no-show only
   });
 
+  it('a leaked seat count (an instance died between reserving and claiming) is corrected by the second sync that sees it', async () => {
+    await setup(2, ['09:00']);
+    const db = h.emulator.db;
+    const _ = db.command;
+    const tp = () => h.docs('booking_timepoints').find((t) => t._id === 'S1_0900')!;
+    // The crash: the count is reserved, nothing else happens.
+    await db
+      .collection('booking_timepoints')
+      .where({ _id: 'S1_0900', remaining: _.gt(0) })
+      .update({ data: { remaining: _.inc(-1) } });
+    expect(tp().remaining).toBe(1);
+
+    const first = ok(await h.timer<{ countsCorrected: number }>('syncSchedule'));
+    expect(first.countsCorrected).toBe(0); // seen once: could be a booker between its two steps
+    expect(tp()).toMatchObject({ remaining: 1, countCheck: { diff: -1 } });
+    const second = ok(await h.timer<{ countsCorrected: number }>('syncSchedule'));
+    expect(second.countsCorrected).toBe(1);
+    expect(tp()).toMatchObject({ remaining: 2, countCheck: null });
+
+    // Both seats can be booked again; a third patient finds it full.
+    const cards = [
+      await h.addCard('u1', 'P0000000001'),
+      await h.addCard('u2', 'P0000000002'),
+      await h.addCard('u3', 'P0000000003'),
+    ];
+    ok(await book('u1', cards[0]!));
+    ok(await book('u2', cards[1]!));
+    expect((await book('u3', cards[2]!)).ok).toBe(false);
+    expect(ok(await h.timer<{ countsCorrected: number }>('syncSchedule')).countsCorrected).toBe(0);
+    expect(tp()).toMatchObject({ remaining: 0 });
+  });
+
+  it('a difference seen once and gone by the next sync is never "corrected"', async () => {
+    await setup(2, ['09:00']);
+    const db = h.emulator.db;
+    const _ = db.command;
+    const tp = () => h.docs('booking_timepoints').find((t) => t._id === 'S1_0900')!;
+    await db
+      .collection('booking_timepoints')
+      .doc('S1_0900')
+      .update({ data: { remaining: _.inc(-1) } });
+    ok(await h.timer('syncSchedule'));
+    expect(tp().countCheck).toMatchObject({ diff: -1 });
+    // The booker finishes its second step (claims a seat) before the next sync.
+    await db
+      .collection('booking_seats')
+      .doc('S1_1')
+      .update({ data: { holder: 'bk_in_flight' } });
+    expect(ok(await h.timer<{ countsCorrected: number }>('syncSchedule')).countsCorrected).toBe(0);
+    expect(tp()).toMatchObject({ remaining: 1, countCheck: null });
+  });
+
   it('reminders: the day before, once per booking', async () => {
     await setup();
     const card = await h.addCard('u1', 'P0000000001');
