@@ -39,6 +39,25 @@ const book = (openid: string, cardId: string, over: Record<string, unknown> = {}
     ...over,
   });
 
+/** Cards of patients u1…un (HIS ids P0000000001…), one each. */
+async function cards(n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 1; i <= n; i++) out.push(await h.addCard(`u${i}`, `P${String(i).padStart(10, '0')}`));
+  return out;
+}
+
+/** The time point's counter document. */
+const tp = (id = 'S1_0900') => h.docs('booking_timepoints').find((t) => t._id === id)!;
+
+/** What the engine's first step does (remaining > 0 → −1), without anything after it. */
+async function reserveOnly(tpId: string): Promise<void> {
+  const _ = h.emulator.db.command;
+  await h.emulator.db
+    .collection('booking_timepoints')
+    .where({ _id: tpId, remaining: _.gt(0) })
+    .update({ data: { remaining: _.inc(-1) } });
+}
+
 function seatsHeld() {
   return h.docs('booking_seats').filter((s) => typeof s.holder === 'string' && s.holder !== 'his');
 }
@@ -212,21 +231,12 @@ describe('booking function (devstack emulator)', () => {
   it('a seat another function instance took meanwhile (stale free-seat hint) is skipped, never double-held', async () => {
     // random 0: the hint is shuffled to [2, 3, 1] and handed out from the end: 1, then 3, then 2.
     await setup(3, ['09:00'], () => 0);
-    const [c1, c2, c3] = [
-      await h.addCard('u1', 'P0000000001'),
-      await h.addCard('u2', 'P0000000002'),
-      await h.addCard('u3', 'P0000000003'),
-    ];
+    const [c1, c2, c3] = await cards(3);
     expect(ok(await book('u1', c1)).seatNo).toBe(1); // this instance now holds the hint [2, 3]
     const [stolen, left] = [3, 2]; // the seat it would offer next is taken elsewhere
     // Another instance takes one of them exactly as the engine does: count, then the seat.
-    const db = h.emulator.db;
-    const _ = db.command;
-    await db
-      .collection('booking_timepoints')
-      .where({ _id: 'S1_0900', remaining: _.gt(0) })
-      .update({ data: { remaining: _.inc(-1) } });
-    await db
+    await reserveOnly('S1_0900');
+    await h.emulator.db
       .collection('booking_seats')
       .where({ _id: `S1_${stolen}`, holder: null })
       .update({ data: { holder: 'bk_other_instance' } });
@@ -244,28 +254,9 @@ describe('booking function (devstack emulator)', () => {
     expect(h.docs('booking_timepoints').find((t) => t._id === 'S1_0900')!.remaining).toBe(0);
   });
 
-  it('a seat given back by a cancellation is offered again by this instance', async () => {
-    await setup(2, ['09:00']);
-    const [c1, c2, c3] = [
-      await h.addCard('u1', 'P0000000001'),
-      await h.addCard('u2', 'P0000000002'),
-      await h.addCard('u3', 'P0000000003'),
-    ];
-    const a = ok(await book('u1', c1));
-    ok(await book('u2', c2));
-    ok(await h.call('u1', { action: 'cancel', bookingId: a.bookingId }));
-    const c = ok(await book('u3', c3));
-    expect(c.seatNo).toBe(a.seatNo);
-    expect(h.his.active()).toHaveLength(2);
-  });
-
   it('known full: answered from memory for fullMemoMs (no counter touched), then asked again; a replay still gets its booking', async () => {
     await setup(1, ['09:00']);
-    const [c1, c2, c3] = [
-      await h.addCard('u1', 'P0000000001'),
-      await h.addCard('u2', 'P0000000002'),
-      await h.addCard('u3', 'P0000000003'),
-    ];
+    const [c1, c2, c3] = await cards(3);
     const k1 = key();
     const first = ok(await book('u1', c1, { idempotencyKey: k1 }));
     expect((await book('u2', c2)).ok).toBe(false); // the counter refused: remembered
@@ -299,17 +290,14 @@ describe('booking function (devstack emulator)', () => {
     expect((await book('u3', c3, { idempotencyKey: k3 })).ok).toBe(false); // k3 keeps its first answer
   });
 
-  it('known full is forgotten as soon as this instance gives a seat back', async () => {
+  it('a cancelled seat is offered again at once: the instance forgets "known full" and tops up its free-seat hint', async () => {
     await setup(1, ['09:00']);
-    const [c1, c2, c3] = [
-      await h.addCard('u1', 'P0000000001'),
-      await h.addCard('u2', 'P0000000002'),
-      await h.addCard('u3', 'P0000000003'),
-    ];
+    const [c1, c2, c3] = await cards(3);
     const a = ok(await book('u1', c1));
     expect((await book('u2', c2)).ok).toBe(false);
     ok(await h.call('u1', { action: 'cancel', bookingId: a.bookingId }));
     expect(ok(await book('u3', c3)).seatNo).toBe(a.seatNo);
+    expect(h.his.active()).toHaveLength(1);
   });
 
   it('timeout with applied-then-lost: voided in the HIS, seat back, counts balance', async () => {
@@ -621,14 +609,7 @@ describe('booking function (devstack emulator)', () => {
 
   it('a leaked seat count (an instance died between reserving and claiming) is corrected by the second sync that sees it', async () => {
     await setup(2, ['09:00']);
-    const db = h.emulator.db;
-    const _ = db.command;
-    const tp = () => h.docs('booking_timepoints').find((t) => t._id === 'S1_0900')!;
-    // The crash: the count is reserved, nothing else happens.
-    await db
-      .collection('booking_timepoints')
-      .where({ _id: 'S1_0900', remaining: _.gt(0) })
-      .update({ data: { remaining: _.inc(-1) } });
+    await reserveOnly('S1_0900'); // the crash: the count is reserved, nothing else happens
     expect(tp().remaining).toBe(1);
 
     const first = ok(await h.timer<{ countsCorrected: number }>('syncSchedule'));
@@ -639,31 +620,21 @@ describe('booking function (devstack emulator)', () => {
     expect(tp()).toMatchObject({ remaining: 2, countCheck: null });
 
     // Both seats can be booked again; a third patient finds it full.
-    const cards = [
-      await h.addCard('u1', 'P0000000001'),
-      await h.addCard('u2', 'P0000000002'),
-      await h.addCard('u3', 'P0000000003'),
-    ];
-    ok(await book('u1', cards[0]!));
-    ok(await book('u2', cards[1]!));
-    expect((await book('u3', cards[2]!)).ok).toBe(false);
+    const [c1, c2, c3] = await cards(3);
+    ok(await book('u1', c1!));
+    ok(await book('u2', c2!));
+    expect((await book('u3', c3!)).ok).toBe(false);
     expect(ok(await h.timer<{ countsCorrected: number }>('syncSchedule')).countsCorrected).toBe(0);
     expect(tp()).toMatchObject({ remaining: 0 });
   });
 
   it('a difference seen once and gone by the next sync is never "corrected"', async () => {
     await setup(2, ['09:00']);
-    const db = h.emulator.db;
-    const _ = db.command;
-    const tp = () => h.docs('booking_timepoints').find((t) => t._id === 'S1_0900')!;
-    await db
-      .collection('booking_timepoints')
-      .doc('S1_0900')
-      .update({ data: { remaining: _.inc(-1) } });
+    await reserveOnly('S1_0900'); // a booker's first step
     ok(await h.timer('syncSchedule'));
     expect(tp().countCheck).toMatchObject({ diff: -1 });
     // The booker finishes its second step (claims a seat) before the next sync.
-    await db
+    await h.emulator.db
       .collection('booking_seats')
       .doc('S1_1')
       .update({ data: { holder: 'bk_in_flight' } });
