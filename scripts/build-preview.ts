@@ -14,7 +14,9 @@
  *                         miniprogram_npm/), wrapped with `var exports = module.exports;`
  *                  .wxml  template functions from the official compiler (miniprogram-compiler
  *                         wxmlToJs over the whole miniprogramRoot, evaluated in the browser)
- *                plus window.__MP_APP_JSON__ (app.json).
+ *                plus window.__MP_APP_JSON__ (app.json) and window.__MP_ASSETS__: the images under
+ *                miniprogram/images/ as data: URLs keyed by their absolute path ('/images/…'), which
+ *                the preview's <image> shows for such a `src`.
  *   runtime.js   the preview runtime (devstack/preview/runtime) with miniprogram-simulate and
  *                j-component bundled for the browser (node builtins shimmed, compiler/less stubbed).
  *   vant-icon.woff2  Vant's icon font from the @vant/icons package (Vant's wxss loads it from a CDN).
@@ -22,8 +24,8 @@
  * The page itself (devstack/preview/index.html, preview.css) is served from the source folder.
  */
 import { build, transform, type Plugin } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, posix, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, posix, relative, sep } from 'node:path';
 
 const root = join(__dirname, '..');
 const mpRoot = join(root, 'miniprogram');
@@ -199,6 +201,34 @@ async function addComponent(state: BuildState, mpPath: string, isPage: boolean, 
   }
 }
 
+const IMAGE_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.svg': 'image/svg+xml',
+};
+
+/** miniprogram/images/** as data: URLs keyed by absolute mini program path. */
+function imageAssets(): Record<string, string> {
+  const root = join(mpRoot, 'images');
+  const out: Record<string, string> = {};
+  if (!existsSync(root)) return out;
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      const type = IMAGE_TYPES[posix.extname(entry.name).toLowerCase()];
+      if (!entry.isFile() || !type) continue;
+      const key = `/${relative(mpRoot, file).split(sep).join('/')}`;
+      out[key] = `data:${type};base64,${readFileSync(file).toString('base64')}`;
+    }
+  };
+  walk(root);
+  return out;
+}
+
 /** Builds the file map; returns the JS source of filemap.js. */
 async function buildFileMap(): Promise<string> {
   const appJson = JSON.parse(readText(join(mpRoot, 'app.json'))) as AppJson;
@@ -217,6 +247,7 @@ async function buildFileMap(): Promise<string> {
     '(function () {',
     `var map = window.__FILE_MAP__ = ${JSON.stringify(state.files)};`,
     `window.__MP_APP_JSON__ = ${JSON.stringify(appJson)};`,
+    `window.__MP_ASSETS__ = ${JSON.stringify(imageAssets())};`,
     'var gwx = (function () {',
     gwxSource,
     '})();',

@@ -115,8 +115,11 @@ describe('就诊人 journey in the browser preview', () => {
     await expect(page.locator('#mp-title').innerText()).resolves.toBe('就诊人管理');
     await e2e.shot('list-empty');
     await expectNoErrors();
-    // <van-empty> asked for its picture on Vant's CDN; the harness answered it (no internet here).
-    expect(e2e.externalRequests).toEqual(['https://img.yzcdn.cn/vant/empty-image-search.png']);
+    // <van-empty> shows the package's own picture: nothing was asked of the internet.
+    expect(e2e.externalRequests).toEqual([]);
+    const picture = page.locator('img.mp-native-img[src^="data:image/svg+xml;base64,"]');
+    await expect(picture.count()).resolves.toBe(1);
+    await expect(picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).resolves.toBe(160);
   });
 
   test('添加就诊人 with a wrong ID check character: inline error, nothing bound', async () => {

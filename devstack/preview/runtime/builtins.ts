@@ -225,12 +225,21 @@ const IMAGE_FIT: Record<string, string> = {
   heightFix: 'fill',
 };
 
+/**
+ * An image of the package (`/images/…`, absolute from the mini program root) as the data: URL the
+ * build put in window.__MP_ASSETS__; anything else (http(s), data:, blob:) as it is.
+ */
+function imageUrl(src: string): string {
+  const assets = (window as unknown as { __MP_ASSETS__?: Record<string, string> }).__MP_ASSETS__ ?? {};
+  return Object.prototype.hasOwnProperty.call(assets, src) ? assets[src]! : src;
+}
+
 function imageDef(): Def {
   const sync = (self: Caller): void => {
     const img = host(self).querySelector(':scope > img.mp-native-img') as HTMLImageElement | null;
     if (!img) return;
     const mode = String(self.data.mode || 'scaleToFill');
-    const src = String(self.data.src ?? '');
+    const src = imageUrl(String(self.data.src ?? ''));
     if (img.getAttribute('src') !== src) {
       if (src) img.src = src;
       else img.removeAttribute('src');
