@@ -130,12 +130,17 @@ beforeAll(async () => {
   expert = doctors.find((d) => d.level === 'expert')!;
   expect(expert).toBeDefined();
 
-  // One seat, released now, starting at the next half hour ≥ 3 h from now (the sandbox default).
+  // One seat, released now, tomorrow (Asia/Shanghai) at 09:00 — a morning clinic, as on a real day.
+  const todayShanghai = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const tomorrow = new Date(Date.parse(todayShanghai) + 86_400_000).toISOString().slice(0, 10);
   const staged = await e2e.sandbox<{ session: { sessionId: string }; startsAt: string }>('stage-session', {
     deptCode: dept.code,
     kind: 'expert',
     doctorId: expert.doctorId,
     seats: 1,
+    date: tomorrow,
+    period: 'AM',
+    startsAt: `${tomorrow}T09:00:00+08:00`,
   });
   expect(Date.parse(staged.startsAt) - Date.now()).toBeGreaterThan(2.5 * 3_600_000);
   const synced = await e2e.fireTimer('booking', 'syncSchedule');
