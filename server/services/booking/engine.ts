@@ -11,6 +11,7 @@
  *   before the HIS confirmed.
  */
 import { AppError, failedPrecondition, notFound, unavailable } from '../../core/errors';
+import { Gate } from '../../core/gate';
 import type { Logger } from '../../core/log';
 import { businessDate } from '../../core/time';
 import type { BookingRules } from '../../config/booking-rules';
@@ -69,26 +70,6 @@ export const resultOf = (o: { ok: true; bookingId: string } | { ok: false; error
  * calls crowd each other out and the slowest run into the HIS timeout and are retried.
  */
 export const HIS_CONCURRENCY = 48;
-
-/** A FIFO counting semaphore. */
-class Gate {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly limit: number) {}
-
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
-    else this.active++;
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
-    }
-  }
-}
 
 export class BookingEngine {
   private readonly hisGate = new Gate(HIS_CONCURRENCY);
