@@ -51,6 +51,10 @@ export const nodeHttpFetch: HisFetch = (url, init) =>
         const body = Buffer.concat(chunks).toString('utf8');
         resolve({ status: res.statusCode ?? 0, text: () => Promise.resolve(body) });
       });
+      // Cut off mid-body (abort, reset): settle instead of waiting forever (no-op after 'end').
+      res.on('close', () => {
+        if (!res.complete) reject(new Error('HIS response closed before its end'));
+      });
     };
     const req = secure ? https.request(target, options, onResponse) : http.request(target, options, onResponse);
     req.on('error', reject);

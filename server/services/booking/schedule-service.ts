@@ -126,7 +126,8 @@ export class ScheduleService {
   }
 
   /**
-   * The time point's counter against its seat documents. A difference seen by two syncs in a row
+   * The time point's counter against its free seats (`free`: as the sync just saw and left them).
+   * A difference seen by two syncs in a row
    * is corrected with a compare-and-set on the counter (a booker changing it meanwhile makes this
    * round skip); a difference seen once is only recorded — a booker between reserving and claiming
    * looks exactly like that for a moment.
@@ -134,13 +135,13 @@ export class ScheduleService {
   private async checkCount(
     sessionId: string,
     time: string,
-    seatNos: number[],
+    free: number,
     nowMs: number,
     summary: SyncSummary,
   ): Promise<void> {
+    // Read again: this sync may just have counted seats in or out.
     const tp = await this.store.getTimepoint(sessionId, time);
     if (!tp) return;
-    const free = (await this.store.getSeats(sessionId, seatNos)).filter((x) => x.holder === null).length;
     const diff = tp.remaining - free;
     const seen = tp.countCheck ?? null;
     if (diff === 0) {
@@ -220,10 +221,13 @@ export class ScheduleService {
       const taken = new Set(tp.takenSeatNos);
       const existing = new Map((await this.store.getSeats(s.sessionId, tp.seatNos)).map((x) => [x.seatNo, x]));
       const tpDoc = await this.store.getTimepoint(s.sessionId, tp.time);
+      // Free seats as this sync leaves them (what the counter should say).
+      let free = 0;
       for (const seatNo of tp.seatNos) {
         const seat = existing.get(seatNo);
         if (!seat) {
           const holder = taken.has(seatNo) ? 'his' : null;
+          if (holder === null) free++;
           if (
             await this.store.addIfAbsent(BOOKING_COLLECTIONS.seats, seatId(s.sessionId, seatNo), {
               sessionId: s.sessionId,
@@ -242,18 +246,19 @@ export class ScheduleService {
             summary.seatsMarkedHis++;
             if (tpDoc) await this.store.takeFromMirror(tpDoc._id);
           }
+        } else if (seat.holder === null) {
+          free++;
         }
       }
-      if (tpDoc) await this.checkCount(s.sessionId, tp.time, tp.seatNos, nowMs, summary);
-      if (!tpDoc) {
-        const seats = await this.store.getSeats(s.sessionId, tp.seatNos);
+      if (tpDoc) await this.checkCount(s.sessionId, tp.time, free, nowMs, summary);
+      else {
         await this.store.addIfAbsent(BOOKING_COLLECTIONS.timepoints, timepointId(s.sessionId, tp.time), {
           sessionId: s.sessionId,
           time: tp.time,
           endTime: tp.endTime,
           seatNos: tp.seatNos,
           capacity: tp.seatNos.length,
-          remaining: seats.filter((x) => x.holder === null).length,
+          remaining: free,
         });
       }
     }

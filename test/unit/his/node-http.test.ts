@@ -19,6 +19,13 @@ describe('HIS transport HTTP client (node:http, keep-alive)', () => {
           setTimeout(() => res.end('late'), 500);
           return;
         }
+        if (req.url === '/cut') {
+          // Headers and part of the body, then the connection dies.
+          res.writeHead(200, { 'Content-Length': '100' });
+          res.write('{"partial":');
+          setTimeout(() => res.socket?.destroy(), 20);
+          return;
+        }
         res.writeHead(req.url === '/down' ? 503 : 200, { 'Content-Type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify({ echo: body, note: '医院' }));
       });
@@ -63,6 +70,17 @@ describe('HIS transport HTTP client (node:http, keep-alive)', () => {
     const pending = post('/slow', '{}', controller.signal);
     setTimeout(() => controller.abort(), 20);
     await expect(pending).rejects.toThrow(/abort/i);
+  });
+
+  it('rejects when the connection dies in the middle of the body', async () => {
+    await expect(post('/cut', '{}')).rejects.toThrow();
+  });
+
+  it('rejects when the signal aborts after the headers arrived', async () => {
+    const controller = new AbortController();
+    const pending = post('/cut', '{}', controller.signal);
+    setTimeout(() => controller.abort(), 5);
+    await expect(pending).rejects.toThrow();
   });
 
   it('rejects on a refused connection', async () => {
