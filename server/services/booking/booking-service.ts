@@ -681,10 +681,16 @@ export class BookingService {
   }
 
   /** The day before the visit: one reminder per booking, never twice (flag + deterministic outbox id). */
-  async remindTomorrow(nowMs: number): Promise<{ reminded: number }> {
+  async remindTomorrow(nowMs: number): Promise<{ reminded: number; cancelledInHis: number }> {
     const tomorrow = addDays(businessDate(new Date(nowMs)), 1);
     let reminded = 0;
+    let cancelledInHis = 0;
     for (const b of await this.store.bookingsByStatus('booked', { date: tomorrow, reminded: false }, 1000)) {
+      // Cancelled at the hospital's window meanwhile: mirrored (seat to the waitlist), no reminder.
+      if (await this.cancelledInHis(b, nowMs)) {
+        cancelledInHis++;
+        continue;
+      }
       if (
         !(await this.store.updateWhere(
           'bookings',
@@ -696,7 +702,31 @@ export class BookingService {
       await this.sendBookingMessage(b, 'visitReminder', nowMs);
       reminded++;
     }
-    return { reminded };
+    return { reminded, cancelledInHis };
+  }
+
+  /**
+   * Asks the HIS about a `booked` booking; when it was cancelled there (at the window), the same
+   * happens here as for a cancellation in the pages: `cancelled`, rule claim released, the seat
+   * handed to the waitlist or freed. An unreachable HIS answers false (the booking stays).
+   */
+  private async cancelledInHis(b: BookingRecord, nowMs: number): Promise<boolean> {
+    if (!b.hisBookingId) return false;
+    const hisBookingId = b.hisBookingId;
+    let his: HisBooking | null;
+    try {
+      his = await this.engine.hisCall(() => this.deps.his.getBooking(hisBookingId));
+    } catch (err) {
+      this.log.warn('booking his status unavailable', { code: err instanceof HisError ? err.code : 'error' });
+      return false;
+    }
+    if (his?.status !== 'cancelled') return false;
+    const at = new Date(nowMs).toISOString();
+    const patch = { status: 'cancelled' as const, cancelledAt: at, cancelReason: 'patient' as const };
+    if (!(await this.store.transitionBooking(b._id, 'booked', { ...patch, updatedAtMs: nowMs }))) return false;
+    await this.engine.undoPatient(b.patientKey, b._id, nowMs);
+    await this.handOver(b, nowMs);
+    return true;
   }
 
   sendMessages(nowMs: number): Promise<SendSummary> {

@@ -648,10 +648,38 @@ describe('booking function (devstack emulator)', () => {
     ok(await book('u1', card));
     h.emulator.subscriptions.grant('u1', 'tmpl-visit-reminder', 2);
     h.clock.now = at('2026-06-15T10:00:00Z'); // 18:00
-    expect(ok(await h.timer('remindTomorrow'))).toEqual({ reminded: 1 });
-    expect(ok(await h.timer('remindTomorrow'))).toEqual({ reminded: 0 });
+    expect(ok(await h.timer('remindTomorrow'))).toEqual({ reminded: 1, cancelledInHis: 0 });
+    expect(ok(await h.timer('remindTomorrow'))).toEqual({ reminded: 0, cancelledInHis: 0 });
     const sent = h.emulator.subscriptions.outbox().filter((m) => m.templateId === 'tmpl-visit-reminder');
     expect(sent).toEqual([expect.objectContaining({ status: 'sent', touser: 'u1' })]);
+  });
+
+  it('reminders: a booking cancelled at the window is mirrored (seat to the waitlist) and not reminded; HIS down → reminded anyway', async () => {
+    await setup(1, ['09:00', '09:30']);
+    const [c1, c2, c3] = await cards(3);
+    const a = ok(await book('u1', c1));
+    const b = ok(await book('u3', c3, { time: '09:30' }));
+    ok(await h.call('u2', { action: 'joinWaitlist', cardId: c2, sessionId: 'S1' }));
+    h.emulator.subscriptions.grant('u1', 'tmpl-visit-reminder');
+    h.emulator.subscriptions.grant('u3', 'tmpl-visit-reminder');
+    const inHis = (id: string) => [...h.his.bookings.values()].find((x) => x.confirmRequestId === id)!;
+    inHis(a.bookingId).status = 'cancelled'; // u1 cancelled at the window
+    const realGet = h.his.getBooking.bind(h.his);
+    h.his.getBooking = async (id: string) => {
+      if (id === inHis(b.bookingId).hisBookingId) throw new HisError('unavailable', 'TIMEOUT', 'timeout');
+      return realGet(id);
+    };
+    h.clock.now = at('2026-06-15T10:00:00Z'); // 18:00
+    expect(ok(await h.timer('remindTomorrow'))).toEqual({ reminded: 1, cancelledInHis: 1 });
+    expect(ok(await h.call<BookingView>('u1', { action: 'get', bookingId: a.bookingId }))).toMatchObject({
+      status: 'cancelled',
+      cancelReason: 'patient',
+    });
+    // The seat went to the waiting patient, who is now booked for 09:00.
+    const list = ok(await h.call<BookingListResponse>('u2', { action: 'list', range: '1w' }));
+    expect(list.bookings).toEqual([expect.objectContaining({ status: 'booked', time: '09:00', source: 'waitlist' })]);
+    const reminders = h.emulator.subscriptions.outbox().filter((m) => m.templateId === 'tmpl-visit-reminder');
+    expect(reminders.map((m) => m.touser)).toEqual(['u3']);
   });
 
   it('check-in within the arrival window, then queue', async () => {
