@@ -382,23 +382,19 @@ describe('预约挂号 journey in the browser preview', () => {
     const row = $(`wx-view[data-id="${bookingA.bookingId}"]`);
     await row.waitFor({ state: 'visible' });
     // Another range and back to 1周内.
-    const tab = (name: string) => $(`wx-view[data-name="${name}"]`);
-    await tab('1m').click();
-    expect(
-      await until(
-        () => tab('1m').getAttribute('class'),
-        (c) => !!c?.includes('--active'),
-      ),
-    ).toContain('--active');
-    await row.waitFor({ state: 'visible' });
-    await tab('1w').click();
-    expect(
-      await until(
-        () => tab('1w').getAttribute('class'),
-        (c) => !!c?.includes('--active'),
-      ),
-    ).toContain('--active');
-    await row.waitFor({ state: 'visible' });
+    const selectRange = async (name: string): Promise<void> => {
+      const tab = $(`wx-view[data-name="${name}"]`);
+      await tab.click();
+      expect(
+        await until(
+          () => tab.getAttribute('class'),
+          (c) => !!c?.includes('--active'),
+        ),
+      ).toContain('--active');
+      await row.waitFor({ state: 'visible' });
+    };
+    await selectRange('1m');
+    await selectRange('1w');
     const text = await row.innerText();
     for (const t of [dept.name, '已预约', bookingA.display, expert.name]) expect(text).toContain(t);
     const file = await e2e.shot('records');

@@ -3,7 +3,14 @@
  * collections and ids). Pure types: no I/O here.
  */
 import type { ErrorCode } from '../../../typings/envelope';
-import type { BookingStatus, CancelReason, Period, SlotKind, WaitlistStatus } from '../../../typings/booking';
+import type {
+  BookingStatus,
+  CancelReason,
+  Period,
+  SessionView,
+  SlotKind,
+  WaitlistStatus,
+} from '../../../typings/booking';
 
 export interface TimePointFacts {
   time: string;
@@ -11,23 +18,27 @@ export interface TimePointFacts {
   capacity: number;
 }
 
+/** The session facts a SessionView shows, stored as they are. */
+type SessionFacts = Pick<
+  SessionView,
+  | 'sessionId'
+  | 'date'
+  | 'period'
+  | 'kind'
+  | 'deptCode'
+  | 'deptName'
+  | 'doctorId'
+  | 'doctorName'
+  | 'doctorTitle'
+  | 'feeFen'
+  | 'location'
+  | 'startsAt'
+  | 'releaseAt'
+>;
+
 /** `booking_sessions/{sessionId}`: HIS session facts + names, refreshed by syncSchedule. */
-export interface SessionRecord {
+export interface SessionRecord extends SessionFacts {
   _id: string;
-  sessionId: string;
-  date: string;
-  period: Period;
-  kind: SlotKind;
-  deptCode: string;
-  deptName: string;
-  doctorId: string | null;
-  doctorName: string | null;
-  doctorTitle: string | null;
-  feeFen: number;
-  location: string;
-  /** ISO instants. */
-  releaseAt: string;
-  startsAt: string;
   startsAtMs: number;
   releaseAtMs: number;
   status: 'open' | 'stopped';

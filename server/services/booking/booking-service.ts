@@ -67,6 +67,9 @@ export interface BookInput {
   idempotencyKey: string;
 }
 
+/** How long after its time point a checked-in visit is asked about (→ completed) by markNoShows. */
+export const COMPLETION_WATCH_MS = 24 * 3_600_000;
+
 export class BookingService {
   readonly store: BookingStore;
   readonly rules: BookingRules;
@@ -620,9 +623,14 @@ export class BookingService {
     nowMs: number,
   ): Promise<{ missed: number; checkedIn: number; completed: number; cancelled: number; unknown: number }> {
     const out = { missed: 0, checkedIn: 0, completed: 0, cancelled: 0, unknown: 0 };
-    const ended = { endMs: this.deps.db.command.lte(nowMs) };
+    const _ = this.deps.db.command;
+    const ended = {
+      booked: { endMs: _.lte(nowMs) },
+      // A visit the HIS has not reported completed within a day stays checkedIn (asked no more).
+      checkedIn: { endMs: _.lte(nowMs).and(_.gt(nowMs - COMPLETION_WATCH_MS)) },
+    };
     for (const from of ['booked', 'checkedIn'] as const) {
-      for (const b of await this.store.bookingsByStatus(from, ended, 500)) {
+      for (const b of await this.store.bookingsByStatus(from, ended[from], 500)) {
         let his: HisBooking | null = null;
         if (b.hisBookingId) {
           try {

@@ -560,7 +560,8 @@ describe('booking function (devstack emulator)', () => {
     dates.forEach((d, i) => h.his.addSession({ sessionId: `K${i}`, date: d }, ['09:00'], 2));
     ok(await h.timer('syncSchedule'));
     const card = await h.addCard('u1', 'P0000000001');
-    const [b0, b1, b2, b3] = [
+    // b0 (the kiosk patient) is the latest visit: its completion is watched for a day after it.
+    const [b3, b1, b2, b0] = [
       ok(await book('u1', card, { sessionId: 'K0' })),
       ok(await book('u1', card, { sessionId: 'K1' })),
       ok(await book('u1', card, { sessionId: 'K2' })),
@@ -603,8 +604,24 @@ describe('booking function (devstack emulator)', () => {
     });
     expect((await get(b0.bookingId)).status).toBe('completed');
     expect((await get(b3.bookingId)).status).toBe('missed');
+
+    // A checked-in visit the HIS never reports completed is asked about for a day, then left alone.
+    h.his.addSession({ sessionId: 'K4', date: '2026-06-20' }, ['09:00'], 2);
+    ok(await h.timer('syncSchedule'));
+    const b4 = ok(await book('u1', card, { sessionId: 'K4' }));
+    inHis(b4.bookingId).status = 'checkedIn';
+    h.clock.now = at('2026-06-20T01:30:00Z');
+    expect(ok(await h.timer('markNoShows'))).toMatchObject({ checkedIn: 1 });
+    const asked = () => h.his.calls.filter((c) => c === 'getBooking').length;
+    const before = asked();
+    ok(await h.timer('markNoShows'));
+    expect(asked()).toBe(before + 1); // still watched
+    h.clock.now = at('2026-06-21T01:31:00Z'); // more than a day after its time point
+    ok(await h.timer('markNoShows'));
+    expect(asked()).toBe(before + 1);
+    expect((await get(b4.bookingId)).status).toBe('checkedIn');
     const patient = h.docs('booking_patients')[0]!;
-    expect(patient.noShows).toEqual(['2026-06-19']); // one strike, for the real no-show only
+    expect(patient.noShows).toEqual(['2026-06-16']); // one strike, for the real no-show only
   });
 
   it('a leaked seat count (an instance died between reserving and claiming) is corrected by the second sync that sees it', async () => {

@@ -192,6 +192,7 @@ export class FakeHisBooking implements HisBookingPort {
     return b;
   }
   async getBooking(id: string) {
+    this.calls.push('getBooking');
     return [...this.bookings.values()].find((x) => x.hisBookingId === id) ?? null;
   }
   async queueStatus(sessionId: string) {

@@ -2,12 +2,12 @@
  * 医生列表 (query `deptCode`, optional `mode=intro`): the department's intro, its 专科号 entry and
  * its experts (专家号). In 科室介绍 mode every doctor is listed and there is no booking entry.
  */
-import { errorMessage, isCloudError } from '../../../services/cloud';
 import { listDoctors } from '../../../services/booking';
 import { doctorUrl, modeOf, queryValue, scheduleUrl, setPageTitle } from '../../../utils/booking-nav';
 import type { BrowseMode } from '../../../utils/booking-nav';
 import { toDepartmentItem, toDoctorItem } from '../../../utils/booking-view';
 import type { DepartmentItem, DoctorItem } from '../../../utils/booking-view';
+import { loadFailure } from '../../../utils/load-state';
 
 interface DoctorsData {
   mode: BrowseMode;
@@ -59,8 +59,7 @@ Component({
         });
         setPageTitle(department.name);
       } catch (err) {
-        if (isCloudError(err) && err.code === 'NOT_FOUND') this.setData({ status: 'notFound' });
-        else this.setData({ status: 'error', errorMessage: errorMessage(err) });
+        this.setData(loadFailure(err));
       }
     },
 

@@ -1,10 +1,10 @@
 /** 预约结果 (query `bookingId`): the confirmed booking, its time point, arrival window and fee. */
 import { getBooking } from '../../../services/booking';
-import { errorMessage, isCloudError } from '../../../services/cloud';
 import { BOOKING_ROUTES, queryValue } from '../../../utils/booking-nav';
 import { toBookingDetail } from '../../../utils/booking-view';
 import type { BookingDetail } from '../../../utils/booking-view';
 import { ROUTES } from '../../../utils/nav';
+import { loadFailure } from '../../../utils/load-state';
 
 interface ResultData {
   bookingId: string;
@@ -39,8 +39,7 @@ Component({
         const booking = await getBooking(this.data.bookingId);
         this.setData({ status: 'ready', booking: toBookingDetail(booking), errorMessage: '' });
       } catch (err) {
-        if (isCloudError(err) && err.code === 'NOT_FOUND') this.setData({ status: 'notFound' });
-        else this.setData({ status: 'error', errorMessage: errorMessage(err) });
+        this.setData(loadFailure(err));
       }
     },
 

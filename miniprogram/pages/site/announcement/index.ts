@@ -1,9 +1,9 @@
 /** 公告详情 (query `id`): title, date and body paragraphs. */
 import type { Announcement } from '../../../../typings/site';
-import { errorMessage, isCloudError } from '../../../services/cloud';
 import { getAnnouncement } from '../../../services/site';
 import { queryValue } from '../../../utils/booking-nav';
 import { formatDate } from '../../../utils/format';
+import { loadFailure } from '../../../utils/load-state';
 
 interface AnnouncementData {
   id: string;
@@ -38,8 +38,7 @@ Component({
         const a = await getAnnouncement(this.data.id);
         this.setData({ status: 'ready', announcement: { ...a, date: formatDate(a.publishedAt) }, errorMessage: '' });
       } catch (err) {
-        if (isCloudError(err) && err.code === 'NOT_FOUND') this.setData({ status: 'notFound' });
-        else this.setData({ status: 'error', errorMessage: errorMessage(err) });
+        this.setData(loadFailure(err));
       }
     },
   },
