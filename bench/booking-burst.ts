@@ -56,6 +56,8 @@ export interface Params {
    * the cloud side's).
    */
   hisInProcess: boolean;
+  /** Function instances on worker threads in the devstack (0: in its main thread). */
+  instances: number;
 }
 
 function usage(msg?: string): never {
@@ -63,7 +65,8 @@ function usage(msg?: string): never {
   console.error(
     'usage: npx tsx bench/booking-burst.ts [--seats 500] [--patients 5000] [--concurrency 200]\n' +
       '         [--his-fail-rate 0..1] [--his-delay-ms N] [--his-lost-rate 0..1] [--pick first-heavy|round-robin]\n' +
-      '         [--replays 200] [--setup-concurrency 64] [--dept CODE] [--child-node-flags "..."] [--profile-dir DIR] [--keep-state]',
+      '         [--replays 200] [--setup-concurrency 64] [--dept CODE] [--child-node-flags "..."] [--profile-dir DIR] [--keep-state]\n' +
+      '         [--his-in-process] [--instances N]',
   );
   process.exit(2);
 }
@@ -84,6 +87,7 @@ export function parseParams(argv: string[]): Params {
     keepState: false,
     profileDir: null,
     hisInProcess: false,
+    instances: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -146,6 +150,9 @@ export function parseParams(argv: string[]): Params {
         break;
       case '--his-in-process':
         p.hisInProcess = true;
+        break;
+      case '--instances':
+        p.instances = int(0, 64);
         break;
       case '--help':
       case '-h':
@@ -360,6 +367,7 @@ async function startChild(
   functionsDir: string,
   nodeFlags: string[],
   hisUrl: string | null,
+  instances: number,
 ): Promise<Child> {
   const stateDir = join(root, 'state');
   const proc = spawn(
@@ -374,6 +382,8 @@ async function startChild(
       '--functions-dir',
       functionsDir,
       ...(hisUrl ? ['--his-url', hisUrl] : []),
+      '--instances',
+      String(instances),
     ],
     { cwd: REPO, stdio: ['pipe', 'pipe', 'inherit'] },
   );
@@ -505,12 +515,16 @@ async function main(): Promise<void> {
   const functionsDir = prepareFunctionsDir(root);
   mkdirSync(join(root, 'state'), { recursive: true });
   const hisChild = params.hisInProcess ? null : await startHisChild(root);
-  const child = await startChild(root, functionsDir, params.childNodeFlags, hisChild?.url ?? null).catch(
-    async (err: unknown) => {
-      await hisChild?.stop();
-      throw err;
-    },
-  );
+  const child = await startChild(
+    root,
+    functionsDir,
+    params.childNodeFlags,
+    hisChild?.url ?? null,
+    params.instances,
+  ).catch(async (err: unknown) => {
+    await hisChild?.stop();
+    throw err;
+  });
   const http = makeClient(Math.max(C, params.setupConcurrency) + 8);
   const runId = Date.now().toString(36);
   const fn = (name: string): string => `${child.url}/functions/${name}`;

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     reset: true,
     quiet: true,
     ...(optionalArg('--his-url') ? { hisUrl: optionalArg('--his-url') } : {}),
+    instances: Number(optionalArg('--instances') ?? '0'),
   });
   process.stdout.write(
     `${JSON.stringify({ url: stack.url, hisUrl: stack.hisUrl, functions: stack.functions.names() })}\n`,

@@ -18,6 +18,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { CloudSdk } from '../server/ports/cloud-sdk';
+import { InstancePool, type InstanceEmulatorOptions } from './instances';
 
 /** The subset of the emulator the host needs (see devstack/cloud). */
 export interface ContextRunner {
@@ -50,6 +51,8 @@ export interface CallRecord {
 
 export interface FunctionSummary {
   name: string;
+  /** Running instances on worker threads; 0 when the function runs in the devstack's thread. */
+  instances: number;
   actionsSeen: string[];
   timers: TimerTrigger[];
   recentCalls: CallRecord[];
@@ -58,11 +61,14 @@ export interface FunctionSummary {
 export type InvokeResult = { threw: false; result: unknown; ms: number } | { threw: true; error: Error; ms: number };
 
 type MainFn = (event: unknown, context: unknown) => unknown;
+type RunFn = (event: unknown, context: unknown, identity: { OPENID: string; SOURCE: string }) => Promise<unknown>;
 
 interface LoadedFunction {
   name: string;
   dir: string;
-  main: MainFn;
+  /** Runs one call: in this thread under the emulator's identity, or on an instance of `pool`. */
+  run: RunFn;
+  pool: InstancePool | null;
   timers: TimerTrigger[];
   timeoutSec: number;
   actionsSeen: Set<string>;
@@ -79,6 +85,12 @@ export interface FunctionHostOptions {
   quiet?: boolean;
   /** Calls kept per function. */
   ringSize?: number;
+  /**
+   * Run each function as `count` instances on worker threads (devstack/instances.ts), each with
+   * its own emulator on `emulator.dbFile`, instead of once in this thread. `sdk`/`runner` are then
+   * not used for calls. Call `ready()` after `loadAll()`, and `close()` when done.
+   */
+  instances?: { count: number; emulator: InstanceEmulatorOptions };
 }
 
 const FN_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -90,7 +102,7 @@ export function maskOpenid(openid: string): string {
   return `${Array.from(openid).slice(0, 4).join('')}…`;
 }
 
-const silentConsole = {
+export const silentConsole = {
   log() {},
   info() {},
   warn() {},
@@ -173,6 +185,16 @@ export class FunctionHost {
     return this.names();
   }
 
+  /** Resolves when every function instance has loaded (immediately without `instances`). */
+  async ready(): Promise<void> {
+    await Promise.all([...this.fns.values()].map((f) => f.pool?.ready()));
+  }
+
+  /** Stops the function instances (no-op without `instances`). */
+  async close(): Promise<void> {
+    await Promise.all([...this.fns.values()].map((f) => f.pool?.close()));
+  }
+
   /** Names of the bundles that are newer in source than in build output (stale builds). */
   staleBuilds(): string[] {
     return discoverFunctions(this.opts.functionsDir)
@@ -182,14 +204,32 @@ export class FunctionHost {
   }
 
   private load(name: string, dir: string): void {
-    const exports = loadBundle(join(dir, 'index.js'), this.opts.sdk, this.opts.quiet ? silentConsole : console);
-    const main = exports.main;
-    if (typeof main !== 'function') throw new Error(`cloudfunctions/${name}/index.js does not export main()`);
     const { timers, timeoutSec } = readFunctionConfig(dir);
+    const file = join(dir, 'index.js');
+    let run: RunFn;
+    let pool: InstancePool | null = null;
+    if (this.opts.instances) {
+      const p = new InstancePool(
+        name,
+        file,
+        this.opts.instances.count,
+        this.opts.instances.emulator,
+        !!this.opts.quiet,
+      );
+      pool = p;
+      run = (event, context, identity) => p.invoke(event, context, identity);
+    } else {
+      const exports = loadBundle(file, this.opts.sdk, this.opts.quiet ? silentConsole : console);
+      const main = exports.main;
+      if (typeof main !== 'function') throw new Error(`cloudfunctions/${name}/index.js does not export main()`);
+      const runner = this.opts.runner;
+      run = (event, context, identity) => runner.runWithContext(identity, async () => (main as MainFn)(event, context));
+    }
     this.fns.set(name, {
       name,
       dir,
-      main: main as MainFn,
+      run,
+      pool,
       timers,
       timeoutSec,
       actionsSeen: new Set(),
@@ -212,6 +252,7 @@ export class FunctionHost {
   summaries(): FunctionSummary[] {
     return [...this.fns.values()].map((f) => ({
       name: f.name,
+      instances: f.pool?.size() ?? 0,
       actionsSeen: [...f.actionsSeen].sort(),
       timers: f.timers,
       recentCalls: [...f.calls].reverse(),
@@ -273,7 +314,7 @@ export class FunctionHost {
     };
     const started = performance.now();
     try {
-      const result = await this.opts.runner.runWithContext(identity, async () => fn.main(event, context));
+      const result = await fn.run(event, context, identity);
       return { threw: false, result, ms: Math.round(performance.now() - started) };
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));

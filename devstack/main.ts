@@ -8,7 +8,9 @@ import { relative, resolve } from 'node:path';
 import { startDevstack, type DevstackOptions } from './stack';
 
 function usage(): never {
-  console.error('usage: tsx devstack/main.ts [--reset] [--port N] [--his-port N] [--state-dir DIR] [--quiet]');
+  console.error(
+    'usage: tsx devstack/main.ts [--reset] [--port N] [--his-port N] [--state-dir DIR] [--instances N] [--quiet]',
+  );
   process.exit(2);
 }
 
@@ -43,6 +45,16 @@ export function parseArgs(argv: string[]): DevstackOptions {
       case '--state-dir':
         opts.stateDir = value() ?? usage();
         break;
+      case '--instances': {
+        const v = value();
+        const n = Number(v);
+        if (v === undefined || !Number.isInteger(n) || n < 0 || n > 64) {
+          console.error(`${flag} needs an integer 0..64 (instances per function on worker threads)`);
+          usage();
+        }
+        opts.instances = n;
+        break;
+      }
       case '--help':
       case '-h':
         usage();
@@ -59,6 +71,7 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const stack = await startDevstack(opts);
   const state = relative(process.cwd(), stack.stateDir) || '.';
+  const instances = stack.functions.summaries()[0]?.instances ?? 0;
   console.log(
     [
       '智慧医院 devstack is up',
@@ -68,7 +81,8 @@ async function main(): Promise<void> {
       `  preview   ${stack.url}/preview`,
       `  HIS       ${stack.hisUrl}/`,
       `  state     ${state.startsWith('..') ? stack.stateDir : state}/ (npm start -- --reset to reseed)`,
-      `  functions loaded: ${stack.functions.names().join(', ') || '(none)'}`,
+      `  functions loaded: ${stack.functions.names().join(', ') || '(none)'}` +
+        (instances > 0 ? ` (${instances} instances each, on worker threads)` : ''),
     ].join('\n'),
   );
 

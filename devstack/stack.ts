@@ -14,7 +14,7 @@ import { DEV_PII_HASH_KEY } from '../server/config/pii';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { createCloudEmulator, installWxServerSdk, type CloudEmulator } from './cloud';
+import { createCloudEmulator, installWxServerSdk, SharedWriteLock, type CloudEmulator } from './cloud';
 import { FunctionHost } from './functions';
 import { DEVSTACK_HIS_APP_ID, DEVSTACK_HIS_APP_SECRET, startHisSandbox, type HisSandbox } from './his';
 import { seedSiteContent } from './seed/site-content';
@@ -43,6 +43,13 @@ export interface DevstackOptions {
    * null. It must use the devstack's HIS app id and secret. Default: start one in this process.
    */
   hisUrl?: string;
+  /**
+   * Instances per cloud function on worker threads (devstack/instances.ts), as CloudBase scales a
+   * function under load: each with its own module state and database connection, sharing the
+   * database file. Default: env DEVSTACK_INSTANCES or 0 — every function runs once, in this thread
+   * (simplest to debug: one process, breakpoints and console in one place).
+   */
+  instances?: number;
 }
 
 export interface Devstack {
@@ -68,6 +75,14 @@ function envPort(name: string, def: number): number {
   return n;
 }
 
+function envCount(name: string, def: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error(`${name} must be an integer 0..64, got ${v}`);
+  return n;
+}
+
 function removeDb(file: string): void {
   for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) rmSync(f, { force: true });
 }
@@ -77,6 +92,9 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
   active = true;
 
   const port = opts.port ?? envPort('DEVSTACK_PORT', 7300);
+  const instances = opts.instances ?? envCount('DEVSTACK_INSTANCES', 0);
+  if (!Number.isInteger(instances) || instances < 0)
+    throw new Error(`instances must be an integer ≥ 0, got ${instances}`);
   const hisPort = opts.hisPort ?? envPort('HIS_PORT', 7301);
   const stateDir = resolve(opts.stateDir ?? join(REPO_ROOT, '.devstack'));
   const functionsDir = opts.functionsDir ?? join(REPO_ROOT, 'cloudfunctions');
@@ -132,7 +150,15 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
     process.env.HIS_APP_SECRET = DEVSTACK_HIS_APP_SECRET;
     process.env.PII_HASH_KEY = DEV_PII_HASH_KEY;
 
-    const emulator = createCloudEmulator({ dbFile: cloudDb, envId: DEVSTACK_ENV_ID, templates: DEVSTACK_TEMPLATES });
+    // With instances on worker threads, every connection of this process (this one included)
+    // takes the same write lock around its write transactions.
+    const writeLock = instances > 0 ? new SharedWriteLock() : null;
+    const emulator = createCloudEmulator({
+      dbFile: cloudDb,
+      envId: DEVSTACK_ENV_ID,
+      templates: DEVSTACK_TEMPLATES,
+      ...(writeLock ? { writeLock: writeLock.buffer } : {}),
+    });
     cleanups.push(() => emulator.close());
     // Content the hospital maintains in production (微官网): seeded when the collection is empty.
     await seedSiteContent(emulator.db);
@@ -145,9 +171,24 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
       runner: emulator,
       envId: DEVSTACK_ENV_ID,
       quiet: opts.quiet ?? false,
+      ...(writeLock
+        ? {
+            instances: {
+              count: instances,
+              emulator: {
+                dbFile: cloudDb,
+                envId: DEVSTACK_ENV_ID,
+                templates: DEVSTACK_TEMPLATES,
+                writeLock: writeLock.buffer,
+              },
+            },
+          }
+        : {}),
     });
     if (!existsSync(functionsDir)) throw new Error(`no cloud functions folder at ${functionsDir}`);
+    cleanups.push(() => functions.close());
     functions.loadAll();
+    await functions.ready();
     const stale = functions.staleBuilds();
     if (stale.length > 0 && !opts.quiet) {
       console.warn(`devstack: bundle older than its index.ts: ${stale.join(', ')} — run npm run build`);

@@ -9,10 +9,12 @@ import type { CloudSdk, Database, DocData, SubscribeMessageSendParams, WXContext
 import { EmulatedDatabase, strictDatabase, tick } from './database';
 import { strict } from './errors';
 import { Store } from './store';
+import { SharedWriteLock } from './write-lock';
 import { SubscribeMessages, type OutboxEntry, type SubscribeTemplate } from './subscribe';
 
 export type { OutboxEntry, SubscribeTemplate } from './subscribe';
 export { installWxServerSdk } from './require-hook';
+export { SharedWriteLock } from './write-lock';
 
 export interface CallIdentity {
   OPENID: string;
@@ -30,6 +32,13 @@ export interface CloudEmulatorOptions {
   appId?: string;
   templates: SubscribeTemplate[];
   clock?: () => Date;
+  /**
+   * Several emulators of one process on the same file (the function instances on worker threads):
+   * 'operation' commits every write at once, and `writeLock` (a `SharedWriteLock` buffer shared by
+   * all of them) serialises their write transactions. Default: group commit, no lock.
+   */
+  commit?: 'turn' | 'operation';
+  writeLock?: SharedArrayBuffer;
 }
 
 export interface CloudEmulator {
@@ -63,7 +72,10 @@ export function createCloudEmulator(opts: CloudEmulatorOptions): CloudEmulator {
   const envId = opts.envId ?? DEFAULT_ENV_ID;
   const appId = opts.appId ?? DEFAULT_APP_ID;
   const clock = opts.clock ?? (() => new Date());
-  const store = new Store(opts.dbFile);
+  const store = new Store(opts.dbFile, {
+    commit: opts.commit ?? 'turn',
+    ...(opts.writeLock ? { lock: new SharedWriteLock(opts.writeLock) } : {}),
+  });
   const engine = new EmulatedDatabase(store, clock);
   const db = strictDatabase(engine);
   const messages = new SubscribeMessages(store, opts.templates, clock);

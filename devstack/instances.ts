@@ -1,0 +1,203 @@
+/**
+ * Function instances on worker threads: what CloudBase does when calls arrive faster than one
+ * instance serves them — it starts more instances of the function, each a separate runtime with
+ * its own module state (cold start, in-memory caches), all talking to the same database.
+ *
+ * An `InstancePool` starts `count` worker threads for one function. Each worker
+ * (devstack/instance-worker.ts) opens its own emulator on the devstack's SQLite file (its own
+ * connection, commit per operation, writes serialised by the process-wide `SharedWriteLock`),
+ * evaluates the bundle once and then serves invocations, several at a time like an instance with
+ * multi-concurrency. The pool sends each call to the instance with the fewest calls in flight.
+ * An instance that dies (uncaught error, exit) fails its calls in flight and is replaced by a
+ * fresh one (cold start), as the platform does.
+ *
+ * Identity travels with each call (`getWXContext()` inside the worker answers from it); the event
+ * and the answer are copied between threads (structured clone), like the platform's JSON.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { SubscribeTemplate } from './cloud';
+
+/** How each worker builds its emulator (same file and settings as the devstack's). */
+export interface InstanceEmulatorOptions {
+  dbFile: string;
+  envId: string;
+  appId?: string;
+  templates: SubscribeTemplate[];
+  /** `SharedWriteLock` buffer of the devstack's process. */
+  writeLock: SharedArrayBuffer;
+}
+
+export interface InstanceIdentity {
+  OPENID: string;
+  SOURCE: string;
+}
+
+export interface InstanceWorkerData {
+  name: string;
+  file: string;
+  emulator: InstanceEmulatorOptions;
+  quiet: boolean;
+}
+
+export type ToInstance =
+  { type: 'invoke'; id: number; event: unknown; context: unknown; identity: InstanceIdentity } | { type: 'close' };
+
+export type FromInstance =
+  | { type: 'ready' }
+  | { type: 'loadFailed'; message: string }
+  | { type: 'result'; id: number; threw: false; result: unknown }
+  | { type: 'result'; id: number; threw: true; error: { name: string; message: string; stack?: string } };
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+}
+
+interface Instance {
+  worker: Worker;
+  inFlight: number;
+  pending: Map<number, Pending>;
+  ready: Promise<void>;
+  /** Set once `ready` settled successfully; a replacement that fails to load is not retried. */
+  loaded: boolean;
+  dead: boolean;
+}
+
+const WORKER_FILE = join(__dirname, 'instance-worker.ts');
+const CLOSE_GRACE_MS = 2000;
+
+/**
+ * The worker's entry: registers tsx's CommonJS loader in the new thread (loaders registered in
+ * this thread do not reach a worker's entry file) and loads instance-worker.ts. Works under tsx,
+ * plain node and jest alike.
+ */
+function workerSource(): string {
+  return [
+    `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register();`,
+    `require(${JSON.stringify(WORKER_FILE)});`,
+  ].join('\n');
+}
+
+export class InstancePool {
+  private readonly instances: Instance[] = [];
+  private nextId = 1;
+  private rr = 0;
+  private closing = false;
+
+  constructor(
+    private readonly name: string,
+    private readonly file: string,
+    count: number,
+    private readonly emulator: InstanceEmulatorOptions,
+    private readonly quiet: boolean,
+  ) {
+    if (!Number.isInteger(count) || count < 1) throw new Error(`instances must be a positive integer, got ${count}`);
+    if (!existsSync(WORKER_FILE)) throw new Error(`instance worker not found at ${WORKER_FILE}`);
+    for (let i = 0; i < count; i++) this.instances.push(this.start(i));
+  }
+
+  /** Resolves when every instance has loaded the bundle; rejects with the first load failure. */
+  async ready(): Promise<void> {
+    await Promise.all(this.instances.map((i) => i.ready));
+  }
+
+  size(): number {
+    return this.instances.filter((i) => !i.dead).length;
+  }
+
+  invoke(event: unknown, context: unknown, identity: InstanceIdentity): Promise<unknown> {
+    const inst = this.pick();
+    if (!inst) return Promise.reject(new Error(`no running instance of function ${this.name}`));
+    const id = this.nextId++;
+    return new Promise<unknown>((resolve, reject) => {
+      inst.pending.set(id, { resolve, reject });
+      inst.inFlight++;
+      const msg: ToInstance = { type: 'invoke', id, event, context, identity };
+      try {
+        inst.worker.postMessage(msg);
+      } catch (err) {
+        // e.g. an event that cannot be cloned
+        inst.pending.delete(id);
+        inst.inFlight--;
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  }
+
+  /** Asks every instance to close its database and exit; terminates those that do not in time. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(
+      this.instances.map(async (inst) => {
+        if (inst.dead) return;
+        const exited = new Promise<void>((res) => inst.worker.once('exit', () => res()));
+        inst.worker.postMessage({ type: 'close' } satisfies ToInstance);
+        const timer = setTimeout(() => void inst.worker.terminate(), CLOSE_GRACE_MS);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+  }
+
+  private pick(): Instance | undefined {
+    let best: Instance | undefined;
+    const n = this.instances.length;
+    for (let k = 0; k < n; k++) {
+      const inst = this.instances[(this.rr + k) % n]!;
+      if (inst.dead) continue;
+      if (!best || inst.inFlight < best.inFlight) best = inst;
+    }
+    this.rr = (this.rr + 1) % n;
+    return best;
+  }
+
+  private start(slot: number): Instance {
+    const data: InstanceWorkerData = { name: this.name, file: this.file, emulator: this.emulator, quiet: this.quiet };
+    // The environment as this code sees it (the HIS_* variables the devstack set for the functions'
+    // cold start); jest gives test code its own copy of process.env, which a worker would not inherit.
+    const worker = new Worker(workerSource(), { eval: true, workerData: data, env: { ...process.env } });
+    let settle!: { resolve(): void; reject(e: Error): void };
+    const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    const inst: Instance = { worker, inFlight: 0, pending: new Map(), ready, loaded: false, dead: false };
+    // A replacement's load failure is reported by the slot turning dead, not by an unhandled rejection.
+    ready.catch(() => undefined);
+    worker.on('message', (m: FromInstance) => {
+      if (m.type === 'ready') {
+        inst.loaded = true;
+        settle.resolve();
+      } else if (m.type === 'loadFailed') {
+        inst.dead = true;
+        settle.reject(new Error(`cloud function ${this.name} failed to load: ${m.message}`));
+      } else if (m.type === 'result') {
+        const p = inst.pending.get(m.id);
+        if (!p) return;
+        inst.pending.delete(m.id);
+        inst.inFlight--;
+        if (m.threw) {
+          const e = new Error(m.error.message);
+          e.name = m.error.name;
+          if (m.error.stack !== undefined) e.stack = m.error.stack;
+          p.reject(e);
+        } else p.resolve(m.result);
+      }
+    });
+    worker.on('error', (err) => {
+      // An uncaught exception in the instance: it exits next ('exit' below handles the calls).
+      if (!this.quiet) console.error(`devstack: instance of ${this.name} crashed:`, err.message);
+    });
+    worker.on('exit', (code) => {
+      const wasLoaded = inst.loaded;
+      inst.dead = true;
+      settle.reject(new Error(`cloud function ${this.name}: instance exited (code ${code}) before loading`));
+      for (const p of inst.pending.values()) {
+        p.reject(new Error(`cloud function ${this.name}: instance exited (code ${code}) during the call`));
+      }
+      inst.pending.clear();
+      inst.inFlight = 0;
+      if (!this.closing && wasLoaded) this.instances[slot] = this.start(slot);
+    });
+    return inst;
+  }
+}
