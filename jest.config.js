@@ -29,6 +29,21 @@ const projects = [
     setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
   },
   {
+    // The emulator's database tests again, through the remote SDK the function instances on
+    // worker threads use (devstack/cloud/remote.ts): same answers, same errors.
+    ...common,
+    displayName: 'unit-remote-db',
+    testEnvironment: 'node',
+    testMatch: [
+      '<rootDir>/test/unit/devstack-cloud/crud.test.ts',
+      '<rootDir>/test/unit/devstack-cloud/query.test.ts',
+      '<rootDir>/test/unit/devstack-cloud/concurrency.test.ts',
+      '<rootDir>/test/unit/devstack-cloud/context.test.ts',
+      '<rootDir>/test/unit/devstack-cloud/subscribe.test.ts',
+    ],
+    setupFiles: ['<rootDir>/test/unit/devstack-cloud/remote-db-setup.js'],
+  },
+  {
     ...common,
     displayName: 'integration',
     testEnvironment: 'node',

@@ -56,7 +56,7 @@ export interface Params {
    * the cloud side's).
    */
   hisInProcess: boolean;
-  /** Function instances on worker threads in the devstack (0: in its main thread). */
+  /** Function instances on worker threads in the devstack (0: in its main thread); default 2. */
   instances: number;
 }
 
@@ -87,7 +87,7 @@ export function parseParams(argv: string[]): Params {
     keepState: false,
     profileDir: null,
     hisInProcess: false,
-    instances: 0,
+    instances: 2,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -231,6 +231,12 @@ function makeClient(maxSockets: number): {
     get: (url) => send('GET', url, undefined, {}),
     close: () => agent.destroy(),
   };
+}
+
+/** This process's CPU (user + system) since `since`, per call, in ms. */
+function driverMsPerCall(since: NodeJS.CpuUsage, calls: number): number {
+  const u = process.cpuUsage(since);
+  return round3((u.user + u.system) / 1000 / calls);
 }
 
 /** Runs `task(i)` for i in 0..n-1 with at most `concurrency` in flight. */
@@ -633,6 +639,7 @@ async function main(): Promise<void> {
       child.profileStart();
     }
     const echoCpu0 = await child.cpuMs();
+    const echoDriver0 = process.cpuUsage();
     const echoStarted = performance.now();
     await pool(N, C, async (i) => {
       const p = patients[i]!;
@@ -649,8 +656,14 @@ async function main(): Promise<void> {
       echoLat.push(ms);
     });
     const echoWall = performance.now() - echoStarted;
+    const echoDriverMsPerCall = driverMsPerCall(echoDriver0, N);
     const echoCpuMsPerCall = round3(((await child.cpuMs()) - echoCpu0) / N);
-    const echo = { ...phaseStats(echoLat, echoWall), errors: echoErrors, childCpuMsPerCall: echoCpuMsPerCall };
+    const echo = {
+      ...phaseStats(echoLat, echoWall),
+      errors: echoErrors,
+      childCpuMsPerCall: echoCpuMsPerCall,
+      driverCpuMsPerCall: echoDriverMsPerCall,
+    };
     if (params.profileDir) await child.profileStop(join(params.profileDir, 'echo.cpuprofile'));
     log(`echo: ${echo.throughputPerSec}/s p50 ${echo.p50Ms} ms p99 ${echo.p99Ms} ms`);
 
@@ -676,6 +689,7 @@ async function main(): Promise<void> {
     if (params.profileDir) child.profileStart();
     const bookCpu0 = await child.cpuMs();
     const hisCpu0 = hisChild ? await hisChild.cpuMs() : Number.NaN;
+    const bookDriver0 = process.cpuUsage();
     const bookStarted = performance.now();
     await pool(N, C, async (i) => {
       const c = calls[i]!;
@@ -691,6 +705,7 @@ async function main(): Promise<void> {
       bookLat.push(ms);
     });
     const bookWall = performance.now() - bookStarted;
+    const bookDriverMsPerCall = driverMsPerCall(bookDriver0, N);
     const bookCpuMsPerCall = round3(((await child.cpuMs()) - bookCpu0) / N);
     const hisCpuMsPerCall = hisChild ? round3(((await hisChild.cpuMs()) - hisCpu0) / N) : null;
     if (params.profileDir) await child.profileStop(join(params.profileDir, 'booking.cpuprofile'));
@@ -715,6 +730,8 @@ async function main(): Promise<void> {
       childCpuMsPerCall: bookCpuMsPerCall,
       /** CPU of the HIS sandbox process per book call (null when it ran inside the devstack child). */
       hisCpuMsPerCall,
+      /** CPU of this load generator per call (it shares the machine with the devstack and the HIS). */
+      driverCpuMsPerCall: bookDriverMsPerCall,
       outcomes,
       latencyByOutcome: byOutcome,
       otherSamples,
@@ -944,6 +961,8 @@ async function main(): Promise<void> {
         hisLostRate: params.hisLostRate,
         pick: params.pick,
         replays: params.replays,
+        instances: params.instances,
+        hisInProcess: params.hisInProcess,
       },
       session: { sessionId, timePoints: tps.map((t) => ({ ...t, demand: demand.get(t.time) ?? 0 })) },
       setup: { bindMs: Math.round(bindMs), bindRetries: bindFailures, settleMs, reconcileRuns },

@@ -18,7 +18,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { CloudSdk } from '../server/ports/cloud-sdk';
-import { InstancePool, type InstanceEmulatorOptions } from './instances';
+import { InstancePool, type InstanceCloud } from './instances';
 
 /** The subset of the emulator the host needs (see devstack/cloud). */
 export interface ContextRunner {
@@ -86,11 +86,11 @@ export interface FunctionHostOptions {
   /** Calls kept per function. */
   ringSize?: number;
   /**
-   * Run each function as `count` instances on worker threads (devstack/instances.ts), each with
-   * its own emulator on `emulator.dbFile`, instead of once in this thread. `sdk`/`runner` are then
-   * not used for calls. Call `ready()` after `loadAll()`, and `close()` when done.
+   * Run each function as `count` instances on worker threads (devstack/instances.ts) whose SDK
+   * reaches the emulator through `cloud.serve`, instead of once in this thread (`sdk`/`runner` are
+   * then not used for calls). Call `ready()` after `loadAll()`, and `close()` when done.
    */
-  instances?: { count: number; emulator: InstanceEmulatorOptions };
+  instances?: { count: number; cloud: InstanceCloud };
 }
 
 const FN_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -209,13 +209,7 @@ export class FunctionHost {
     let run: RunFn;
     let pool: InstancePool | null = null;
     if (this.opts.instances) {
-      const p = new InstancePool(
-        name,
-        file,
-        this.opts.instances.count,
-        this.opts.instances.emulator,
-        !!this.opts.quiet,
-      );
+      const p = new InstancePool(name, file, this.opts.instances.count, this.opts.instances.cloud, !!this.opts.quiet);
       pool = p;
       run = (event, context, identity) => p.invoke(event, context, identity);
     } else {

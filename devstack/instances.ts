@@ -4,10 +4,11 @@
  * its own module state (cold start, in-memory caches), all talking to the same database.
  *
  * An `InstancePool` starts `count` worker threads for one function. Each worker
- * (devstack/instance-worker.ts) opens its own emulator on the devstack's SQLite file (its own
- * connection, commit per operation, writes serialised by the process-wide `SharedWriteLock`),
- * evaluates the bundle once and then serves invocations, several at a time like an instance with
- * multi-concurrency. The pool sends each call to the instance with the fewest calls in flight.
+ * (devstack/instance-worker.ts) evaluates the bundle once and then serves invocations, several at
+ * a time like an instance with multi-concurrency. Its `wx-server-sdk` is the remote emulation
+ * (devstack/cloud/remote.ts): database operations and subscription messages go over a
+ * MessagePort to the devstack's one emulator, as a real function reaches CloudBase's database
+ * over the network — one SQLite connection, one writer, group commit, as without instances. The pool sends each call to the instance with the fewest calls in flight.
  * An instance that dies (uncaught error, exit) fails its calls in flight and is replaced by a
  * fresh one (cold start), as the platform does.
  *
@@ -16,17 +17,15 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import type { SubscribeTemplate } from './cloud';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { batchPoster } from './cloud/remote';
 
-/** How each worker builds its emulator (same file and settings as the devstack's). */
-export interface InstanceEmulatorOptions {
-  dbFile: string;
+/** What the instances' SDK talks to: the devstack's emulator (`CloudEmulator.serve`). */
+export interface InstanceCloud {
   envId: string;
-  appId?: string;
-  templates: SubscribeTemplate[];
-  /** `SharedWriteLock` buffer of the devstack's process. */
-  writeLock: SharedArrayBuffer;
+  appId: string;
+  /** Serves the emulator to one instance over `port`. */
+  serve(port: MessagePort): void;
 }
 
 export interface InstanceIdentity {
@@ -37,7 +36,10 @@ export interface InstanceIdentity {
 export interface InstanceWorkerData {
   name: string;
   file: string;
-  emulator: InstanceEmulatorOptions;
+  envId: string;
+  appId: string;
+  /** The instance's end of the channel to the devstack's emulator. */
+  cloudPort: MessagePort;
   quiet: boolean;
 }
 
@@ -57,6 +59,8 @@ interface Pending {
 
 interface Instance {
   worker: Worker;
+  /** Posts to the worker, batched per event-loop turn. */
+  post(m: ToInstance): void;
   inFlight: number;
   pending: Map<number, Pending>;
   ready: Promise<void>;
@@ -90,7 +94,7 @@ export class InstancePool {
     private readonly name: string,
     private readonly file: string,
     count: number,
-    private readonly emulator: InstanceEmulatorOptions,
+    private readonly cloud: InstanceCloud,
     private readonly quiet: boolean,
   ) {
     if (!Number.isInteger(count) || count < 1) throw new Error(`instances must be a positive integer, got ${count}`);
@@ -114,15 +118,7 @@ export class InstancePool {
     return new Promise<unknown>((resolve, reject) => {
       inst.pending.set(id, { resolve, reject });
       inst.inFlight++;
-      const msg: ToInstance = { type: 'invoke', id, event, context, identity };
-      try {
-        inst.worker.postMessage(msg);
-      } catch (err) {
-        // e.g. an event that cannot be cloned
-        inst.pending.delete(id);
-        inst.inFlight--;
-        reject(err instanceof Error ? err : new Error(String(err)));
-      }
+      inst.post({ type: 'invoke', id, event, context, identity });
     });
   }
 
@@ -133,7 +129,7 @@ export class InstancePool {
       this.instances.map(async (inst) => {
         if (inst.dead) return;
         const exited = new Promise<void>((res) => inst.worker.once('exit', () => res()));
-        inst.worker.postMessage({ type: 'close' } satisfies ToInstance);
+        inst.post({ type: 'close' });
         const timer = setTimeout(() => void inst.worker.terminate(), CLOSE_GRACE_MS);
         await exited;
         clearTimeout(timer);
@@ -154,16 +150,48 @@ export class InstancePool {
   }
 
   private start(slot: number): Instance {
-    const data: InstanceWorkerData = { name: this.name, file: this.file, emulator: this.emulator, quiet: this.quiet };
+    const channel = new MessageChannel();
+    this.cloud.serve(channel.port1);
+    const data: InstanceWorkerData = {
+      name: this.name,
+      file: this.file,
+      envId: this.cloud.envId,
+      appId: this.cloud.appId,
+      cloudPort: channel.port2,
+      quiet: this.quiet,
+    };
     // The environment as this code sees it (the HIS_* variables the devstack set for the functions'
     // cold start); jest gives test code its own copy of process.env, which a worker would not inherit.
-    const worker = new Worker(workerSource(), { eval: true, workerData: data, env: { ...process.env } });
+    const worker = new Worker(workerSource(), {
+      eval: true,
+      workerData: data,
+      transferList: [channel.port2],
+      env: { ...process.env },
+    });
     let settle!: { resolve(): void; reject(e: Error): void };
     const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-    const inst: Instance = { worker, inFlight: 0, pending: new Map(), ready, loaded: false, dead: false };
+    const inst: Instance = {
+      worker,
+      post: batchPoster<ToInstance>(worker, (m, err) => {
+        // An event that cannot be copied to the instance fails its call alone.
+        if (m.type !== 'invoke') return;
+        const p = inst.pending.get(m.id);
+        inst.pending.delete(m.id);
+        inst.inFlight--;
+        p?.reject(err instanceof Error ? err : new Error(String(err)));
+      }),
+      inFlight: 0,
+      pending: new Map(),
+      ready,
+      loaded: false,
+      dead: false,
+    };
     // A replacement's load failure is reported by the slot turning dead, not by an unhandled rejection.
     ready.catch(() => undefined);
-    worker.on('message', (m: FromInstance) => {
+    worker.on('message', (batch: FromInstance[]) => {
+      for (const m of batch) onMessage(m);
+    });
+    const onMessage = (m: FromInstance): void => {
       if (m.type === 'ready') {
         inst.loaded = true;
         settle.resolve();
@@ -182,12 +210,13 @@ export class InstancePool {
           p.reject(e);
         } else p.resolve(m.result);
       }
-    });
+    };
     worker.on('error', (err) => {
       // An uncaught exception in the instance: it exits next ('exit' below handles the calls).
       if (!this.quiet) console.error(`devstack: instance of ${this.name} crashed:`, err.message);
     });
     worker.on('exit', (code) => {
+      channel.port1.close();
       const wasLoaded = inst.loaded;
       inst.dead = true;
       settle.reject(new Error(`cloud function ${this.name}: instance exited (code ${code}) before loading`));

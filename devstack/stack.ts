@@ -14,7 +14,7 @@ import { DEV_PII_HASH_KEY } from '../server/config/pii';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { createCloudEmulator, installWxServerSdk, SharedWriteLock, type CloudEmulator } from './cloud';
+import { createCloudEmulator, DEFAULT_APP_ID, installWxServerSdk, type CloudEmulator } from './cloud';
 import { FunctionHost } from './functions';
 import { DEVSTACK_HIS_APP_ID, DEVSTACK_HIS_APP_SECRET, startHisSandbox, type HisSandbox } from './his';
 import { seedSiteContent } from './seed/site-content';
@@ -150,15 +150,7 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
     process.env.HIS_APP_SECRET = DEVSTACK_HIS_APP_SECRET;
     process.env.PII_HASH_KEY = DEV_PII_HASH_KEY;
 
-    // With instances on worker threads, every connection of this process (this one included)
-    // takes the same write lock around its write transactions.
-    const writeLock = instances > 0 ? new SharedWriteLock() : null;
-    const emulator = createCloudEmulator({
-      dbFile: cloudDb,
-      envId: DEVSTACK_ENV_ID,
-      templates: DEVSTACK_TEMPLATES,
-      ...(writeLock ? { writeLock: writeLock.buffer } : {}),
-    });
+    const emulator = createCloudEmulator({ dbFile: cloudDb, envId: DEVSTACK_ENV_ID, templates: DEVSTACK_TEMPLATES });
     cleanups.push(() => emulator.close());
     // Content the hospital maintains in production (微官网): seeded when the collection is empty.
     await seedSiteContent(emulator.db);
@@ -171,16 +163,11 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
       runner: emulator,
       envId: DEVSTACK_ENV_ID,
       quiet: opts.quiet ?? false,
-      ...(writeLock
+      ...(instances > 0
         ? {
             instances: {
               count: instances,
-              emulator: {
-                dbFile: cloudDb,
-                envId: DEVSTACK_ENV_ID,
-                templates: DEVSTACK_TEMPLATES,
-                writeLock: writeLock.buffer,
-              },
+              cloud: { envId: DEVSTACK_ENV_ID, appId: DEFAULT_APP_ID, serve: (port) => emulator.serve(port) },
             },
           }
         : {}),

@@ -46,6 +46,7 @@ import {
   type CompiledWhere,
   type SortKey,
 } from './query';
+import type { OpenTransaction } from './remote';
 import { duplicateKeyError, type Store, type StoredDoc } from './store';
 
 /** `get()` without `limit()` returns at most this many documents (server SDK default). */
@@ -65,17 +66,53 @@ function missingDocError(api: string, id: string): Error {
   return cloudError(ERR_DB_REQUEST_FAILED, `${api}:fail document with _id ${id} does not exist`);
 }
 
-function checkCollectionName(name: unknown): string {
+// Argument checks of the synchronous builder calls (shared with the remote SDK, remote.ts, so a
+// bad argument throws at the call site there too).
+
+export function checkCollectionName(name: unknown): string {
   if (typeof name !== 'string' || name === '')
     throw invalidParam('db.collection', 'collection name must be a non-empty string');
   return name;
 }
 
-function checkDocId(api: string, id: unknown): string {
+export function checkDocId(api: string, id: unknown): string {
   if ((typeof id !== 'string' || id === '') && typeof id !== 'number') {
     throw invalidParam(api, 'docId must be a non-empty string');
   }
   return String(id);
+}
+
+export function checkOrder(field: unknown, order: unknown): void {
+  if (typeof field !== 'string' || field === '')
+    throw invalidParam('collection.orderBy', 'field must be a non-empty string');
+  if (order !== 'asc' && order !== 'desc') throw invalidParam('collection.orderBy', 'order must be "asc" or "desc"');
+}
+
+export function checkLimit(n: unknown): number {
+  if (!Number.isInteger(n) || (n as number) <= 0)
+    throw invalidParam('collection.limit', 'limit must be a positive integer');
+  return n as number;
+}
+
+export function checkSkip(n: unknown): number {
+  if (!Number.isInteger(n) || (n as number) < 0)
+    throw invalidParam('collection.skip', 'skip must be a non-negative integer');
+  return n as number;
+}
+
+/** The projection with its values as booleans; inclusion and exclusion cannot be mixed. */
+export function checkProjection(projection: unknown): Record<string, boolean> {
+  if (projection === null || typeof projection !== 'object')
+    throw invalidParam('collection.field', 'projection must be an object');
+  const values = Object.entries(projection)
+    .filter(([k]) => k !== '_id')
+    .map(([, v]) => Boolean(v));
+  if (values.includes(true) && values.includes(false)) {
+    throw invalidParam('collection.field', 'cannot mix inclusion and exclusion in a projection');
+  }
+  const normalized: Record<string, boolean> = {};
+  for (const [k, v] of Object.entries(projection)) normalized[k] = Boolean(v);
+  return normalized;
 }
 
 function dataOf(api: string, opts: unknown): unknown {
@@ -164,6 +201,12 @@ export class EmulatedDatabase implements Database {
     }
   }
 
+  /** A transaction driven from elsewhere (a function instance's remote SDK, see remote.ts). */
+  openTransaction(): OpenTransaction {
+    const tx = new TransactionImpl(this);
+    return { tx: tx as unknown as Transaction, finish: () => tx.finish(), commit: () => tx.commit() };
+  }
+
   // ---- engine (synchronous; callers wrap in store.transaction when they write) ----
 
   /** Documents matching `where`, in insertion order. Uses the primary key when `_id` is pinned. */
@@ -232,34 +275,20 @@ class QueryImpl {
   }
 
   orderBy(field: string, order: 'asc' | 'desc'): QueryImpl {
-    if (typeof field !== 'string' || field === '')
-      throw invalidParam('collection.orderBy', 'field must be a non-empty string');
-    if (order !== 'asc' && order !== 'desc') throw invalidParam('collection.orderBy', 'order must be "asc" or "desc"');
+    checkOrder(field, order);
     return this.next({ orders: [...this.state.orders, { field, dir: order === 'asc' ? 1 : -1 }] });
   }
 
   limit(n: number): QueryImpl {
-    if (!Number.isInteger(n) || n <= 0) throw invalidParam('collection.limit', 'limit must be a positive integer');
-    return this.next({ limit: Math.min(n, MAX_LIMIT) });
+    return this.next({ limit: Math.min(checkLimit(n), MAX_LIMIT) });
   }
 
   skip(n: number): QueryImpl {
-    if (!Number.isInteger(n) || n < 0) throw invalidParam('collection.skip', 'skip must be a non-negative integer');
-    return this.next({ skip: n });
+    return this.next({ skip: checkSkip(n) });
   }
 
   field(projection: Record<string, boolean>): QueryImpl {
-    if (projection === null || typeof projection !== 'object')
-      throw invalidParam('collection.field', 'projection must be an object');
-    const values = Object.entries(projection)
-      .filter(([k]) => k !== '_id')
-      .map(([, v]) => Boolean(v));
-    if (values.includes(true) && values.includes(false)) {
-      throw invalidParam('collection.field', 'cannot mix inclusion and exclusion in a projection');
-    }
-    const normalized: Record<string, boolean> = {};
-    for (const [k, v] of Object.entries(projection)) normalized[k] = Boolean(v);
-    return this.next({ projection: normalized });
+    return this.next({ projection: checkProjection(projection) });
   }
 
   async get(): Promise<GetResult> {

@@ -8,13 +8,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CloudSdk, Database, DocData, SubscribeMessageSendParams, WXContext } from '../../server/ports/cloud-sdk';
 import { EmulatedDatabase, strictDatabase, tick } from './database';
 import { strict } from './errors';
+import { serveCloud, type CloudPort } from './remote';
 import { Store } from './store';
-import { SharedWriteLock } from './write-lock';
 import { SubscribeMessages, type OutboxEntry, type SubscribeTemplate } from './subscribe';
 
 export type { OutboxEntry, SubscribeTemplate } from './subscribe';
 export { installWxServerSdk } from './require-hook';
-export { SharedWriteLock } from './write-lock';
+export { batchPoster, createRemoteCloud, type CloudPort, type RemoteCloud } from './remote';
 
 export interface CallIdentity {
   OPENID: string;
@@ -32,13 +32,6 @@ export interface CloudEmulatorOptions {
   appId?: string;
   templates: SubscribeTemplate[];
   clock?: () => Date;
-  /**
-   * Several emulators of one process on the same file (the function instances on worker threads):
-   * 'operation' commits every write at once, and `writeLock` (a `SharedWriteLock` buffer shared by
-   * all of them) serialises their write transactions. Default: group commit, no lock.
-   */
-  commit?: 'turn' | 'operation';
-  writeLock?: SharedArrayBuffer;
 }
 
 export interface CloudEmulator {
@@ -62,6 +55,11 @@ export interface CloudEmulator {
     outbox(limit?: number): OutboxEntry[];
     templates(): SubscribeTemplate[];
   };
+  /**
+   * Serves this emulator's database and subscribeMessage.send to a remote SDK
+   * (`createRemoteCloud`, a function instance on a worker thread) over `port`.
+   */
+  serve(port: CloudPort): void;
   close(): void;
 }
 
@@ -72,10 +70,7 @@ export function createCloudEmulator(opts: CloudEmulatorOptions): CloudEmulator {
   const envId = opts.envId ?? DEFAULT_ENV_ID;
   const appId = opts.appId ?? DEFAULT_APP_ID;
   const clock = opts.clock ?? (() => new Date());
-  const store = new Store(opts.dbFile, {
-    commit: opts.commit ?? 'turn',
-    ...(opts.writeLock ? { lock: new SharedWriteLock(opts.writeLock) } : {}),
-  });
+  const store = new Store(opts.dbFile);
   const engine = new EmulatedDatabase(store, clock);
   const db = strictDatabase(engine);
   const messages = new SubscribeMessages(store, opts.templates, clock);
@@ -133,6 +128,12 @@ export function createCloudEmulator(opts: CloudEmulatorOptions): CloudEmulator {
       outbox: (limit) => messages.outbox(limit),
       templates: () => messages.templates(),
     },
+    serve: (port) =>
+      serveCloud(port, {
+        db,
+        openTransaction: () => engine.openTransaction(),
+        send: (params) => subscribeMessage.send(params),
+      }),
     close: () => store.close(),
   };
 }

@@ -139,6 +139,11 @@ export function dependsOnClock(cond: unknown): boolean {
   return false;
 }
 
+/** Throws what `compileWhere` would throw for a malformed condition, without compiling it. */
+export function checkWhere(cond: unknown): void {
+  translateWhere(cond, new Date(0));
+}
+
 function translateWhere(cond: unknown, now: Date): Criteria {
   if (cond instanceof CommandValue) {
     if (cond.kind !== 'logic') throw invalidParam('collection.where', 'a field operator cannot be the whole condition');

@@ -11,12 +11,6 @@
  * instead of one per write. The price: a crash of the devstack process loses at most the writes
  * of its last turn, and another process sharing the file sees them one turn later.
  *
- * Several connections in one process (function instances on worker threads, see
- * devstack/instances.ts) use `commit: 'operation'`: each `transaction()` / `write()` is its own
- * SQLite transaction, committed before it returns, so the write lock is held for microseconds
- * instead of a whole turn; all connections of the process take a `SharedWriteLock` around their
- * write transactions, so a waiting thread is woken at the commit instead of polling.
- *
  * Complexity: lookups by `_id` use the primary key (O(log n)); any other query scans the
  * collection in insertion order (index `documents_by_collection`) and filters in JS with mingo,
  * i.e. O(size of collection) per query. Fine for the devstack's data volumes. A condition with a
@@ -28,7 +22,6 @@ import Database from 'better-sqlite3';
 import type { DocData } from '../../server/ports/cloud-sdk';
 import { decodeDoc, encodeDoc } from './codec';
 import { cloudError, ERR_DB_REQUEST_FAILED } from './errors';
-import type { SharedWriteLock } from './write-lock';
 
 export interface StoredDoc {
   id: string;
@@ -66,25 +59,11 @@ export function duplicateKeyError(api: string, collection: string, id: string): 
   );
 }
 
-export interface StoreOptions {
-  /**
-   * 'turn' (default): group commit, one transaction per event-loop turn. 'operation': every
-   * transaction()/write() commits before it returns (several connections of one process).
-   */
-  commit?: 'turn' | 'operation';
-  /** Taken around every write transaction (shared by the connections of this process). */
-  lock?: SharedWriteLock;
-}
-
 export class Store {
   readonly sqlite: Database.Database;
   private readonly stmts;
-  private readonly commitEach: boolean;
-  private readonly lock: SharedWriteLock | undefined;
 
-  constructor(file: string, opts: StoreOptions = {}) {
-    this.commitEach = opts.commit === 'operation';
-    this.lock = opts.lock;
+  constructor(file: string) {
     this.sqlite = new Database(file);
     if (file !== ':memory:') this.sqlite.pragma('journal_mode = WAL');
     // A dev emulator: every commit still reaches the OS (a crashed process loses nothing), but
@@ -92,10 +71,6 @@ export class Store {
     // stays in SQLite's page cache.
     this.sqlite.pragma('synchronous = OFF');
     this.sqlite.pragma('cache_size = -65536');
-    // Several connections: each drops its page cache when another one committed; pages read
-    // through a memory map are cheaper to get back than through read() (measured: −13 % CPU per
-    // call in the booking bench with two instances).
-    if (this.commitEach && file !== ':memory:') this.sqlite.pragma('mmap_size = 268435456');
     this.sqlite.exec(`
       CREATE TABLE IF NOT EXISTS documents (
         collection TEXT NOT NULL,
@@ -194,14 +169,9 @@ export class Store {
    * sharing the file). A throw rolls back `fn`'s writes only.
    */
   transaction<T>(fn: () => T): T {
-    const opened = this.openGroup();
+    this.openGroup();
     this.wrapper ??= this.sqlite.transaction((f: () => unknown) => f());
-    if (!opened || !this.commitEach) return this.wrapper(fn) as T;
-    try {
-      return this.wrapper(fn) as T;
-    } finally {
-      this.flush();
-    }
+    return this.wrapper(fn) as T;
   }
 
   /**
@@ -209,13 +179,8 @@ export class Store {
    * statement is atomic by itself; use `transaction()` when `fn` writes more than once).
    */
   write<T>(fn: () => T): T {
-    const opened = this.openGroup();
-    if (!opened || !this.commitEach) return fn();
-    try {
-      return fn();
-    } finally {
-      this.flush();
-    }
+    this.openGroup();
+    return fn();
   }
 
   /** One better-sqlite3 transaction wrapper for every call (building one per call costs a closure set-up). */
@@ -229,23 +194,14 @@ export class Store {
   private groupRev: number | null = null;
   private groupRevStored = 0;
 
-  /** Opens this turn's (or this operation's) write transaction; false when one is already open. */
-  private openGroup(): boolean {
-    if (this.sqlite.inTransaction) return false;
-    this.lock?.acquire();
-    try {
-      this.sqlite.exec('BEGIN IMMEDIATE');
-      this.groupRev = this.groupRevStored = this.stmts.readRev.get()!.value;
-    } catch (err) {
-      if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
-      this.lock?.release();
-      throw err;
-    }
-    if (!this.commitEach && !this.commitScheduled) {
+  private openGroup(): void {
+    if (this.sqlite.inTransaction) return;
+    this.sqlite.exec('BEGIN IMMEDIATE');
+    this.groupRev = this.groupRevStored = this.stmts.readRev.get()!.value;
+    if (!this.commitScheduled) {
       this.commitScheduled = true;
       realSetImmediate(this.commitGroup);
     }
-    return true;
   }
 
   private readonly commitGroup = (): void => {
@@ -256,14 +212,9 @@ export class Store {
   /** Commits the open group transaction now (no-op when none is open). */
   flush(): void {
     if (!this.sqlite.open || !this.sqlite.inTransaction) return;
-    try {
-      if (this.groupRev !== null && this.groupRev !== this.groupRevStored) this.stmts.writeRev.run(this.groupRev);
-      this.groupRev = null;
-      this.sqlite.exec('COMMIT');
-    } finally {
-      if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
-      this.lock?.release();
-    }
+    if (this.groupRev !== null && this.groupRev !== this.groupRevStored) this.stmts.writeRev.run(this.groupRev);
+    this.groupRev = null;
+    this.sqlite.exec('COMMIT');
   }
 
   private nextRev(): number {
@@ -347,11 +298,11 @@ export class Store {
   }
 
   grantOneTime(openid: string, templateId: string, count: number): void {
-    this.write(() => this.stmts.consentAdd.run(openid, templateId, count));
+    this.stmts.consentAdd.run(openid, templateId, count);
   }
 
   grantLongTerm(openid: string, templateId: string): void {
-    this.write(() => this.stmts.consentLongTerm.run(openid, templateId));
+    this.stmts.consentLongTerm.run(openid, templateId);
   }
 
   consumeOneTime(openid: string, templateId: string): boolean {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { types } from 'node:util';
 import { createCloudEmulator } from '../../../devstack/cloud';
 import { memoryEmulator, rejection, TEST_TEMPLATES, type Harness } from './helpers';
 
@@ -69,11 +70,13 @@ describe('cloud emulator database: CRUD', () => {
       data: { when, createdAt: db.serverDate(), nested: { at: db.serverDate({ offset: 1000 }) }, list: [when] },
     });
     const { data } = await db.collection('c').doc(_id).get();
-    expect(data.when).toBeInstanceOf(Date);
+    // types.isDate rather than toBeInstanceOf(Date): through the remote SDK (unit-remote-db) the
+    // Date is deserialised in Node's realm, not jest's test realm.
+    expect(types.isDate(data.when)).toBe(true);
     expect(data.when).toEqual(when);
     expect(data.createdAt).toEqual(h.now.value);
     expect((data.nested as { at: Date }).at).toEqual(new Date(h.now.value.getTime() + 1000));
-    expect((data.list as Date[])[0]).toBeInstanceOf(Date);
+    expect(types.isDate((data.list as Date[])[0])).toBe(true);
     h.now.value = new Date('2026-11-28T00:00:00.000Z');
     await db
       .collection('c')

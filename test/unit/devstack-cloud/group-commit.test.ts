@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { Store } from '../../../devstack/cloud/store';
-import { SharedWriteLock } from '../../../devstack/cloud/write-lock';
 
 /** Documents of `collection` as another process sees them (a second connection to the file). */
 function seenByOther(file: string, collection: string): { id: string; rev: number }[] {
@@ -74,67 +73,5 @@ describe('cloud emulator store: group commit', () => {
     expect(seenByOther(file, 'c').map((d) => d.id)).toEqual(['a', 'b']); // 'd' not yet committed
     store.flush();
     expect(seenByOther(file, 'c').map((d) => d.id)).toEqual(['a', 'b', 'd']);
-  });
-});
-
-describe('cloud emulator store: commit per operation (several connections of one process)', () => {
-  let dir: string;
-  let file: string;
-  let lock: SharedWriteLock;
-  let a: Store;
-  let b: Store;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'devstack-op-'));
-    file = join(dir, 'cloud.sqlite');
-    lock = new SharedWriteLock();
-    a = new Store(file, { commit: 'operation', lock });
-    b = new Store(file, { commit: 'operation', lock });
-  });
-  afterEach(() => {
-    a.close();
-    b.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('each write is committed before it returns: the other connection sees it in the same turn, the lock is free', () => {
-    a.write(() => a.insert('c', 'x', { _id: 'x', v: 1 }, 'add'));
-    expect(a.sqlite.inTransaction).toBe(false);
-    expect(lock.held()).toBe(false);
-    expect(b.get('c', 'x')?.data).toEqual({ _id: 'x', v: 1 });
-    b.transaction(() => {
-      const doc = b.get('c', 'x')!;
-      b.replaceIfChanged('c', doc, { _id: 'x', v: 2 });
-    });
-    expect(a.get('c', 'x')?.data).toEqual({ _id: 'x', v: 2 });
-    expect(seenByOther(file, 'c')).toHaveLength(1);
-  });
-
-  it('revisions stay unique across the connections (counter read under the write lock)', () => {
-    a.write(() => a.insert('c', 'p', { _id: 'p' }, 'add'));
-    b.write(() => b.insert('c', 'q', { _id: 'q' }, 'add'));
-    a.write(() => a.insert('c', 'r', { _id: 'r' }, 'add'));
-    const revs = ['p', 'q', 'r'].map((id) => b.rev('c', id)!);
-    expect(revs[1]).toBeGreaterThan(revs[0]!);
-    expect(revs[2]).toBeGreaterThan(revs[1]!);
-  });
-
-  it('a throwing transaction rolls back, commits nothing and releases the lock', () => {
-    expect(() =>
-      a.transaction(() => {
-        a.insert('c', 'lost', { _id: 'lost' }, 'add');
-        throw new Error('boom');
-      }),
-    ).toThrow('boom');
-    expect(a.sqlite.inTransaction).toBe(false);
-    expect(lock.held()).toBe(false);
-    expect(b.get('c', 'lost')).toBeUndefined();
-    b.write(() => b.insert('c', 'next', { _id: 'next' }, 'add')); // not blocked
-    expect(a.get('c', 'next')).toBeDefined();
-  });
-
-  it('consent grants go through the same write path (committed, lock released)', () => {
-    a.grantOneTime('o1', 't1', 2);
-    expect(lock.held()).toBe(false);
-    expect(b.consent('o1', 't1')).toEqual({ remaining: 2, longTerm: false });
   });
 });

@@ -1,4 +1,12 @@
-import { createCloudEmulator, type CloudEmulator, type SubscribeTemplate } from '../../../devstack/cloud';
+import { MessageChannel } from 'node:worker_threads';
+import {
+  createCloudEmulator,
+  createRemoteCloud,
+  DEFAULT_APP_ID,
+  DEFAULT_ENV_ID,
+  type CloudEmulator,
+  type SubscribeTemplate,
+} from '../../../devstack/cloud';
 
 export const TEST_TEMPLATES: SubscribeTemplate[] = [
   {
@@ -16,10 +24,31 @@ export interface Harness {
   now: { value: Date };
 }
 
+/**
+ * An emulator on an in-memory database. In the `unit-remote-db` jest project
+ * (DEVSTACK_TEST_REMOTE_DB=1) the same tests reach it the way a function instance on a worker
+ * thread does: `sdk`, `db` and `runWithContext` are the remote SDK (devstack/cloud/remote.ts) over a
+ * MessageChannel served by the emulator; the admin and subscription views stay local.
+ */
 export function memoryEmulator(templates: SubscribeTemplate[] = TEST_TEMPLATES): Harness {
   const now = { value: new Date('2026-11-27T01:00:00.000Z') };
   const emu = createCloudEmulator({ dbFile: ':memory:', templates, clock: () => now.value });
-  return { emu, now };
+  if (process.env.DEVSTACK_TEST_REMOTE_DB !== '1') return { emu, now };
+  const { port1, port2 } = new MessageChannel();
+  emu.serve(port1);
+  const remote = createRemoteCloud(port2, { envId: DEFAULT_ENV_ID, appId: DEFAULT_APP_ID });
+  const viaPort: CloudEmulator = {
+    ...emu,
+    sdk: remote.sdk,
+    db: remote.sdk.database(),
+    runWithContext: (id, fn) => remote.runWithContext(id, fn),
+    close: () => {
+      port1.close();
+      port2.close();
+      emu.close();
+    },
+  };
+  return { emu: viaPort, now };
 }
 
 /** Awaits a promise expected to reject; returns the rejection. */

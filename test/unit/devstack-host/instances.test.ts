@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCloudEmulator, SharedWriteLock, type CloudEmulator } from '../../../devstack/cloud';
+import { createCloudEmulator, type CloudEmulator } from '../../../devstack/cloud';
 import { FunctionHost } from '../../../devstack/functions';
 
 const PROBE = `
@@ -27,14 +27,14 @@ let dir: string;
 let emulator: CloudEmulator;
 let host: FunctionHost | null = null;
 
-function makeHost(functionsDir: string, dbFile: string, lock: SharedWriteLock, count = 2): FunctionHost {
+function makeHost(functionsDir: string, count = 2): FunctionHost {
   return new FunctionHost({
     functionsDir,
     sdk: emulator.sdk,
     runner: emulator,
     envId: 'devstack',
     quiet: true,
-    instances: { count, emulator: { dbFile, envId: 'devstack', templates: [], writeLock: lock.buffer } },
+    instances: { count, cloud: { envId: 'devstack', appId: 'wx-test', serve: (port) => emulator.serve(port) } },
   });
 }
 
@@ -44,15 +44,11 @@ function writeFn(functionsDir: string, name: string, code: string): void {
 }
 
 describe('FunctionHost with instances on worker threads', () => {
-  let dbFile: string;
-  let lock: SharedWriteLock;
   let fns: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'devstack-inst-'));
-    dbFile = join(dir, 'cloud.sqlite');
     fns = join(dir, 'functions');
-    lock = new SharedWriteLock();
-    emulator = createCloudEmulator({ dbFile, templates: [], writeLock: lock.buffer });
+    emulator = createCloudEmulator({ dbFile: join(dir, 'cloud.sqlite'), templates: [] });
     writeFn(fns, 'probe', PROBE);
   });
   afterEach(async () => {
@@ -63,7 +59,7 @@ describe('FunctionHost with instances on worker threads', () => {
   });
 
   it('spreads concurrent calls over the instances, each under its caller, writing to the shared database', async () => {
-    host = makeHost(fns, dbFile, lock);
+    host = makeHost(fns);
     host.loadAll();
     await host.ready();
     expect(host.summaries()[0]).toMatchObject({ name: 'probe', instances: 2 });
@@ -76,11 +72,10 @@ describe('FunctionHost with instances on worker threads', () => {
     // The devstack's own connection sees what the instances wrote.
     const { total } = await emulator.db.collection('probe').count();
     expect(total).toBe(8);
-    expect(lock.held()).toBe(false);
   }, 30_000);
 
   it('a thrown error comes back as the call’s failure; a crashed instance fails its calls and is replaced', async () => {
-    host = makeHost(fns, dbFile, lock, 1);
+    host = makeHost(fns, 1);
     host.loadAll();
     await host.ready();
     const thrown = await host.call('probe', { throw: true }, 'o-1');
@@ -102,7 +97,7 @@ describe('FunctionHost with instances on worker threads', () => {
 
   it('a bundle without main() fails start-up with its name', async () => {
     writeFn(fns, 'broken', 'exports.notMain = 1;');
-    host = makeHost(fns, dbFile, lock, 1);
+    host = makeHost(fns, 1);
     host.loadAll();
     await expect(host.ready()).rejects.toThrow(/cloud function broken failed to load: .*does not export main\(\)/);
   }, 30_000);

@@ -1,0 +1,466 @@
+/**
+ * The emulated `wx-server-sdk` for function instances on worker threads: the database and
+ * `subscribeMessage.send` are served by the devstack's one emulator (one SQLite connection, group
+ * commit) over a MessagePort, the way a real function talks to CloudBase's database service over
+ * the network. Every operation is one request and one answer; query builders are recorded and
+ * replayed on the serving side, so conditions, command values (`_.inc`, `_.gt`…), `serverDate()`,
+ * limits and errors behave exactly as in-process. `runTransaction` keeps its callback in the
+ * instance; its reads and buffered writes live in a transaction on the serving side, committed
+ * (or found in conflict, and re-run) there.
+ *
+ * Messages are batched: everything one side posts during an event-loop turn goes as one array at
+ * the end of the turn (`batchPoster`), so a burst of operations costs one message per turn and
+ * direction instead of one per operation.
+ *
+ * Values cross the port by structured clone: a command value or server date arrives as a plain
+ * object with its own fields (`__isCommand`, `__isServerDate`) and is rebuilt by `revive()`.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { setImmediate as realSetImmediate } from 'node:timers';
+import type { MessagePort } from 'node:worker_threads';
+import type {
+  CloudSdk,
+  Database,
+  DocData,
+  SubscribeMessageSendParams,
+  Transaction,
+  WXContext,
+} from '../../server/ports/cloud-sdk';
+import { types } from 'node:util';
+import { CommandValue, createCommand, ServerDate } from './commands';
+import { checkCollectionName, checkDocId, checkLimit, checkOrder, checkProjection, checkSkip } from './database';
+import { checkWhere } from './query';
+import { cloudError, ERR_DB_TRANSACTION_CONFLICT, invalidParam, strict, strictClass } from './errors';
+
+/** One end of a node:worker_threads MessageChannel. */
+export type CloudPort = MessagePort;
+
+type QueryStep =
+  ['where', unknown] | ['orderBy', string, string] | ['limit', number] | ['skip', number] | ['field', unknown];
+const QUERY_STEPS = new Set(['where', 'orderBy', 'limit', 'skip', 'field']);
+const QUERY_ACTIONS = new Set(['get', 'count', 'update', 'remove']);
+const DOC_ACTIONS = new Set(['get', 'set', 'update', 'remove']);
+
+export type CloudRequest =
+  | { op: 'query'; collection: string; steps: QueryStep[]; action: string; opts?: unknown }
+  | { op: 'add'; collection: string; opts: unknown }
+  | { op: 'doc'; collection: string; id: string; action: string; opts?: unknown }
+  | { op: 'txBegin' }
+  | { op: 'tx'; tx: number; collection: string; id: string | null; action: string; opts?: unknown }
+  | { op: 'txCommit'; tx: number }
+  | { op: 'txEnd'; tx: number }
+  | { op: 'send'; params: SubscribeMessageSendParams };
+
+interface WireError {
+  name: string;
+  message: string;
+  errCode?: number;
+  errMsg?: string;
+}
+
+type Answer = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: WireError };
+
+// ---- serving side (the devstack's thread) --------------------------------------------------------
+
+/** A transaction of the serving emulator, driven from the other side of the port. */
+export interface OpenTransaction {
+  tx: Transaction;
+  /** Marks it finished (later use throws). */
+  finish(): void;
+  /** True when committed; false on conflict (the caller re-runs). */
+  commit(): boolean;
+}
+
+export interface ServedCloud {
+  db: Database;
+  openTransaction(): OpenTransaction;
+  send(params: SubscribeMessageSendParams): Promise<unknown>;
+}
+
+/** Rebuilds command values and server dates that crossed the port as plain objects. */
+export function revive(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(revive);
+  if (v === null || typeof v !== 'object') return v;
+  // Re-created in this realm: a Date deserialised by the port may belong to another one (jest's
+  // vm), where the emulator's `instanceof Date` would not see it.
+  if (types.isDate(v)) return new Date(v.getTime());
+  const o = v as Record<string, unknown>;
+  if (o.__isCommand === true) {
+    return new CommandValue(o.kind as CommandValue['kind'], o.op as CommandValue['op'], revive(o.operand));
+  }
+  if (o.__isServerDate === true) return new ServerDate(o.offset as number);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) out[k] = revive(o[k]);
+  return out;
+}
+
+function toWire(err: unknown): WireError {
+  if (err instanceof Error) {
+    const e = err as Error & { errCode?: unknown; errMsg?: unknown };
+    return {
+      name: e.name,
+      message: e.message,
+      ...(typeof e.errCode === 'number' ? { errCode: e.errCode } : {}),
+      ...(typeof e.errMsg === 'string' ? { errMsg: e.errMsg } : {}),
+    };
+  }
+  return { name: 'Error', message: String(err) };
+}
+
+function fromWire(w: WireError): Error {
+  const e = new Error(w.message) as Error & { errCode?: number; errMsg?: string };
+  e.name = w.name;
+  if (w.errCode !== undefined) e.errCode = w.errCode;
+  if (w.errMsg !== undefined) e.errMsg = w.errMsg;
+  return e;
+}
+
+type Callable = Record<string, (...args: unknown[]) => unknown>;
+
+/**
+ * Posts the messages given during one event-loop turn as one array at its end (a receiver
+ * handles each element in order). A batch that cannot be copied (DataCloneError) is re-sent one
+ * message at a time, and `unsendable` is told about each message that still fails. Uses
+ * node:timers directly: jest fake timers patch the globals.
+ */
+export function batchPoster<M>(
+  target: { postMessage(message: M[]): void },
+  unsendable: (message: M, err: unknown) => void = () => undefined,
+): (message: M) => void {
+  let queue: M[] = [];
+  const flush = (): void => {
+    const batch = queue;
+    queue = [];
+    try {
+      target.postMessage(batch);
+    } catch {
+      for (const m of batch) {
+        try {
+          target.postMessage([m]);
+        } catch (err) {
+          unsendable(m, err);
+        }
+      }
+    }
+  };
+  return (message) => {
+    if (queue.push(message) === 1) realSetImmediate(flush);
+  };
+}
+
+/** Answers the requests of one remote SDK (one function instance) arriving on `port`. */
+export function serveCloud(port: CloudPort, cloud: ServedCloud): void {
+  const txs = new Map<number, OpenTransaction>();
+  let nextTx = 1;
+  const openTx = (id: number): OpenTransaction => {
+    const t = txs.get(id);
+    if (!t) throw invalidParam('transaction', 'the transaction has already finished');
+    return t;
+  };
+
+  const handle = async (req: CloudRequest): Promise<unknown> => {
+    switch (req.op) {
+      case 'query': {
+        let q = cloud.db.collection(req.collection) as unknown as Callable;
+        for (const [name, ...args] of req.steps) {
+          if (!QUERY_STEPS.has(name)) throw invalidParam('collection', `unknown query step ${String(name)}`);
+          q = q[name]!(...args.map(revive)) as Callable;
+        }
+        if (!QUERY_ACTIONS.has(req.action)) throw invalidParam('collection', `unknown action ${req.action}`);
+        return q[req.action]!(...(req.opts === undefined ? [] : [revive(req.opts)]));
+      }
+      case 'add':
+        return cloud.db.collection(req.collection).add(revive(req.opts) as { data: DocData });
+      case 'doc': {
+        if (!DOC_ACTIONS.has(req.action)) throw invalidParam('document', `unknown action ${req.action}`);
+        const d = cloud.db.collection(req.collection).doc(req.id) as unknown as Callable;
+        return d[req.action]!(...(req.opts === undefined ? [] : [revive(req.opts)]));
+      }
+      case 'txBegin': {
+        const id = nextTx++;
+        txs.set(id, cloud.openTransaction());
+        return id;
+      }
+      case 'tx': {
+        const c = openTx(req.tx).tx.collection(req.collection);
+        if (req.action === 'add') return c.add(revive(req.opts) as { data: DocData });
+        if (!DOC_ACTIONS.has(req.action) || req.id === null)
+          throw invalidParam('transaction', `unknown action ${req.action}`);
+        const d = c.doc(req.id) as unknown as Callable;
+        return d[req.action]!(...(req.opts === undefined ? [] : [revive(req.opts)]));
+      }
+      case 'txCommit': {
+        const t = openTx(req.tx);
+        txs.delete(req.tx);
+        t.finish();
+        return t.commit();
+      }
+      case 'txEnd': {
+        txs.get(req.tx)?.finish();
+        txs.delete(req.tx);
+        return null;
+      }
+      case 'send':
+        return cloud.send(req.params);
+      default:
+        throw invalidParam('cloud', `unknown request ${(req as { op: string }).op}`);
+    }
+  };
+
+  const post = batchPoster<Answer>(port, (a, err) =>
+    post({ id: a.id, ok: false, error: toWire(invalidParam('database', `cannot send the answer: ${String(err)}`)) }),
+  );
+  port.on('message', (batch: { id: number; req: CloudRequest }[]) => {
+    for (const m of batch) {
+      handle(m.req).then(
+        (result) => post({ id: m.id, ok: true, result }),
+        (err: unknown) => post({ id: m.id, ok: false, error: toWire(err) }),
+      );
+    }
+  });
+}
+
+// ---- calling side (the function instance) --------------------------------------------------------
+
+type Rpc = (req: CloudRequest) => Promise<unknown>;
+
+function rpcOver(port: CloudPort): Rpc {
+  let nextId = 1;
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  port.on('message', (batch: Answer[]) => {
+    for (const a of batch) {
+      const p = pending.get(a.id);
+      if (!p) continue;
+      pending.delete(a.id);
+      if (a.ok) p.resolve(a.result);
+      else p.reject(fromWire(a.error));
+    }
+  });
+  // A request that cannot be copied (a function in the data: one the SDK could not serialise)
+  // fails alone.
+  const post = batchPoster<{ id: number; req: CloudRequest }>(port, (m, err) => {
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    p?.reject(invalidParam('database', `cannot send the request: ${err instanceof Error ? err.message : String(err)}`));
+  });
+  return (req) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      post({ id, req });
+    });
+}
+
+class RemoteQuery {
+  constructor(
+    protected readonly rpc: Rpc,
+    protected readonly name: string,
+    private readonly steps: QueryStep[],
+  ) {}
+  private with(step: QueryStep): RemoteQuery {
+    return new RemoteQuery(this.rpc, this.name, [...this.steps, step]);
+  }
+  // Arguments are checked here as by the in-process emulator (a bad one throws at the call site);
+  // the serving side checks again when it replays the steps.
+  where(cond: unknown): RemoteQuery {
+    checkWhere(cond);
+    return this.with(['where', cond]);
+  }
+  orderBy(field: string, order: string): RemoteQuery {
+    checkOrder(field, order);
+    return this.with(['orderBy', field, order]);
+  }
+  limit(n: number): RemoteQuery {
+    return this.with(['limit', checkLimit(n)]);
+  }
+  skip(n: number): RemoteQuery {
+    return this.with(['skip', checkSkip(n)]);
+  }
+  field(projection: unknown): RemoteQuery {
+    checkProjection(projection);
+    return this.with(['field', projection]);
+  }
+  get(): Promise<unknown> {
+    return this.rpc({ op: 'query', collection: this.name, steps: this.steps, action: 'get' });
+  }
+  count(): Promise<unknown> {
+    return this.rpc({ op: 'query', collection: this.name, steps: this.steps, action: 'count' });
+  }
+  update(opts: unknown): Promise<unknown> {
+    return this.rpc({ op: 'query', collection: this.name, steps: this.steps, action: 'update', opts });
+  }
+  remove(): Promise<unknown> {
+    return this.rpc({ op: 'query', collection: this.name, steps: this.steps, action: 'remove' });
+  }
+}
+strictClass('collection', RemoteQuery);
+
+class RemoteCollection extends RemoteQuery {
+  constructor(rpc: Rpc, name: string) {
+    super(rpc, name, []);
+  }
+  doc(id: string): RemoteDocument {
+    return new RemoteDocument(this.rpc, this.name, checkDocId('collection.doc', id));
+  }
+  add(opts: unknown): Promise<unknown> {
+    return this.rpc({ op: 'add', collection: this.name, opts });
+  }
+}
+
+class RemoteDocument {
+  constructor(
+    private readonly rpc: Rpc,
+    private readonly name: string,
+    private readonly id: string,
+  ) {}
+  private call(action: string, opts?: unknown): Promise<unknown> {
+    return this.rpc({ op: 'doc', collection: this.name, id: this.id, action, ...(opts === undefined ? {} : { opts }) });
+  }
+  get(): Promise<unknown> {
+    return this.call('get');
+  }
+  set(opts: unknown): Promise<unknown> {
+    return this.call('set', opts);
+  }
+  update(opts: unknown): Promise<unknown> {
+    return this.call('update', opts);
+  }
+  remove(): Promise<unknown> {
+    return this.call('remove');
+  }
+}
+strictClass('document', RemoteDocument);
+
+class RemoteTransaction {
+  done = false;
+  rolledBack = false;
+  rollbackReason: unknown;
+  constructor(
+    private readonly rpc: Rpc,
+    readonly id: number,
+  ) {}
+  private assertOpen(api: string): void {
+    if (this.done) throw invalidParam(api, 'the transaction has already finished');
+    if (this.rolledBack) throw invalidParam(api, 'the transaction has been rolled back');
+  }
+  call(api: string, collection: string, id: string | null, action: string, opts?: unknown): Promise<unknown> {
+    this.assertOpen(api);
+    return this.rpc({ op: 'tx', tx: this.id, collection, id, action, ...(opts === undefined ? {} : { opts }) });
+  }
+  collection(name: string): object {
+    return strict('transaction.collection', {
+      doc: (id: string) =>
+        strict('transaction.document', {
+          get: () => this.call('transaction.get', name, id, 'get'),
+          set: (opts: unknown) => this.call('transaction.set', name, id, 'set', opts),
+          update: (opts: unknown) => this.call('transaction.update', name, id, 'update', opts),
+          remove: () => this.call('transaction.remove', name, id, 'remove'),
+        }),
+      add: (opts: unknown) => this.call('transaction.add', name, null, 'add', opts),
+    });
+  }
+  async rollback(reason?: unknown): Promise<void> {
+    this.assertOpen('transaction.rollback');
+    this.rolledBack = true;
+    this.rollbackReason = reason;
+  }
+}
+strictClass('transaction', RemoteTransaction);
+
+export interface CallerIdentity {
+  OPENID: string;
+  APPID?: string;
+  UNIONID?: string;
+  SOURCE?: string;
+}
+
+export interface RemoteCloud {
+  sdk: CloudSdk;
+  /** Runs `fn` as a call from `id`: getWXContext() inside returns it. */
+  runWithContext<T>(id: CallerIdentity, fn: () => Promise<T>): Promise<T>;
+}
+
+/** The SDK a function instance gets: database and messages over `port`, identity per call. */
+export function createRemoteCloud(port: CloudPort, opts: { envId: string; appId: string }): RemoteCloud {
+  const rpc = rpcOver(port);
+  const als = new AsyncLocalStorage<CallerIdentity>();
+  const command = createCommand();
+
+  const runTransaction = async <R>(fn: (tx: Transaction) => Promise<R>, retries = 3): Promise<R> => {
+    if (typeof fn !== 'function') throw invalidParam('db.runTransaction', 'expects a callback');
+    const attempts = Math.max(1, Math.floor(retries));
+    for (let attempt = 1; ; attempt++) {
+      const tx = new RemoteTransaction(rpc, (await rpc({ op: 'txBegin' })) as number);
+      let result: R;
+      try {
+        result = await fn(tx as unknown as Transaction);
+      } catch (err) {
+        tx.done = true;
+        await rpc({ op: 'txEnd', tx: tx.id });
+        if (tx.rolledBack) throw tx.rollbackReason;
+        throw err;
+      }
+      tx.done = true;
+      if (tx.rolledBack) {
+        await rpc({ op: 'txEnd', tx: tx.id });
+        throw tx.rollbackReason;
+      }
+      if (await rpc({ op: 'txCommit', tx: tx.id })) return result;
+      if (attempt >= attempts) {
+        throw cloudError(
+          ERR_DB_TRANSACTION_CONFLICT,
+          `runTransaction:fail DATABASE_TRANSACTION_CONFLICT transaction conflict: documents read by the transaction changed before commit (${attempts} attempt(s))`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 3 * attempt)));
+    }
+  };
+
+  const db = strict('db', {
+    command,
+    collection: (name: string) => new RemoteCollection(rpc, checkCollectionName(name)),
+    serverDate(o?: { offset?: number }): unknown {
+      const offset = o?.offset ?? 0;
+      if (typeof offset !== 'number' || !Number.isFinite(offset))
+        throw invalidParam('db.serverDate', 'offset must be a number');
+      return new ServerDate(offset);
+    },
+    runTransaction,
+  }) as unknown as Database;
+
+  const getWXContext = (): WXContext => {
+    const id = als.getStore();
+    if (!id) return { OPENID: '', APPID: opts.appId, SOURCE: 'wx_trigger', ENV: opts.envId };
+    const ctx: WXContext = {
+      OPENID: id.OPENID,
+      APPID: id.APPID ?? opts.appId,
+      SOURCE: id.SOURCE ?? 'wx_devtools',
+      ENV: opts.envId,
+    };
+    if (id.UNIONID !== undefined) ctx.UNIONID = id.UNIONID;
+    return ctx;
+  };
+
+  const sdk: CloudSdk = strict('cloud', {
+    DYNAMIC_CURRENT_ENV: Symbol.for('wx-server-sdk.DYNAMIC_CURRENT_ENV'),
+    init(): void {
+      // Accepted and ignored: there is one environment.
+    },
+    getWXContext,
+    database: () => db,
+    openapi: strict('cloud.openapi', {
+      subscribeMessage: strict('cloud.openapi.subscribeMessage', {
+        send: (params: SubscribeMessageSendParams) =>
+          rpc({ op: 'send', params }) as Promise<{ errCode: 0; errMsg: string }>,
+      }),
+    }),
+  });
+
+  return {
+    sdk,
+    runWithContext: (id, fn) => {
+      if (!id || typeof id.OPENID !== 'string') throw new Error('runWithContext: OPENID must be a string');
+      return als.run({ ...id }, fn);
+    },
+  };
+}
