@@ -92,9 +92,11 @@ export class BookingEngine {
     patientKey: string,
     change: (s: PatientRuleState) => { ok: true; next: PatientRuleState; value: T } | { ok: false; refusal: Refusal },
     nowMs: number,
+    /** The state already being read (first attempt only; the compare-and-set catches a stale one). */
+    firstRead?: ReturnType<BookingStore['readPatient']>,
   ): Promise<{ ok: true; value: T } | { ok: false; refusal: Refusal }> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const { state, version } = await this.store.readPatient(patientKey);
+      const { state, version } = await (attempt === 0 && firstRead ? firstRead : this.store.readPatient(patientKey));
       const d = change(state);
       if (!d.ok) return d;
       if (await this.store.casPatient(patientKey, version, d.next, nowMs)) return { ok: true, value: d.value };
@@ -272,6 +274,9 @@ export class BookingEngine {
     if (reserved && !(await this.reserve(tpId, nowMs))) {
       return { ok: false, error: failedPrecondition(BOOKING_MESSAGES.full), pending: false, stage: 'seat' };
     }
+    // The patient's rule state is read while the request is claimed (one round trip for both).
+    const patientRead = this.store.readPatient(input.patientKey);
+    patientRead.catch(() => undefined); // not awaited on an early return; a failure throws where it is used
     if (input.claim) {
       let claimed = false;
       try {
@@ -300,6 +305,7 @@ export class BookingEngine {
           return d.ok ? { ok: true, next: d.value, value: undefined } : d;
         },
         nowMs,
+        patientRead,
       );
     } catch (err) {
       if (reserved) await this.giveCount(tpId);

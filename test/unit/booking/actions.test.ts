@@ -12,6 +12,7 @@ import type {
 } from '../../../typings/booking';
 import { makeHarness, ok, type Harness } from './fakes';
 import { HisError } from '../../../server/ports/his';
+import type { Database } from '../../../server/ports/cloud-sdk';
 
 // 2026-06-15 10:00 in Shanghai.
 const NOW = new Date('2026-06-15T02:00:00Z');
@@ -330,6 +331,55 @@ describe('booking function (devstack emulator)', () => {
     expect(h.his.active()).toHaveLength(0);
     expect(seatsHeld()).toHaveLength(0);
     expect(await book('u1', card, { idempotencyKey: k })).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+  });
+
+  it('a fault after the HIS confirmed (the final request write fails): told busy, booking kept, the key answers it', async () => {
+    // The database as the function sees it fails the first "request done with a booking" write.
+    let failed = false;
+    const failFinishOnce = (db: Database): Database =>
+      new Proxy(db, {
+        get(target, prop, receiver) {
+          if (prop !== 'collection') return Reflect.get(target, prop, receiver) as unknown;
+          return (name: string) => {
+            const col = target.collection(name);
+            if (name !== 'booking_requests') return col;
+            return new Proxy(col, {
+              get(c, p2, r2) {
+                if (p2 !== 'where') return Reflect.get(c, p2, r2) as unknown;
+                return (cond: unknown) => {
+                  const q = c.where(cond as never);
+                  return new Proxy(q, {
+                    get(qq, p3, r3) {
+                      if (p3 !== 'update') return Reflect.get(qq, p3, r3) as unknown;
+                      return (opts: { data: { status?: string } }) => {
+                        if (!failed && opts.data.status === 'done') {
+                          failed = true;
+                          return Promise.reject(new Error('database connection reset'));
+                        }
+                        return qq.update(opts);
+                      };
+                    },
+                  });
+                };
+              },
+            });
+          };
+        },
+      });
+    h = makeHarness(NOW, undefined, undefined, failFinishOnce);
+    h.his.addSession({ sessionId: 'S1', date: TOMORROW }, ['09:00'], 2);
+    ok(await h.timer('syncSchedule'));
+    const card = await h.addCard('u1', 'P0000000001');
+    const k = key();
+    const r = await book('u1', card, { idempotencyKey: k });
+    expect(failed).toBe(true);
+    expect(r).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(confirmedCloud()).toHaveLength(1);
+    expect(h.his.active()).toHaveLength(1);
+    // Not "busy" under the key: the same key answers the booking that exists.
+    const again = ok(await book('u1', card, { idempotencyKey: k }));
+    expect(again).toMatchObject({ status: 'booked', bookingId: confirmedCloud()[0]!._id });
+    expect(h.his.active()).toHaveLength(1);
   });
 
   it('rules: one per dept per day, max 5 active, refusals change nothing', async () => {

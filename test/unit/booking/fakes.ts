@@ -9,6 +9,7 @@ import { bookingFunction } from '../../../server/functions/booking';
 import { silentLogger } from '../../../server/core/log';
 import type { BookingRules } from '../../../server/config/booking-rules';
 import { HisError } from '../../../server/ports/his';
+import type { Database } from '../../../server/ports/cloud-sdk';
 import type {
   HisBooking,
   HisBookingPort,
@@ -210,12 +211,18 @@ export interface Harness {
   docs(collection: string): Record<string, unknown>[];
 }
 
-export function makeHarness(now: Date, rules?: Partial<BookingRules>, random?: () => number): Harness {
+export function makeHarness(
+  now: Date,
+  rules?: Partial<BookingRules>,
+  random?: () => number,
+  /** What the function sees as its database (e.g. one that fails an operation). */
+  wrapDb?: (db: Database) => Database,
+): Harness {
   const clock = { now };
   const emulator = createCloudEmulator({ dbFile: ':memory:', templates: DEVSTACK_TEMPLATES, clock: () => clock.now });
   const his = new FakeHisBooking();
   const fn = bookingFunction({
-    db: emulator.db,
+    db: wrapDb ? wrapDb(emulator.db) : emulator.db,
     his,
     openapi: emulator.sdk.openapi,
     clock: () => clock.now,
