@@ -59,7 +59,7 @@ export interface CloudEmulator {
    * Serves this emulator's database and subscribeMessage.send to a remote SDK
    * (`createRemoteCloud`, a function instance on a worker thread) over `port`.
    */
-  serve(port: CloudPort): void;
+  serve(port: CloudPort): { openTransactions(): number };
   close(): void;
 }
 

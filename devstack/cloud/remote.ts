@@ -149,7 +149,7 @@ export function batchPoster<M>(
 }
 
 /** Answers the requests of one remote SDK (one function instance) arriving on `port`. */
-export function serveCloud(port: CloudPort, cloud: ServedCloud): void {
+export function serveCloud(port: CloudPort, cloud: ServedCloud): { openTransactions(): number } {
   const txs = new Map<number, OpenTransaction>();
   let nextTx = 1;
   const openTx = (id: number): OpenTransaction => {
@@ -210,6 +210,12 @@ export function serveCloud(port: CloudPort, cloud: ServedCloud): void {
   const post = batchPoster<Answer>(port, (a, err) =>
     post({ id: a.id, ok: false, error: toWire(invalidParam('database', `cannot send the answer: ${String(err)}`)) }),
   );
+  // An instance that dies mid-transaction leaves its transactions here: dropped with the channel
+  // (they hold no lock — the emulator's transactions are optimistic — only memory).
+  port.on('close', () => {
+    for (const t of txs.values()) t.finish();
+    txs.clear();
+  });
   port.on('message', (batch: { id: number; req: CloudRequest }[]) => {
     for (const m of batch) {
       handle(m.req).then(
@@ -218,6 +224,7 @@ export function serveCloud(port: CloudPort, cloud: ServedCloud): void {
       );
     }
   });
+  return { openTransactions: () => txs.size };
 }
 
 // ---- calling side (the function instance) --------------------------------------------------------

@@ -11,12 +11,13 @@ let emu: CloudEmulator;
 let remote: RemoteCloud;
 let ports: MessagePort[];
 let posted: number;
+let served: { openTransactions(): number };
 
 beforeEach(() => {
   emu = createCloudEmulator({ dbFile: ':memory:', templates: TEST_TEMPLATES });
   const { port1, port2 } = new MessageChannel();
   ports = [port1, port2];
-  emu.serve(port1);
+  served = emu.serve(port1);
   posted = 0;
   const post = port2.postMessage.bind(port2);
   port2.postMessage = (m: unknown) => {
@@ -99,5 +100,24 @@ describe('remote cloud SDK', () => {
     ).rejects.toBe('no');
     expect((await emu.db.collection('acct').doc('a').get()).data.fen).toBe(70);
     expect((await emu.db.collection('log').count()).total).toBe(1);
+  });
+
+  it('a transaction left open by an instance that went away is dropped with its channel', async () => {
+    const db = remote.sdk.database();
+    await db.collection('acct').add({ data: { _id: 'a', fen: 1 } });
+    let inside!: () => void;
+    const entered = new Promise<void>((r) => (inside = r));
+    void db
+      .runTransaction(async (tx) => {
+        await tx.collection('acct').doc('a').get();
+        inside();
+        await new Promise(() => undefined); // the instance dies here
+      })
+      .catch(() => undefined);
+    await entered;
+    expect(served.openTransactions()).toBe(1);
+    ports[1]!.close(); // the instance's end of the channel goes away
+    await new Promise((r) => setTimeout(r, 20));
+    expect(served.openTransactions()).toBe(0);
   });
 });
