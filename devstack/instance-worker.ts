@@ -5,7 +5,8 @@
  * caller's identity.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { batchPoster, createRemoteCloud, type RemoteCloud } from './cloud';
+// The remote SDK only: an instance has no database of its own (no SQLite in this thread).
+import { batchPoster, createRemoteCloud, type RemoteCloud } from './cloud/remote';
 import { loadBundle, silentConsole } from './functions';
 import type { FromInstance, InstanceWorkerData, ToInstance } from './instances';
 

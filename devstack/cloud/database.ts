@@ -46,6 +46,7 @@ import {
   type CompiledWhere,
   type SortKey,
 } from './query';
+import { checkCollectionName, checkDocId, checkLimit, checkOrder, checkProjection, checkSkip } from './checks';
 import type { OpenTransaction } from './remote';
 import { duplicateKeyError, type Store, type StoredDoc } from './store';
 
@@ -64,55 +65,6 @@ export function newDocId(): string {
 
 function missingDocError(api: string, id: string): Error {
   return cloudError(ERR_DB_REQUEST_FAILED, `${api}:fail document with _id ${id} does not exist`);
-}
-
-// Argument checks of the synchronous builder calls (shared with the remote SDK, remote.ts, so a
-// bad argument throws at the call site there too).
-
-export function checkCollectionName(name: unknown): string {
-  if (typeof name !== 'string' || name === '')
-    throw invalidParam('db.collection', 'collection name must be a non-empty string');
-  return name;
-}
-
-export function checkDocId(api: string, id: unknown): string {
-  if ((typeof id !== 'string' || id === '') && typeof id !== 'number') {
-    throw invalidParam(api, 'docId must be a non-empty string');
-  }
-  return String(id);
-}
-
-export function checkOrder(field: unknown, order: unknown): void {
-  if (typeof field !== 'string' || field === '')
-    throw invalidParam('collection.orderBy', 'field must be a non-empty string');
-  if (order !== 'asc' && order !== 'desc') throw invalidParam('collection.orderBy', 'order must be "asc" or "desc"');
-}
-
-export function checkLimit(n: unknown): number {
-  if (!Number.isInteger(n) || (n as number) <= 0)
-    throw invalidParam('collection.limit', 'limit must be a positive integer');
-  return n as number;
-}
-
-export function checkSkip(n: unknown): number {
-  if (!Number.isInteger(n) || (n as number) < 0)
-    throw invalidParam('collection.skip', 'skip must be a non-negative integer');
-  return n as number;
-}
-
-/** The projection with its values as booleans; inclusion and exclusion cannot be mixed. */
-export function checkProjection(projection: unknown): Record<string, boolean> {
-  if (projection === null || typeof projection !== 'object')
-    throw invalidParam('collection.field', 'projection must be an object');
-  const values = Object.entries(projection)
-    .filter(([k]) => k !== '_id')
-    .map(([, v]) => Boolean(v));
-  if (values.includes(true) && values.includes(false)) {
-    throw invalidParam('collection.field', 'cannot mix inclusion and exclusion in a projection');
-  }
-  const normalized: Record<string, boolean> = {};
-  for (const [k, v] of Object.entries(projection)) normalized[k] = Boolean(v);
-  return normalized;
 }
 
 function dataOf(api: string, opts: unknown): unknown {

@@ -28,7 +28,7 @@ import type {
 } from '../../server/ports/cloud-sdk';
 import { types } from 'node:util';
 import { CommandValue, createCommand, ServerDate } from './commands';
-import { checkCollectionName, checkDocId, checkLimit, checkOrder, checkProjection, checkSkip } from './database';
+import { checkCollectionName, checkDocId, checkLimit, checkOrder, checkProjection, checkSkip } from './checks';
 import { checkWhere } from './query';
 import { cloudError, ERR_DB_TRANSACTION_CONFLICT, invalidParam, strict, strictClass } from './errors';
 

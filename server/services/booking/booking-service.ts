@@ -205,13 +205,13 @@ export class BookingService {
         // (e.g. the final write failed) answers the booking, none or failed answers "busy"; a
         // pending one is left to reconcile.
         const b = await this.store.getBooking(bookingId).catch(() => null);
-        const result =
-          b && b.status !== 'pending' && b.status !== 'failed'
-            ? resultOf({ ok: true, bookingId })
-            : !b || b.status === 'failed'
-              ? resultOf({ ok: false, error: unavailable(BOOKING_MESSAGES.hisBusy) })
-              : null;
-        if (result) await this.store.finishRequest(requestId, result, nowMs).catch(() => undefined);
+        if (b?.status !== 'pending') {
+          const result =
+            b && b.status !== 'failed'
+              ? resultOf({ ok: true, bookingId })
+              : resultOf({ ok: false, error: unavailable(BOOKING_MESSAGES.hisBusy) });
+          await this.store.finishRequest(requestId, result, nowMs).catch(() => undefined);
+        }
       }
       throw err;
     }
