@@ -17,7 +17,6 @@ export interface BookingCard {
 
 interface CardDoc {
   _id: string;
-  _openid: string;
   hisPatientId: string;
   name: string;
   relation: string;
@@ -27,7 +26,13 @@ export class BookingCardReader {
   constructor(private readonly db: Database) {}
 
   async findOwned(openid: string, cardId: string): Promise<BookingCard | null> {
-    const res = await this.db.collection<CardDoc>(PATIENT_CARDS).where({ _id: cardId, _openid: openid }).limit(1).get();
+    // Only what booking uses: the card's ID number, phone and the rest stay where they are.
+    const res = await this.db
+      .collection<CardDoc>(PATIENT_CARDS)
+      .where({ _id: cardId, _openid: openid })
+      .field({ hisPatientId: true, name: true, relation: true })
+      .limit(1)
+      .get();
     const doc = res.data[0];
     if (!doc || typeof doc.hisPatientId !== 'string' || !doc.hisPatientId) return null;
     return {
