@@ -186,11 +186,12 @@ function makeClient(maxSockets: number): {
     url: string,
     body: unknown,
     headers: Record<string, string>,
+    retriedFrom: number | null = null,
   ): Promise<HttpResult> =>
     new Promise((resolvePromise, reject) => {
       const u = new URL(url);
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
-      const started = performance.now();
+      const started = retriedFrom ?? performance.now();
       const req = request(
         {
           agent,
@@ -222,7 +223,17 @@ function makeClient(maxSockets: number): {
           res.on('error', reject);
         },
       );
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // A kept-alive connection the server closed just as this request went out on it (the
+        // server's keep-alive timeout; Node's documented race): the request never reached the
+        // server, so it is sent once more on a fresh connection.
+        if (retriedFrom === null && req.reusedSocket && err.code === 'ECONNRESET') {
+          // (latency counted from the first attempt)
+          send(method, url, body, headers, started).then(resolvePromise, reject);
+          return;
+        }
+        reject(err);
+      });
       if (payload) req.end(payload);
       else req.end();
     });
