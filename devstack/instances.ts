@@ -19,6 +19,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { batchPoster } from './cloud/remote';
+import type { CallIdentity } from './cloud/sdk-parts';
 
 /** What the instances' SDK talks to: the devstack's emulator (`CloudEmulator.serve`). */
 export interface InstanceCloud {
@@ -26,11 +27,6 @@ export interface InstanceCloud {
   appId: string;
   /** Serves the emulator to one instance over `port`. */
   serve(port: MessagePort): void;
-}
-
-export interface InstanceIdentity {
-  OPENID: string;
-  SOURCE: string;
 }
 
 export interface InstanceWorkerData {
@@ -44,7 +40,7 @@ export interface InstanceWorkerData {
 }
 
 export type ToInstance =
-  { type: 'invoke'; id: number; event: unknown; context: unknown; identity: InstanceIdentity } | { type: 'close' };
+  { type: 'invoke'; id: number; event: unknown; context: unknown; identity: CallIdentity } | { type: 'close' };
 
 export type FromInstance =
   | { type: 'ready' }
@@ -111,7 +107,7 @@ export class InstancePool {
     return this.instances.filter((i) => !i.dead).length;
   }
 
-  invoke(event: unknown, context: unknown, identity: InstanceIdentity): Promise<unknown> {
+  invoke(event: unknown, context: unknown, identity: CallIdentity): Promise<unknown> {
     const inst = this.pick();
     if (!inst) return Promise.reject(new Error(`no running instance of function ${this.name}`));
     const id = this.nextId++;

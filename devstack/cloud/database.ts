@@ -8,7 +8,7 @@
  * is an atomic conditional decrement.
  */
 import { randomBytes } from 'node:crypto';
-import { setImmediate as realSetImmediate, setTimeout as realSetTimeout } from 'node:timers';
+import { setImmediate as realSetImmediate } from 'node:timers';
 import type {
   AddResult,
   CollectionRef,
@@ -26,15 +26,8 @@ import type {
   UpdateResult,
 } from '../../server/ports/cloud-sdk';
 import { sameValue } from './codec';
-import { CommandValue, createCommand, ServerDate } from './commands';
-import {
-  cloudError,
-  ERR_DB_REQUEST_FAILED,
-  ERR_DB_TRANSACTION_CONFLICT,
-  invalidParam,
-  strict,
-  strictClass,
-} from './errors';
+import { CommandValue, createCommand } from './commands';
+import { cloudError, ERR_DB_REQUEST_FAILED, invalidParam, strict, strictClass } from './errors';
 import {
   applyUpdate,
   compileUpdate,
@@ -48,6 +41,7 @@ import {
 } from './query';
 import { checkCollectionName, checkDocId, checkLimit, checkOrder, checkProjection, checkSkip } from './checks';
 import type { OpenTransaction } from './remote';
+import { runTransactionLoop, serverDateOf, type TransactionAttempt } from './sdk-parts';
 import { duplicateKeyError, type Store, type StoredDoc } from './store';
 
 /** `get()` without `limit()` returns at most this many documents (server SDK default). */
@@ -120,37 +114,15 @@ export class EmulatedDatabase implements Database {
   }
 
   serverDate(opts?: { offset?: number }): unknown {
-    const offset = opts?.offset ?? 0;
-    if (typeof offset !== 'number' || !Number.isFinite(offset))
-      throw invalidParam('db.serverDate', 'offset must be a number');
-    return new ServerDate(offset);
+    return serverDateOf(opts);
   }
 
-  async runTransaction<R>(fn: (tx: Transaction) => Promise<R>, retries = 3): Promise<R> {
-    if (typeof fn !== 'function') throw invalidParam('db.runTransaction', 'expects a callback');
-    const attempts = Math.max(1, Math.floor(retries));
-    for (let attempt = 1; ; attempt++) {
-      const tx = new TransactionImpl(this);
-      let result: R;
-      try {
-        result = await fn(tx as unknown as Transaction);
-      } catch (err) {
-        tx.finish();
-        if (tx.rolledBack) throw tx.rollbackReason;
-        throw err;
-      }
-      tx.finish();
-      if (tx.rolledBack) throw tx.rollbackReason;
-      if (tx.commit()) return result;
-      if (attempt >= attempts) {
-        throw cloudError(
-          ERR_DB_TRANSACTION_CONFLICT,
-          `runTransaction:fail DATABASE_TRANSACTION_CONFLICT transaction conflict: documents read by the transaction changed before commit (${attempts} attempt(s))`,
-        );
-      }
-      // Jittered back-off before re-running the callback, so contending transactions spread out.
-      await new Promise((resolve) => realSetTimeout(resolve, Math.floor(Math.random() * 3 * attempt)));
-    }
+  runTransaction<R>(fn: (tx: Transaction) => Promise<R>, retries = 3): Promise<R> {
+    return runTransactionLoop(
+      fn,
+      retries,
+      () => new TransactionImpl(this) as unknown as Transaction & TransactionAttempt,
+    );
   }
 
   /** A transaction driven from elsewhere (a function instance's remote SDK, see remote.ts). */
@@ -411,6 +383,16 @@ class TransactionImpl {
 
   finish(): void {
     this.done = true;
+  }
+
+  // runTransactionLoop's ends of an attempt (sdk-parts.ts)
+  abandon(): void {
+    this.finish();
+  }
+
+  commitAttempt(): boolean {
+    this.finish();
+    return this.commit();
   }
 
   assertOpen(api: string): void {

@@ -4,11 +4,10 @@
  * the `CloudSdk` port (server/ports/cloud-sdk.ts); every other API throws
  * "wx-server-sdk emulation: <name> is not emulated".
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { CloudSdk, Database, DocData, SubscribeMessageSendParams, WXContext } from '../../server/ports/cloud-sdk';
+import type { CloudSdk, Database, DocData, SubscribeMessageSendParams } from '../../server/ports/cloud-sdk';
 import { EmulatedDatabase, strictDatabase, tick } from './database';
-import { strict } from './errors';
 import { serveCloud, type CloudPort } from './remote';
+import { assembleSdk, identityScope, type CallIdentity } from './sdk-parts';
 import { Store } from './store';
 import { SubscribeMessages, type OutboxEntry, type SubscribeTemplate } from './subscribe';
 
@@ -16,12 +15,7 @@ export type { OutboxEntry, SubscribeTemplate } from './subscribe';
 export { installWxServerSdk } from './require-hook';
 export { batchPoster, createRemoteCloud, type CloudPort, type RemoteCloud } from './remote';
 
-export interface CallIdentity {
-  OPENID: string;
-  APPID?: string;
-  UNIONID?: string;
-  SOURCE?: string;
-}
+export type { CallIdentity } from './sdk-parts';
 
 export interface CloudEmulatorOptions {
   /** SQLite file path, or ':memory:'. */
@@ -74,48 +68,17 @@ export function createCloudEmulator(opts: CloudEmulatorOptions): CloudEmulator {
   const engine = new EmulatedDatabase(store, clock);
   const db = strictDatabase(engine);
   const messages = new SubscribeMessages(store, opts.templates, clock);
-  const als = new AsyncLocalStorage<CallIdentity>();
-
-  const getWXContext = (): WXContext => {
-    const id = als.getStore();
-    if (!id) return { OPENID: '', APPID: appId, SOURCE: 'wx_trigger', ENV: envId };
-    const ctx: WXContext = {
-      OPENID: id.OPENID,
-      APPID: id.APPID ?? appId,
-      SOURCE: id.SOURCE ?? 'wx_devtools',
-      ENV: envId,
-    };
-    if (id.UNIONID !== undefined) ctx.UNIONID = id.UNIONID;
-    return ctx;
+  const { getWXContext, runWithContext } = identityScope(envId, appId);
+  const send = async (params: SubscribeMessageSendParams): Promise<{ errCode: 0; errMsg: string }> => {
+    await tick();
+    return messages.send(params);
   };
-
-  const subscribeMessage = strict('cloud.openapi.subscribeMessage', {
-    send: async (params: SubscribeMessageSendParams) => {
-      await tick();
-      return messages.send(params);
-    },
-  });
-  const openapi = strict('cloud.openapi', { subscribeMessage });
-
-  const sdk: CloudSdk = strict('cloud', {
-    DYNAMIC_CURRENT_ENV: Symbol.for('wx-server-sdk.DYNAMIC_CURRENT_ENV'),
-    init(_opts?: { env?: unknown; traceUser?: boolean }): void {
-      // Accepted and ignored: there is one environment.
-    },
-    getWXContext,
-    database(_opts?: { env?: unknown }): Database {
-      return db;
-    },
-    openapi,
-  });
+  const sdk: CloudSdk = assembleSdk({ getWXContext, database: db, send });
 
   return {
     sdk,
     db,
-    runWithContext<T>(id: CallIdentity, fn: () => Promise<T>): Promise<T> {
-      if (!id || typeof id.OPENID !== 'string') throw new Error('runWithContext: OPENID must be a string');
-      return als.run({ ...id }, fn);
-    },
+    runWithContext,
     admin: {
       listCollections: () => store.collections(),
       listDocuments: (collection: string, o?: { limit?: number; skip?: number }): DocData[] =>
@@ -132,7 +95,7 @@ export function createCloudEmulator(opts: CloudEmulatorOptions): CloudEmulator {
       serveCloud(port, {
         db,
         openTransaction: () => engine.openTransaction(),
-        send: (params) => subscribeMessage.send(params),
+        send,
       }),
     close: () => store.close(),
   };

@@ -15,7 +15,6 @@
  * Values cross the port by structured clone: a command value or server date arrives as a plain
  * object with its own fields (`__isCommand`, `__isServerDate`) and is rebuilt by `revive()`.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { setImmediate as realSetImmediate } from 'node:timers';
 import type { MessagePort } from 'node:worker_threads';
 import type {
@@ -24,13 +23,20 @@ import type {
   DocData,
   SubscribeMessageSendParams,
   Transaction,
-  WXContext,
 } from '../../server/ports/cloud-sdk';
 import { types } from 'node:util';
 import { CommandValue, createCommand, ServerDate } from './commands';
 import { checkCollectionName, checkDocId, checkLimit, checkOrder, checkProjection, checkSkip } from './checks';
 import { checkWhere } from './query';
-import { cloudError, ERR_DB_TRANSACTION_CONFLICT, invalidParam, strict, strictClass } from './errors';
+import { invalidParam, strict, strictClass } from './errors';
+import {
+  assembleSdk,
+  identityScope,
+  runTransactionLoop,
+  serverDateOf,
+  type CallIdentity,
+  type TransactionAttempt,
+} from './sdk-parts';
 
 /** One end of a node:worker_threads MessageChannel. */
 export type CloudPort = MessagePort;
@@ -371,103 +377,42 @@ class RemoteTransaction {
     this.rolledBack = true;
     this.rollbackReason = reason;
   }
+  // runTransactionLoop's ends of an attempt (sdk-parts.ts): the serving side finishes its copy.
+  async abandon(): Promise<void> {
+    this.done = true;
+    await this.rpc({ op: 'txEnd', tx: this.id });
+  }
+  async commitAttempt(): Promise<boolean> {
+    this.done = true;
+    return (await this.rpc({ op: 'txCommit', tx: this.id })) as boolean;
+  }
 }
 strictClass('transaction', RemoteTransaction);
-
-export interface CallerIdentity {
-  OPENID: string;
-  APPID?: string;
-  UNIONID?: string;
-  SOURCE?: string;
-}
 
 export interface RemoteCloud {
   sdk: CloudSdk;
   /** Runs `fn` as a call from `id`: getWXContext() inside returns it. */
-  runWithContext<T>(id: CallerIdentity, fn: () => Promise<T>): Promise<T>;
+  runWithContext<T>(id: CallIdentity, fn: () => Promise<T>): Promise<T>;
 }
 
 /** The SDK a function instance gets: database and messages over `port`, identity per call. */
 export function createRemoteCloud(port: CloudPort, opts: { envId: string; appId: string }): RemoteCloud {
   const rpc = rpcOver(port);
-  const als = new AsyncLocalStorage<CallerIdentity>();
-  const command = createCommand();
-
-  const runTransaction = async <R>(fn: (tx: Transaction) => Promise<R>, retries = 3): Promise<R> => {
-    if (typeof fn !== 'function') throw invalidParam('db.runTransaction', 'expects a callback');
-    const attempts = Math.max(1, Math.floor(retries));
-    for (let attempt = 1; ; attempt++) {
-      const tx = new RemoteTransaction(rpc, (await rpc({ op: 'txBegin' })) as number);
-      let result: R;
-      try {
-        result = await fn(tx as unknown as Transaction);
-      } catch (err) {
-        tx.done = true;
-        await rpc({ op: 'txEnd', tx: tx.id });
-        if (tx.rolledBack) throw tx.rollbackReason;
-        throw err;
-      }
-      tx.done = true;
-      if (tx.rolledBack) {
-        await rpc({ op: 'txEnd', tx: tx.id });
-        throw tx.rollbackReason;
-      }
-      if (await rpc({ op: 'txCommit', tx: tx.id })) return result;
-      if (attempt >= attempts) {
-        throw cloudError(
-          ERR_DB_TRANSACTION_CONFLICT,
-          `runTransaction:fail DATABASE_TRANSACTION_CONFLICT transaction conflict: documents read by the transaction changed before commit (${attempts} attempt(s))`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 3 * attempt)));
-    }
-  };
-
-  const db = strict('db', {
-    command,
+  const { getWXContext, runWithContext } = identityScope(opts.envId, opts.appId);
+  const database = strict('db', {
+    command: createCommand(),
     collection: (name: string) => new RemoteCollection(rpc, checkCollectionName(name)),
-    serverDate(o?: { offset?: number }): unknown {
-      const offset = o?.offset ?? 0;
-      if (typeof offset !== 'number' || !Number.isFinite(offset))
-        throw invalidParam('db.serverDate', 'offset must be a number');
-      return new ServerDate(offset);
-    },
-    runTransaction,
+    serverDate: (o?: { offset?: number }): unknown => serverDateOf(o),
+    runTransaction: <R>(fn: (tx: Transaction) => Promise<R>, retries = 3): Promise<R> =>
+      runTransactionLoop(
+        fn,
+        retries,
+        async () =>
+          new RemoteTransaction(rpc, (await rpc({ op: 'txBegin' })) as number) as unknown as Transaction &
+            TransactionAttempt,
+      ),
   }) as unknown as Database;
-
-  const getWXContext = (): WXContext => {
-    const id = als.getStore();
-    if (!id) return { OPENID: '', APPID: opts.appId, SOURCE: 'wx_trigger', ENV: opts.envId };
-    const ctx: WXContext = {
-      OPENID: id.OPENID,
-      APPID: id.APPID ?? opts.appId,
-      SOURCE: id.SOURCE ?? 'wx_devtools',
-      ENV: opts.envId,
-    };
-    if (id.UNIONID !== undefined) ctx.UNIONID = id.UNIONID;
-    return ctx;
-  };
-
-  const sdk: CloudSdk = strict('cloud', {
-    DYNAMIC_CURRENT_ENV: Symbol.for('wx-server-sdk.DYNAMIC_CURRENT_ENV'),
-    init(): void {
-      // Accepted and ignored: there is one environment.
-    },
-    getWXContext,
-    database: () => db,
-    openapi: strict('cloud.openapi', {
-      subscribeMessage: strict('cloud.openapi.subscribeMessage', {
-        send: (params: SubscribeMessageSendParams) =>
-          rpc({ op: 'send', params }) as Promise<{ errCode: 0; errMsg: string }>,
-      }),
-    }),
-  });
-
-  return {
-    sdk,
-    runWithContext: (id, fn) => {
-      if (!id || typeof id.OPENID !== 'string') throw new Error('runWithContext: OPENID must be a string');
-      return als.run({ ...id }, fn);
-    },
-  };
+  const send = (params: SubscribeMessageSendParams): Promise<{ errCode: 0; errMsg: string }> =>
+    rpc({ op: 'send', params }) as Promise<{ errCode: 0; errMsg: string }>;
+  return { sdk: assembleSdk({ getWXContext, database, send }), runWithContext };
 }
