@@ -58,6 +58,11 @@ export interface Params {
   hisInProcess: boolean;
   /** Function instances on worker threads in the devstack (0: in its main thread); default 2. */
   instances: number;
+  /**
+   * Untimed `book` calls before the burst, by W extra patients on a session of W/4 seats in another
+   * department (the booking code warm, as the echo's is by its own warm-up); 0: none.
+   */
+  warmupBookings: number;
 }
 
 function usage(msg?: string): never {
@@ -66,7 +71,7 @@ function usage(msg?: string): never {
     'usage: npx tsx bench/booking-burst.ts [--seats 500] [--patients 5000] [--concurrency 200]\n' +
       '         [--his-fail-rate 0..1] [--his-delay-ms N] [--his-lost-rate 0..1] [--pick first-heavy|round-robin]\n' +
       '         [--replays 200] [--setup-concurrency 64] [--dept CODE] [--child-node-flags "..."] [--profile-dir DIR] [--keep-state]\n' +
-      '         [--his-in-process] [--instances N]',
+      '         [--his-in-process] [--instances N] [--warmup-bookings 400]',
   );
   process.exit(2);
 }
@@ -88,6 +93,7 @@ export function parseParams(argv: string[]): Params {
     profileDir: null,
     hisInProcess: false,
     instances: 2,
+    warmupBookings: 400,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -150,6 +156,9 @@ export function parseParams(argv: string[]): Params {
         break;
       case '--his-in-process':
         p.hisInProcess = true;
+        break;
+      case '--warmup-bookings':
+        p.warmupBookings = int(0, 100_000);
         break;
       case '--instances':
         p.instances = int(0, 64);
@@ -248,6 +257,46 @@ function makeClient(maxSockets: number): {
 function driverMsPerCall(since: NodeJS.CpuUsage, calls: number): number {
   const u = process.cpuUsage(since);
   return round3((u.user + u.system) / 1000 / calls);
+}
+
+/** CPU time on a core so far of each thread of a process, in ms (Linux schedstat; empty elsewhere). */
+async function threadCpuMs(pid: number): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  try {
+    const { readdir } = await import('node:fs/promises');
+    for (const tid of await readdir(`/proc/${pid}/task`)) {
+      const s = await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').catch(() => '');
+      if (s) out.set(tid, Number(s.split(' ')[0]) / 1e6);
+    }
+  } catch {
+    // not Linux: no breakdown
+  }
+  return out;
+}
+
+/**
+ * Per call, the CPU of the devstack child's threads between two samples: `main` (HTTP, dispatch,
+ * the database) and the busiest other threads (function instances, then V8/libuv helpers).
+ */
+function threadsPerCall(
+  pid: number,
+  a: Map<string, number>,
+  b: Map<string, number>,
+  calls: number,
+): Record<string, number> {
+  const main = String(pid);
+  const others: number[] = [];
+  let mainMs = 0;
+  for (const [tid, ms] of b) {
+    const d = ms - (a.get(tid) ?? 0);
+    if (tid === main) mainMs = d;
+    else others.push(d);
+  }
+  others.sort((x, y) => y - x);
+  const out: Record<string, number> = { main: round3(mainMs / calls) };
+  others.slice(0, 4).forEach((d, i) => (out[`thread${i + 1}`] = round3(d / calls)));
+  out.otherThreads = round3(others.slice(4).reduce((x, y) => x + y, 0) / calls);
+  return out;
 }
 
 /** Runs `task(i)` for i in 0..n-1 with at most `concurrency` in flight. */
@@ -407,7 +456,9 @@ async function startChild(
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   const rl = createInterface({ input: proc.stdout! });
   const waiters: ((l: string) => void)[] = [];
-  rl.on('line', (l) => waiters.shift()?.(l));
+  // Only JSON lines are answers: node flags such as --trace-gc print their own lines on stdout,
+  // passed on to stderr here.
+  rl.on('line', (l) => (l.startsWith('{') ? waiters.shift()?.(l) : console.error(l)));
   const nextLine = (): Promise<string> =>
     new Promise<string>((resolveLine, reject) => {
       waiters.push(resolveLine);
@@ -569,10 +620,11 @@ async function main(): Promise<void> {
   try {
     // ---- setup: bind N patients (untimed) ----
     const setupStarted = performance.now();
-    const patients: Patient[] = new Array<Patient>(N);
+    const W = params.warmupBookings;
+    const patients: Patient[] = new Array<Patient>(N + W);
     const usedIds = new Set<string>();
     let bindFailures = 0;
-    await pool(N, params.setupConcurrency, async (i) => {
+    await pool(N + W, params.setupConcurrency, async (i) => {
       const openid = `obench${runId}${String(i).padStart(6, '0')}`;
       for (let attempt = 0; attempt < 5; attempt++) {
         let person = freshPerson();
@@ -596,12 +648,22 @@ async function main(): Promise<void> {
       throw new Error(`could not bind patient ${i}`);
     });
     const bindMs = performance.now() - setupStarted;
-    log(`bound ${N} patients in ${(bindMs / 1000).toFixed(1)} s (${bindFailures} retried binds)`);
+    log(`bound ${N + W} patients in ${(bindMs / 1000).toFixed(1)} s (${bindFailures} retried binds)`);
 
     // ---- stage the release ----
-    const deptCode =
-      params.deptCode ??
-      (await hisData<{ items: { code: string }[] }>(http.get(his('/sandbox/departments')))).items[0]!.code;
+    const depts = (await hisData<{ items: { code: string }[] }>(http.get(his('/sandbox/departments')))).items;
+    const deptCode = params.deptCode ?? depts[0]!.code;
+    // The warm-up's session: another department, so the burst's patients, seats and rules are untouched.
+    const warmup =
+      W > 0
+        ? await hisData<{ session: { sessionId: string; timePoints: { time: string }[] } }>(
+            http.post(his('/sandbox/stage-session'), {
+              deptCode: depts.find((d) => d.code !== deptCode)!.code,
+              kind: 'specialist',
+              seats: Math.max(1, Math.ceil(W / 4)),
+            }),
+          )
+        : null;
     const staged = await hisData<{
       session: { sessionId: string; timePoints: { time: string; seatNos: number[] }[] };
       startsAt: string;
@@ -641,6 +703,22 @@ async function main(): Promise<void> {
     await pool(50, 10, async (i) => {
       await call('booking', patients[i % N]!.openid, { action: 'schedule', deptCode });
     });
+    if (warmup) {
+      const wtps = warmup.session.timePoints;
+      const answers: Record<string, number> = {};
+      await pool(W, C, async (i) => {
+        const { env } = await call('booking', patients[N + i]!.openid, {
+          action: 'book',
+          cardId: patients[N + i]!.cardId,
+          sessionId: warmup.session.sessionId,
+          time: wtps[i % wtps.length]!.time,
+          idempotencyKey: `w-${runId}-${i}`,
+        });
+        const k = env.ok ? 'ok' : String(env.error?.code);
+        answers[k] = (answers[k] ?? 0) + 1;
+      });
+      log(`warm-up: ${W} book calls on ${warmup.session.sessionId}: ${JSON.stringify(answers)}`);
+    }
 
     // ---- timed: echo ----
     const echoLat: number[] = [];
@@ -650,6 +728,7 @@ async function main(): Promise<void> {
       child.profileStart();
     }
     const echoCpu0 = await child.cpuMs();
+    const echoThreads0 = await threadCpuMs(child.proc.pid!);
     const echoDriver0 = process.cpuUsage();
     const echoStarted = performance.now();
     await pool(N, C, async (i) => {
@@ -669,10 +748,12 @@ async function main(): Promise<void> {
     const echoWall = performance.now() - echoStarted;
     const echoDriverMsPerCall = driverMsPerCall(echoDriver0, N);
     const echoCpuMsPerCall = round3(((await child.cpuMs()) - echoCpu0) / N);
+    const echoThreads = threadsPerCall(child.proc.pid!, echoThreads0, await threadCpuMs(child.proc.pid!), N);
     const echo = {
       ...phaseStats(echoLat, echoWall),
       errors: echoErrors,
       childCpuMsPerCall: echoCpuMsPerCall,
+      childThreadCpuMsPerCall: echoThreads,
       driverCpuMsPerCall: echoDriverMsPerCall,
     };
     if (params.profileDir) await child.profileStop(join(params.profileDir, 'echo.cpuprofile'));
@@ -699,6 +780,7 @@ async function main(): Promise<void> {
     const bookLat: number[] = [];
     if (params.profileDir) child.profileStart();
     const bookCpu0 = await child.cpuMs();
+    const bookThreads0 = await threadCpuMs(child.proc.pid!);
     const hisCpu0 = hisChild ? await hisChild.cpuMs() : Number.NaN;
     const bookDriver0 = process.cpuUsage();
     const bookStarted = performance.now();
@@ -718,6 +800,7 @@ async function main(): Promise<void> {
     const bookWall = performance.now() - bookStarted;
     const bookDriverMsPerCall = driverMsPerCall(bookDriver0, N);
     const bookCpuMsPerCall = round3(((await child.cpuMs()) - bookCpu0) / N);
+    const bookThreads = threadsPerCall(child.proc.pid!, bookThreads0, await threadCpuMs(child.proc.pid!), N);
     const hisCpuMsPerCall = hisChild ? round3(((await hisChild.cpuMs()) - hisCpu0) / N) : null;
     if (params.profileDir) await child.profileStop(join(params.profileDir, 'booking.cpuprofile'));
     const outcomes: Record<Outcome, number> = { ok: 0, full: 0, refusedByHis: 0, unavailable: 0, pending: 0, other: 0 };
@@ -739,6 +822,8 @@ async function main(): Promise<void> {
     const booking = {
       ...phaseStats(bookLat, bookWall),
       childCpuMsPerCall: bookCpuMsPerCall,
+      /** The same by thread of the devstack child (Linux): main, then the busiest others. */
+      childThreadCpuMsPerCall: bookThreads,
       /** CPU of the HIS sandbox process per book call (null when it ran inside the devstack child). */
       hisCpuMsPerCall,
       /** CPU of this load generator per call (it shares the machine with the devstack and the HIS). */
@@ -974,6 +1059,7 @@ async function main(): Promise<void> {
         replays: params.replays,
         instances: params.instances,
         hisInProcess: params.hisInProcess,
+        warmupBookings: params.warmupBookings,
       },
       session: { sessionId, timePoints: tps.map((t) => ({ ...t, demand: demand.get(t.time) ?? 0 })) },
       setup: { bindMs: Math.round(bindMs), bindRetries: bindFailures, settleMs, reconcileRuns },
