@@ -120,53 +120,75 @@ export class BookingService {
     const nowMs = this.nowMs(caller.now);
     const requestId = this.keys.requestId(caller.openid, input.idempotencyKey);
     const bookingId = this.keys.bookingId(caller.openid, input.idempotencyKey);
-    // A time point this instance just found full needs the card (ownership) and nothing else;
-    // otherwise the stored request (replay?) and the session are read together with the card —
-    // one database round trip instead of three.
-    const knownFull = this.engine.isKnownFull(timepointId(input.sessionId, input.time), nowMs);
-    const [card, known, session] = knownFull
-      ? [await this.cards.findOwned(caller.openid, input.cardId), null, null]
-      : await Promise.all([
-          this.cards.findOwned(caller.openid, input.cardId),
-          this.store.getRequest(requestId),
-          this.store.getSession(input.sessionId),
-        ]);
-    if (!card) throw notFound(BOOKING_MESSAGES.cardNotFound);
-    const patientKey = this.keys.patientKey(card.hisPatientId);
-    const req: RequestDoc = {
+    const tpId = timepointId(input.sessionId, input.time);
+    const request = (patientKey: string | null, answer?: AppError): RequestDoc => ({
       _id: requestId,
       _openid: caller.openid,
-      status: 'pending',
+      status: answer ? 'done' : 'pending',
       bookingId,
       patientKey,
-      result: null,
+      result: answer ? resultOf({ ok: false, error: answer }) : null,
       createdAtMs: nowMs,
       updatedAtMs: nowMs,
-    };
-    // A time point this instance just found full: refused without reading anything else. Storing
-    // the refusal is also the replay check — the key taken means an earlier answer, returned instead.
-    if (knownFull) {
+    });
+
+    // A time point this instance just found full: one round trip — the card (ownership) read and
+    // the refusal stored as the key's answer. The key taken means an earlier answer, returned
+    // instead; a card the caller does not own turns the stored answer into "not found".
+    if (this.engine.isKnownFull(tpId, nowMs)) {
       const refusal = failedPrecondition(BOOKING_MESSAGES.full, 'known full');
-      if (
-        !(await this.store.claimRequest({ ...req, status: 'done', result: resultOf({ ok: false, error: refusal }) }))
-      ) {
-        return this.answerExisting(caller.openid, requestId, nowMs);
+      const [card, stored] = await Promise.all([
+        this.cards.findOwned(caller.openid, input.cardId),
+        this.store.claimRequest(request(null, refusal)),
+      ]);
+      if (!card) {
+        const missing = notFound(BOOKING_MESSAGES.cardNotFound);
+        if (stored) await this.store.finishRequest(requestId, resultOf({ ok: false, error: missing }), nowMs);
+        throw missing;
       }
+      if (!stored) return this.answerExisting(caller.openid, requestId, nowMs);
       throw refusal;
     }
 
-    // A replay never touches the seat counter: answered from the stored request.
+    // Otherwise one round trip for the card, the stored request (replay?), the session and the
+    // seat count reserved (remaining > 0 → −1): the count goes back unless the request is a valid,
+    // new one (place() checks the time point and the session, and takes "not reserved" as full).
+    const [cardRead, knownRead, sessionRead, reservedRead] = await Promise.allSettled([
+      this.cards.findOwned(caller.openid, input.cardId),
+      this.store.getRequest(requestId),
+      this.store.getSession(input.sessionId),
+      this.engine.reserveCount(tpId),
+    ]);
+    const countReserved = reservedRead.status === 'fulfilled' && reservedRead.value;
+    const giveBack = async (): Promise<void> => {
+      if (countReserved) await this.engine.giveCount(tpId);
+    };
+    if (cardRead.status === 'rejected' || knownRead.status === 'rejected' || sessionRead.status === 'rejected') {
+      await giveBack();
+      throw [cardRead, knownRead, sessionRead].find((r) => r.status === 'rejected')!.reason;
+    }
+    if (reservedRead.status === 'rejected') throw reservedRead.reason;
+    const card = cardRead.value;
+    const known = knownRead.value;
+    const session = sessionRead.value;
+    if (!card || known || !session) await giveBack();
+    if (!card) throw notFound(BOOKING_MESSAGES.cardNotFound);
+    const patientKey = this.keys.patientKey(card.hisPatientId);
+    const req = request(patientKey);
+
+    // A replay never keeps a seat count: answered from the stored request.
     if (known) return this.answerExisting(caller.openid, requestId, nowMs, known);
 
-    // The request is claimed (`pending`) by the engine once the seat count is reserved; a refusal
-    // before that (full, closed, unknown session) changed nothing and is stored as the answer in
-    // one write — or, when the key was taken meanwhile, the stored answer is returned.
+    // The request is claimed (`pending`) by the engine once the seat count is reserved (with the
+    // seat claim and the patient's rule read); a refusal before that (full, closed, unknown
+    // session) kept nothing and is stored as the answer in one write — or, when the key was taken
+    // meanwhile, the stored answer is returned.
     let claimed = false;
     const claim = async (): Promise<boolean> => (claimed = await this.store.claimRequest(req));
     const refuse = async (error: AppError): Promise<BookingView> => {
       if (claimed) {
         await this.store.finishRequest(requestId, resultOf({ ok: false, error }), nowMs);
-      } else if (!(await this.store.claimRequest({ ...req, status: 'done', result: resultOf({ ok: false, error }) }))) {
+      } else if (!(await this.store.claimRequest(request(patientKey, error)))) {
         return this.answerExisting(caller.openid, requestId, nowMs);
       }
       throw error;
@@ -185,6 +207,7 @@ export class BookingService {
           source: 'direct',
           waitlistId: null,
           claim,
+          countReserved,
         },
         nowMs,
       );

@@ -1,10 +1,11 @@
 /**
  * The seat flow shared by `book`, waitlist fulfilment and the reconcile timer:
  *
- *   reserve a count (remaining > 0 → −1; a full time point is refused right here, before anything
- *   else is read or written) → claim the idempotency record (`book`) → patient rules (CAS on
- *   booking_patients; a refusal gives the count back) → claim a concrete seat (holder null →
- *   bookingId) → bookings/{id} as internal `pending` → HIS confirm →
+ *   reserve a count (remaining > 0 → −1; a full time point is refused right here — `book` sends
+ *   it with its first reads) → claim the idempotency record (`book`), read the patient's rule
+ *   state and claim a concrete seat (holder null → bookingId), together → patient rules (CAS on
+ *   booking_patients; a refusal gives seat and count back) → bookings/{id} as internal
+ *   `pending` → HIS confirm →
  *   `booked`; on refusal everything is given back; on an unknown outcome the HIS booking is voided
  *   (cancelBooking by confirmRequestId) and only then given back; if even the void fails the
  *   booking stays `pending` (seat held) for the reconcile timer. Nothing here answers "booked"
@@ -45,12 +46,18 @@ export interface PlaceInput {
   /** A seat handed over directly (waitlist): moved from `holder` to the new booking. */
   preheld?: { seatNo: number; holder: string } | undefined;
   /**
-   * Claims the idempotency record (`book`), called once the seat count is reserved and before
-   * anything else is written; false (the key is taken) → the count is given back and the outcome
-   * is `duplicate`. Without it the caller claimed the request beforehand. Refusals before the
-   * claim (`claimed: false`) changed nothing.
+   * Claims the idempotency record (`book`), called once the seat count is reserved, together with
+   * the patient's rule state read and the seat claim; false (the key is taken) → seat and count are
+   * given back and the outcome is `duplicate`. Without it the caller claimed the request
+   * beforehand. Refusals before the claim changed nothing.
    */
   claim?: (() => Promise<boolean>) | undefined;
+  /**
+   * The result of a count reservation the caller already sent (`reserveCount`, with its first
+   * reads); place then reserves nothing itself, gives a reserved count back when the time point
+   * or session refuses, and treats false as "full". Not with `preheld`.
+   */
+  countReserved?: boolean | undefined;
 }
 
 export type PlaceOutcome =
@@ -133,18 +140,30 @@ export class BookingEngine {
     return false;
   }
 
-  /** The atomic count reservation (remaining > 0 → −1); a refusal is remembered (isKnownFull). */
+  /**
+   * The atomic count reservation (remaining > 0 → −1), nothing else: `book` sends it together with
+   * its first reads and hands the result to `place` (`countReserved`), which gives the count back
+   * when the request turns out invalid and remembers a refusal of a valid one (isKnownFull).
+   */
+  reserveCount(tpId: string): Promise<boolean> {
+    return this.store.reserve(tpId);
+  }
+
+  private noteFull(tpId: string, nowMs: number): void {
+    if (this.rules.fullMemoMs <= 0) return;
+    if (this.knownFull.size >= 5000) this.knownFull.clear();
+    this.knownFull.set(tpId, nowMs);
+  }
+
+  /** The atomic count reservation; a refusal is remembered (isKnownFull). */
   private async reserve(tpId: string, nowMs: number): Promise<boolean> {
     if (await this.store.reserve(tpId)) return true;
-    if (this.rules.fullMemoMs > 0) {
-      if (this.knownFull.size >= 5000) this.knownFull.clear();
-      this.knownFull.set(tpId, nowMs);
-    }
+    this.noteFull(tpId, nowMs);
     return false;
   }
 
   /** Gives a reserved count back (and forgets that the time point was full). */
-  private async giveCount(tpId: string): Promise<void> {
+  async giveCount(tpId: string): Promise<void> {
     this.knownFull.delete(tpId);
     await this.store.unreserve(tpId);
   }
@@ -257,36 +276,70 @@ export class BookingEngine {
 
   async place(input: PlaceInput, nowMs: number): Promise<PlaceOutcome> {
     const { session, time, bookingId } = input;
+    const tpId = timepointId(session.sessionId, time);
     const tp = session.timePoints.find((t) => t.time === time);
-    if (!tp) return { ok: false, error: notFound(BOOKING_MESSAGES.timeNotFound), pending: false, stage: 'rules' };
     const open = decideSessionOpen(session, nowMs);
-    if (!open.ok) return { ok: false, error: refusalError(open.refusal), pending: false, stage: 'rules' };
+    // A count the caller reserved for an unknown time point or a closed session goes back.
+    if (!tp) {
+      if (input.countReserved) await this.giveCount(tpId);
+      return { ok: false, error: notFound(BOOKING_MESSAGES.timeNotFound), pending: false, stage: 'rules' };
+    }
+    if (!open.ok) {
+      if (input.countReserved) await this.giveCount(tpId);
+      return { ok: false, error: refusalError(open.refusal), pending: false, stage: 'rules' };
+    }
 
     const startMs = businessInstantMs(session.date, time);
     const endMs = businessInstantMs(session.date, tp.endTime);
     const today = businessDate(new Date(nowMs));
-    const tpId = timepointId(session.sessionId, time);
 
     // Fail fast on a full time point: the count is reserved (remaining > 0 → −1) before the rules,
-    // so the common "full" refusal costs one conditional update. A waitlist hand-over (`preheld`)
-    // already owns a concrete seat and takes the rules first.
+    // so the common "full" refusal costs one conditional update (sent with book's first reads). A
+    // waitlist hand-over (`preheld`) already owns a concrete seat and takes the rules first.
     const reserved = !input.preheld;
-    if (reserved && !(await this.reserve(tpId, nowMs))) {
-      return { ok: false, error: failedPrecondition(BOOKING_MESSAGES.full), pending: false, stage: 'seat' };
+    if (reserved) {
+      const ok = input.countReserved ?? (await this.reserve(tpId, nowMs));
+      if (!ok) {
+        if (input.countReserved === false) this.noteFull(tpId, nowMs);
+        return { ok: false, error: failedPrecondition(BOOKING_MESSAGES.full), pending: false, stage: 'seat' };
+      }
     }
-    // The patient's rule state is read while the request is claimed (one round trip for both).
+    // One round trip for three things: the patient's rule state is read, the request claimed and
+    // (with a reserved count) a concrete seat claimed — the seat before the rules, given back if
+    // they refuse. claimAfterReserve gives the count back itself when no seat is left or it fails.
     const patientRead = this.store.readPatient(input.patientKey);
     patientRead.catch(() => undefined); // not awaited on an early return; a failure throws where it is used
+    const seatClaim: Promise<number | null> | null = reserved
+      ? this.claimAfterReserve(session.sessionId, time, bookingId)
+      : null;
+    seatClaim?.catch(() => undefined); // awaited below on every path
+    const releaseSeat = async (): Promise<void> => {
+      const seatNo = await seatClaim!.catch(() => null);
+      if (seatNo !== null) await this.freeSeat(session.sessionId, time, seatNo, bookingId);
+    };
     if (input.claim) {
       let claimed = false;
       try {
         claimed = await input.claim();
       } finally {
-        if (!claimed && reserved) await this.giveCount(tpId);
+        if (!claimed && seatClaim) await releaseSeat();
       }
       if (!claimed) {
         const error = new AppError('ABORTED', BOOKING_MESSAGES.processing, undefined, 'request key taken');
         return { ok: false, error, pending: false, stage: 'rules', duplicate: true };
+      }
+    }
+
+    let seatNo: number | null = null;
+    if (seatClaim) {
+      try {
+        seatNo = await seatClaim;
+      } catch (err) {
+        await patientRead.catch(() => undefined);
+        throw err;
+      }
+      if (seatNo === null) {
+        return { ok: false, error: failedPrecondition(BOOKING_MESSAGES.full), pending: false, stage: 'seat' };
       }
     }
 
@@ -308,34 +361,34 @@ export class BookingEngine {
         patientRead,
       );
     } catch (err) {
-      if (reserved) await this.giveCount(tpId);
+      if (seatNo !== null) await this.freeSeat(session.sessionId, time, seatNo, bookingId);
       throw err;
     }
     if (!claim.ok) {
-      if (reserved) await this.giveCount(tpId);
+      if (seatNo !== null) await this.freeSeat(session.sessionId, time, seatNo, bookingId);
       return { ok: false, error: refusalError(claim.refusal), pending: false, stage: 'rules' };
     }
 
-    let seatNo: number | null = null;
-    try {
-      if (reserved) {
-        seatNo = await this.claimAfterReserve(session.sessionId, time, bookingId);
-      } else if (
-        input.preheld &&
-        (await this.store.moveSeat(session.sessionId, input.preheld.seatNo, input.preheld.holder, bookingId))
-      ) {
-        seatNo = input.preheld.seatNo;
-      } else {
-        seatNo = await this.takeSeat(session.sessionId, time, bookingId, nowMs);
+    if (!reserved) {
+      try {
+        if (
+          input.preheld &&
+          (await this.store.moveSeat(session.sessionId, input.preheld.seatNo, input.preheld.holder, bookingId))
+        ) {
+          seatNo = input.preheld.seatNo;
+        } else {
+          seatNo = await this.takeSeat(session.sessionId, time, bookingId, nowMs);
+        }
+      } catch (err) {
+        await this.undoPatient(input.patientKey, bookingId, nowMs);
+        throw err;
       }
-    } catch (err) {
-      await this.undoPatient(input.patientKey, bookingId, nowMs);
-      throw err;
+      if (seatNo === null) {
+        await this.undoPatient(input.patientKey, bookingId, nowMs);
+        return { ok: false, error: failedPrecondition(BOOKING_MESSAGES.full), pending: false, stage: 'seat' };
+      }
     }
-    if (seatNo === null) {
-      await this.undoPatient(input.patientKey, bookingId, nowMs);
-      return { ok: false, error: failedPrecondition(BOOKING_MESSAGES.full), pending: false, stage: 'seat' };
-    }
+    if (seatNo === null) throw new Error('unreachable: no seat');
 
     const now = new Date(nowMs);
     const booking: BookingRecord = {

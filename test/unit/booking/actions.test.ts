@@ -443,6 +443,109 @@ describe('booking function (devstack emulator)', () => {
     ok(await book('u3', other));
   });
 
+  it('the count reserved with the first reads goes back whenever the request is not a new, valid one', async () => {
+    await setup(2, ['09:00']);
+    const [c1, c2] = await cards(2);
+    const foreign = await h.addCard('u9', 'P0000000009');
+    const remaining = () => tp().remaining;
+
+    // Not the caller's card.
+    expect(await book('u1', foreign)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(remaining()).toBe(2);
+    // A time point the session does not have (no counter to take) and an unknown session.
+    expect(await book('u1', c1, { time: '10:00' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await book('u1', c1, { sessionId: 'S9' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(remaining()).toBe(2);
+    // A replay of a booked key.
+    const k = key();
+    const first = ok(await book('u1', c1, { idempotencyKey: k }));
+    expect(remaining()).toBe(1);
+    expect(ok(await book('u1', c1, { idempotencyKey: k })).bookingId).toBe(first.bookingId);
+    expect(remaining()).toBe(1);
+    // A closed session (started).
+    h.clock.now = at('2026-06-16T01:00:00Z');
+    expect(await book('u2', c2)).toMatchObject({ ok: false, error: { message: '该时段已停止预约' } });
+    expect(remaining()).toBe(1);
+    expect(seatsHeld()).toHaveLength(1);
+    expect(h.docs('bookings')).toHaveLength(1);
+  });
+
+  it('the same key twice at once: one booking; the loser gives its seat and count back', async () => {
+    await setup(3, ['09:00']);
+    const [c1] = await cards(1);
+    const k = key();
+    const answers = await Promise.all([
+      book('u1', c1, { idempotencyKey: k }),
+      book('u1', c1, { idempotencyKey: k }),
+      book('u1', c1, { idempotencyKey: k }),
+    ]);
+    const booked = answers.filter((a) => a.ok);
+    expect(booked.length).toBeGreaterThanOrEqual(1);
+    for (const a of answers) {
+      if (!a.ok) expect(a.error).toMatchObject({ code: 'ABORTED', message: '正在处理，请稍候' });
+    }
+    expect(confirmedCloud()).toHaveLength(1);
+    expect(h.his.active()).toHaveLength(1);
+    expect(seatsHeld()).toHaveLength(1);
+    expect(tp().remaining).toBe(2);
+  });
+
+  it('a read of the first round trip fails: the count it reserved goes back, nothing else is written', async () => {
+    let failSessions = 0;
+    // Queries on booking_sessions (where → limit → get, whatever the chain) fail while failSessions > 0.
+    const failingGet = <T extends object>(q: T): T =>
+      new Proxy(q, {
+        get(target, prop, receiver) {
+          const v = Reflect.get(target, prop, receiver) as unknown;
+          if (typeof v !== 'function') return v;
+          if (prop === 'get' && failSessions > 0) {
+            failSessions--;
+            return () => Promise.reject(new Error('database connection reset'));
+          }
+          return (...args: unknown[]) => {
+            const r = (v as (...a: unknown[]) => unknown).apply(target, args);
+            return r && typeof r === 'object' && !(r instanceof Promise) ? failingGet(r) : r;
+          };
+        },
+      });
+    const failSessionRead = (db: Database): Database =>
+      new Proxy(db, {
+        get(target, prop, receiver) {
+          if (prop !== 'collection') return Reflect.get(target, prop, receiver) as unknown;
+          return (name: string) =>
+            name === 'booking_sessions' ? failingGet(target.collection(name)) : target.collection(name);
+        },
+      });
+    h = makeHarness(NOW, undefined, undefined, failSessionRead);
+    h.his.addSession({ sessionId: 'S1', date: TOMORROW }, ['09:00'], 2);
+    ok(await h.timer('syncSchedule'));
+    const card = await h.addCard('u1', 'P0000000001');
+    failSessions = 1;
+    const k = key();
+    expect(await book('u1', card, { idempotencyKey: k })).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(failSessions).toBe(0);
+    expect(tp().remaining).toBe(2);
+    expect(h.docs('booking_requests')).toEqual([]);
+    expect(seatsHeld()).toEqual([]);
+    // The same key again, the database back: booked.
+    expect(ok(await book('u1', card, { idempotencyKey: k })).status).toBe('booked');
+    expect(tp().remaining).toBe(1);
+  });
+
+  it('known full and not the caller\'s card: "not found" (also under that key), count untouched', async () => {
+    await setup(1, ['09:00']);
+    const [c1, c2] = await cards(2);
+    const foreign = await h.addCard('u9', 'P0000000009');
+    ok(await book('u1', c1));
+    expect((await book('u2', c2)).ok).toBe(false); // the counter refused: remembered
+    const k = key();
+    const r = await book('u2', foreign, { idempotencyKey: k });
+    expect(r).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: '就诊人不存在' } });
+    expect(await book('u2', foreign, { idempotencyKey: k })).toEqual(r);
+    expect(tp().remaining).toBe(0);
+    expect(h.docs('booking_requests').filter((q) => q.status !== 'done')).toEqual([]);
+  });
+
   it('closed: after the session started, and before release', async () => {
     await setup();
     const card = await h.addCard('u1', 'P0000000001');
