@@ -45,9 +45,10 @@ export interface DevstackOptions {
   hisUrl?: string;
   /**
    * Instances per cloud function on worker threads (devstack/instances.ts), as CloudBase scales a
-   * function under load: each with its own module state and database connection, sharing the
-   * database file. Default: env DEVSTACK_INSTANCES or 0 — every function runs once, in this thread
-   * (simplest to debug: one process, breakpoints and console in one place).
+   * function under load: each with its own module state, reaching this devstack's one database
+   * over a channel (devstack/cloud/remote.ts). Default: env DEVSTACK_INSTANCES or 0 — every
+   * function runs once, in this thread (simplest to debug: one process, breakpoints and console in
+   * one place).
    */
   instances?: number;
 }
