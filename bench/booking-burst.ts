@@ -47,6 +47,8 @@ export interface Params {
   deptCode: string | null;
   /** Extra node flags for the devstack child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
   childNodeFlags: string[];
+  /** The same for the HIS sandbox process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/his-prof`). */
+  hisNodeFlags: string[];
   keepState: boolean;
   /** Write CPU profiles of the devstack child for the echo and booking phases here. */
   profileDir: string | null;
@@ -59,10 +61,11 @@ export interface Params {
   /** Function instances on worker threads in the devstack (0: in its main thread); default 2. */
   instances: number;
   /**
-   * Untimed `book` calls before the burst, by W extra patients on a session of W/4 seats in another
-   * department (the booking code warm, as the echo's is by its own warm-up); 0: none.
+   * Untimed warm-up of both measured paths, so each is measured in steady state (JIT-compiled, as
+   * code that runs all day is): W `echo` calls, and W `book` calls by W extra patients on a session
+   * of W/4 seats in another department (successful bookings and refusals); 0: none.
    */
-  warmupBookings: number;
+  warmup: number;
 }
 
 function usage(msg?: string): never {
@@ -70,8 +73,8 @@ function usage(msg?: string): never {
   console.error(
     'usage: npx tsx bench/booking-burst.ts [--seats 500] [--patients 5000] [--concurrency 200]\n' +
       '         [--his-fail-rate 0..1] [--his-delay-ms N] [--his-lost-rate 0..1] [--pick first-heavy|round-robin]\n' +
-      '         [--replays 200] [--setup-concurrency 64] [--dept CODE] [--child-node-flags "..."] [--profile-dir DIR] [--keep-state]\n' +
-      '         [--his-in-process] [--instances N] [--warmup-bookings 400]',
+      '         [--replays 200] [--setup-concurrency 64] [--dept CODE] [--child-node-flags "..."] [--his-node-flags "..."] [--profile-dir DIR] [--keep-state]\n' +
+      '         [--his-in-process] [--instances N] [--warmup 2000]',
   );
   process.exit(2);
 }
@@ -89,11 +92,12 @@ export function parseParams(argv: string[]): Params {
     setupConcurrency: 64,
     deptCode: null,
     childNodeFlags: [],
+    hisNodeFlags: [],
     keepState: false,
     profileDir: null,
     hisInProcess: false,
     instances: 2,
-    warmupBookings: 400,
+    warmup: 2000,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -148,6 +152,9 @@ export function parseParams(argv: string[]): Params {
       case '--child-node-flags':
         p.childNodeFlags = val().split(/\s+/).filter(Boolean);
         break;
+      case '--his-node-flags':
+        p.hisNodeFlags = val().split(/\s+/).filter(Boolean);
+        break;
       case '--profile-dir':
         p.profileDir = resolve(val());
         break;
@@ -157,8 +164,8 @@ export function parseParams(argv: string[]): Params {
       case '--his-in-process':
         p.hisInProcess = true;
         break;
-      case '--warmup-bookings':
-        p.warmupBookings = int(0, 100_000);
+      case '--warmup':
+        p.warmup = int(0, 100_000);
         break;
       case '--instances':
         p.instances = int(0, 64);
@@ -387,8 +394,9 @@ interface HisChild {
 }
 
 /** The HIS sandbox in its own process (`devstack/his/main.ts`, fresh database, ephemeral port). */
-async function startHisChild(root: string): Promise<HisChild> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'devstack', 'his', 'main.ts'), '--reset'], {
+async function startHisChild(root: string, nodeFlags: string[]): Promise<HisChild> {
+  const args = [...nodeFlags, '--import', 'tsx', join(REPO, 'devstack', 'his', 'main.ts'), '--reset'];
+  const proc = spawn(process.execPath, args, {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, HIS_PORT: '0', HIS_DB_FILE: join(root, 'state', 'his.sqlite') },
@@ -582,7 +590,7 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'booking-burst-'));
   const functionsDir = prepareFunctionsDir(root);
   mkdirSync(join(root, 'state'), { recursive: true });
-  const hisChild = params.hisInProcess ? null : await startHisChild(root);
+  const hisChild = params.hisInProcess ? null : await startHisChild(root, params.hisNodeFlags);
   const child = await startChild(
     root,
     functionsDir,
@@ -620,7 +628,7 @@ async function main(): Promise<void> {
   try {
     // ---- setup: bind N patients (untimed) ----
     const setupStarted = performance.now();
-    const W = params.warmupBookings;
+    const W = params.warmup;
     const patients: Patient[] = new Array<Patient>(N + W);
     const usedIds = new Set<string>();
     let bindFailures = 0;
@@ -697,8 +705,16 @@ async function main(): Promise<void> {
     const expectedConfirmed = tps.reduce((n, t) => n + Math.min(t.seats, demand.get(t.time) ?? 0), 0);
 
     // ---- warm-up (untimed) ----
-    await pool(400, C, async (i) => {
-      await call('echo', patients[i % N]!.openid, { action: 'warmup', i });
+    await pool(W, C, async (i) => {
+      const p = patients[i % N]!;
+      // The timed phase's event shape.
+      await call('echo', p.openid, {
+        action: 'book',
+        cardId: p.cardId,
+        sessionId,
+        time: timeFor(i % N),
+        idempotencyKey: `echo-warm-${runId}-${i}`,
+      });
     });
     await pool(50, 10, async (i) => {
       await call('booking', patients[i % N]!.openid, { action: 'schedule', deptCode });
@@ -1059,7 +1075,7 @@ async function main(): Promise<void> {
         replays: params.replays,
         instances: params.instances,
         hisInProcess: params.hisInProcess,
-        warmupBookings: params.warmupBookings,
+        warmup: params.warmup,
       },
       session: { sessionId, timePoints: tps.map((t) => ({ ...t, demand: demand.get(t.time) ?? 0 })) },
       setup: { bindMs: Math.round(bindMs), bindRetries: bindFailures, settleMs, reconcileRuns },
