@@ -59,6 +59,10 @@ const markUsedSchema = z.strictObject({
   seatNos: z.array(z.number().int().min(1)).min(1).max(10_000).optional(),
   count: z.number().int().min(1).max(10_000).optional(),
 });
+const windowCancelSchema = z.strictObject({
+  sessionId: z.string().min(1),
+  seatNos: z.array(z.number().int().min(1)).min(1).max(1000),
+});
 const stopSchema = z.strictObject({ sessionId: z.string().min(1), stopped: z.boolean().optional() });
 const advanceSchema = z.strictObject({ sessionId: z.string().min(1), to: z.number().int().min(0).nullable() });
 
@@ -294,6 +298,34 @@ function markUsed(ctx: SandboxRouteContext, body: Buffer | undefined): RouteAnsw
 }
 
 /**
+ * What a patient (or the registration clerk) does at the hospital's window: the active booking
+ * on each seat — an app booking still `booked`, or a seat used at the window — is cancelled there,
+ * and the seat is free again in the HIS. The cloud side learns it on its next schedule sync.
+ */
+function windowCancel(ctx: SandboxRouteContext, body: Buffer | undefined): RouteAnswer {
+  const input = parseBody(windowCancelSchema, body);
+  const { db } = ctx;
+  const at = ctx.now().toISOString();
+  const cancelled = db.transaction(() => {
+    if (!sessionRow(db, input.sessionId)) throw new RouteError('NOT_FOUND', 'sessionId: no such session');
+    const find = db.prepare(
+      `SELECT seq, his_booking_id AS hisBookingId, source, seat_no AS seatNo FROM bookings
+        WHERE session_id = ? AND seat_no = ?
+          AND ((source = 'gateway' AND status = 'booked') OR (source = 'window' AND status = 'completed'))`,
+    );
+    const cancel = db.prepare("UPDATE bookings SET status = 'cancelled', cancelled_at = ? WHERE seq = ?");
+    return input.seatNos.map((seatNo) => {
+      const row = find.get(input.sessionId, seatNo) as
+        { seq: number; hisBookingId: string; source: string; seatNo: number } | undefined;
+      if (!row) throw new RouteError('NOT_FOUND', `seatNos: no booking to cancel on seat ${seatNo}`);
+      cancel.run(at, row.seq);
+      return { seatNo, hisBookingId: row.hisBookingId, source: row.source };
+    });
+  })();
+  return ok({ sessionId: input.sessionId, cancelled });
+}
+
+/**
  * 停诊 (or reopening): as a hospital's HIS does, stopping a session also cancels its active
  * bookings (停诊退号 — the patients are told by whoever booked them: the cloud side, on its next
  * schedule sync). Reopening does not bring cancelled bookings back.
@@ -338,6 +370,7 @@ export function handleBookingSandboxRoute(
     'POST /sandbox/sessions/stop': () => stopSession(ctx, body),
     'GET /sandbox/bookings': () => listBookings(ctx, url),
     'POST /sandbox/bookings/mark-used': () => markUsed(ctx, body),
+    'POST /sandbox/bookings/window-cancel': () => windowCancel(ctx, body),
     'POST /sandbox/queue/advance': () => advanceQueue(ctx, body),
   };
   const route = routes[`${method} ${path}`];

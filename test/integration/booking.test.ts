@@ -127,4 +127,64 @@ d('booking through the devstack', () => {
       data: { status: 'cancelled', cancelReason: 'stopped', canCancel: false },
     });
   }, 60_000);
+
+  test('cancelled at the window (HIS sandbox) → the next sync mirrors it and frees the seat; a window seat given back returns', async () => {
+    const p = freshPerson();
+    const bound = await callFn<{ id: string }>(
+      stack,
+      'patient',
+      { action: 'bind', name: p.name, idNumber: p.idNumber, phone: p.phone, relation: '本人' },
+      'it-u4',
+    );
+    const cardId = bound.body.ok ? bound.body.data.id : '';
+    const post = async <T>(path: string, body: unknown): Promise<T> => {
+      const r = await fetch(`${stack.hisUrl}${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(r.status).toBe(200);
+      return ((await r.json()) as { data: T }).data;
+    };
+    const deptCode = (
+      (await (await fetch(`${stack.hisUrl}/sandbox/departments`)).json()) as { data: { items: { code: string }[] } }
+    ).data.items[2]!.code;
+    const staged = await post<{ session: { sessionId: string; timePoints: { time: string; seatNos: number[] }[] } }>(
+      '/sandbox/stage-session',
+      { deptCode, kind: 'specialist', seats: 2, seatsPerTimePoint: 2 },
+    );
+    const { sessionId, timePoints } = staged.session;
+    const [seatA, seatB] = timePoints[0]!.seatNos as [number, number];
+    await post('/sandbox/bookings/mark-used', { sessionId, seatNos: [seatB] }); // the window took one
+    const sync = async (): Promise<Record<string, number>> => {
+      const r = await fetch(`${stack.url}/timers/booking?trigger=syncSchedule`, { method: 'POST' });
+      return ((await r.json()) as { result: { data: Record<string, number> } }).result.data;
+    };
+    const remaining = async (): Promise<number> => {
+      const s = await callFn<BookingScheduleResponse>(stack, 'booking', { action: 'schedule', deptCode }, 'it-u4');
+      const session = s.body.ok ? s.body.data.sessions.find((x) => x.sessionId === sessionId) : undefined;
+      return session?.seatsRemaining ?? -1;
+    };
+    await sync();
+    expect(await remaining()).toBe(1);
+    const booked = await callFn<BookingView>(
+      stack,
+      'booking',
+      { action: 'book', cardId, sessionId, time: timePoints[0]!.time, idempotencyKey: `it-win-${Date.now()}` },
+      'it-u4',
+    );
+    expect(booked.body).toMatchObject({ ok: true, data: { status: 'booked', seatNo: seatA } });
+    const bookingId = booked.body.ok ? booked.body.data.bookingId : '';
+    expect(await remaining()).toBe(0);
+
+    // The patient cancels at the window; the window gives its seat back too.
+    await post('/sandbox/bookings/window-cancel', { sessionId, seatNos: [seatA, seatB] });
+    expect(await sync()).toMatchObject({ cancelledInHis: 1, seatsReturned: 1 });
+    const v = await callFn<BookingView>(stack, 'booking', { action: 'get', bookingId }, 'it-u4');
+    expect(v.body).toMatchObject({ ok: true, data: { status: 'cancelled' } });
+    expect(await remaining()).toBe(2);
+    // Settled: the next sync has nothing to do.
+    expect(await sync()).toMatchObject({ cancelledInHis: 0, seatsReturned: 0 });
+    expect(await remaining()).toBe(2);
+  }, 60_000);
 });

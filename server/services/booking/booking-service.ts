@@ -50,13 +50,16 @@ import { MessageOutbox, type SendSummary } from '../messages/outbox';
 import { BookingEngine, resultOf } from './engine';
 import { callHis, mapHisError } from './his-errors';
 import { bookingKeys, type BookingKeys } from './keys';
-import { ScheduleService, type SyncSummary } from './schedule-service';
+import { ScheduleService, type SeatsFreedInHis, type SyncSummary } from './schedule-service';
 import type { BookingServiceDeps, Caller } from './deps';
 
 export type { BookingServiceDeps, Caller } from './deps';
 
 const RANGE_DAYS: Record<BookingRange, number> = { '1w': 7, '1m': 30, '3m': 90 };
 const DAY_MS = 86_400_000;
+
+/** A booking's seat, as handOver takes it. */
+const seatOf = (b: BookingRecord) => ({ sessionId: b.sessionId, time: b.time, seatNo: b.seatNo, holder: b._id });
 
 const refusalError = (r: Refusal): AppError => new AppError(r.code, r.message, undefined, `refused: ${r.reason}`);
 
@@ -326,7 +329,7 @@ export class BookingService {
       cancelReason: 'patient',
       updatedAtMs: nowMs,
     };
-    await this.handOver(b, nowMs);
+    await this.handOver(seatOf(b), nowMs);
     await this.sendBookingMessage(cancelled, 'bookingCancelled', nowMs);
     return this.view(cancelled, nowMs);
   }
@@ -335,8 +338,11 @@ export class BookingService {
    * The seat a cancellation freed: handed directly to the first waiting patient who still passes
    * the rules (same seat flow, system idempotency key); else back to the pool.
    */
-  private async handOver(freed: BookingRecord, nowMs: number): Promise<void> {
-    let holder: string | null = freed._id;
+  private async handOver(
+    freed: { sessionId: string; time: string; seatNo: number; holder: string },
+    nowMs: number,
+  ): Promise<boolean> {
+    let holder: string | null = freed.holder;
     try {
       const session = await this.store.getSession(freed.sessionId);
       if (session && (session.waiting ?? 0) > 0 && nowMs < waitlistClosesAtMs(session, this.rules)) {
@@ -392,13 +398,13 @@ export class BookingService {
             await this.store.incWaiting(session.sessionId, -1);
           }
           await this.sendBookingMessage(outcome.booking, 'waitlistSuccess', nowMs);
-          return;
+          return true;
         }
       }
     } catch (err) {
       this.log.error('waitlist hand-over failed', { err: err instanceof Error ? err.name : 'error' });
     }
-    if (holder) await this.engine.freeSeat(freed.sessionId, freed.time, freed.seatNo, holder);
+    return holder ? this.engine.freeSeat(freed.sessionId, freed.time, freed.seatNo, holder) : true;
   }
 
   // ---- list / get --------------------------------------------------------------------------------
@@ -585,10 +591,49 @@ export class BookingService {
 
   // ---- timers ------------------------------------------------------------------------------------
 
-  /** The HIS schedule into the mirror; then the bookings of sessions the HIS stopped (停诊) are cancelled. */
-  async syncSchedule(nowMs: number): Promise<SyncSummary & { cancelledByStop: number }> {
-    const { stoppedSessionIds, ...summary } = await this.schedules.sync(nowMs);
-    return { ...summary, cancelledByStop: await this.cancelStopped(stoppedSessionIds, nowMs) };
+  /**
+   * The HIS schedule into the mirror; then the bookings of sessions the HIS stopped (停诊) are
+   * cancelled, and the seats the HIS gave back meanwhile are settled: a booking cancelled at the
+   * window is mirrored at once (not only the evening before or after the visit) and its seat, like
+   * a seat the window or kiosk used and released, goes to the first waiting patient or back to
+   * the pool.
+   */
+  async syncSchedule(
+    nowMs: number,
+  ): Promise<SyncSummary & { cancelledByStop: number; cancelledInHis: number; seatsReturned: number }> {
+    const { stoppedSessionIds, freedInHis, ...summary } = await this.schedules.sync(nowMs);
+    const cancelledByStop = await this.cancelStopped(stoppedSessionIds, nowMs);
+    return { ...summary, cancelledByStop, ...(await this.settleFreedInHis(freedInHis, nowMs)) };
+  }
+
+  /** At most this many bookings are asked about per sync (each is one HIS call); the rest next time. */
+  static readonly HIS_CHECKS_PER_SYNC = 100;
+
+  private async settleFreedInHis(
+    freed: SeatsFreedInHis,
+    nowMs: number,
+  ): Promise<{ cancelledInHis: number; seatsReturned: number }> {
+    let seatsReturned = 0;
+    for (const seat of freed.released) {
+      // Only a seat still marked `his` moves (to a waiting patient's booking, or free).
+      if (await this.handOver({ ...seat, holder: 'his' }, nowMs)) seatsReturned++;
+    }
+    let cancelledInHis = 0;
+    for (const id of freed.bookingIds.slice(0, BookingService.HIS_CHECKS_PER_SYNC)) {
+      const b = await this.store.getBooking(id);
+      // None yet, or `pending`: between its seat claim and its confirm — not the HIS's business yet.
+      if (!b) continue;
+      if (b.status === 'booked') {
+        // Confirmed after the HIS's schedule was read (a release burst during the sync): not a question.
+        if (b.updatedAtMs <= nowMs && (await this.cancelledInHis(b, nowMs))) cancelledInHis++;
+      } else if (b.status === 'cancelled' || b.status === 'failed') {
+        // Still holding its seat: the flow that ended it stopped before giving the seat back.
+        if (await this.handOver(seatOf(b), nowMs)) seatsReturned++;
+      }
+    }
+    if (seatsReturned + cancelledInHis > 0)
+      this.log.info('booking seats the his gave back', { seatsReturned, cancelledInHis });
+    return { cancelledInHis, seatsReturned };
   }
 
   /**
@@ -772,7 +817,7 @@ export class BookingService {
     const patch = { status: 'cancelled' as const, cancelledAt: at, cancelReason: 'patient' as const };
     if (!(await this.store.transitionBooking(b._id, 'booked', { ...patch, updatedAtMs: nowMs }))) return false;
     await this.engine.undoPatient(b.patientKey, b._id, nowMs);
-    await this.handOver(b, nowMs);
+    await this.handOver(seatOf(b), nowMs);
     return true;
   }
 

@@ -38,6 +38,20 @@ export interface SyncSummary {
   countsCorrected: number;
 }
 
+/**
+ * Seats the mirror holds that the HIS no longer counts as taken (open sessions only): a seat
+ * marked `his` (used at the window or kiosk) that the HIS gave back, and a seat held by a cloud
+ * booking the HIS does not show — cancelled at the window, or a booking between its seat claim and
+ * its confirm. The sync only reports them; the booking service settles each (see
+ * BookingService.syncSchedule).
+ */
+export interface SeatsFreedInHis {
+  /** `booking_seats` still marked `his`. */
+  released: { sessionId: string; time: string; seatNo: number }[];
+  /** Ids of the bookings holding the others. */
+  bookingIds: string[];
+}
+
 export class ScheduleService {
   constructor(
     private readonly store: BookingStore,
@@ -162,7 +176,10 @@ export class ScheduleService {
    * Pulls the HIS schedule for today … today+windowDays (optionally one department) into the
    * mirror. Also names the sessions the HIS reports stopped (停诊), for the caller to settle.
    */
-  async sync(nowMs: number, deptCode?: string): Promise<SyncSummary & { stoppedSessionIds: string[] }> {
+  async sync(
+    nowMs: number,
+    deptCode?: string,
+  ): Promise<SyncSummary & { stoppedSessionIds: string[]; freedInHis: SeatsFreedInHis }> {
     const today = businessDate(new Date(nowMs));
     const { depts, doctors } = await this.deptsAndDoctors();
     const sessions = await callHis('querySchedule', () =>
@@ -174,14 +191,15 @@ export class ScheduleService {
     );
     const summary: SyncSummary = { sessions: 0, seatsCreated: 0, seatsMarkedHis: 0, stopped: 0, countsCorrected: 0 };
     const stoppedSessionIds: string[] = [];
+    const freedInHis: SeatsFreedInHis = { released: [], bookingIds: [] };
     for (const s of sessions) {
-      await this.syncSession(s, depts, doctors, nowMs, summary);
+      await this.syncSession(s, depts, doctors, nowMs, summary, s.status === 'stopped' ? null : freedInHis);
       summary.sessions++;
       if (s.status === 'stopped') stoppedSessionIds.push(s.sessionId);
     }
     summary.stopped = stoppedSessionIds.length;
     this.log.info('booking schedule synced', { scope: deptCode ?? 'all', ...summary });
-    return { ...summary, stoppedSessionIds };
+    return { ...summary, stoppedSessionIds, freedInHis };
   }
 
   private async syncSession(
@@ -190,6 +208,8 @@ export class ScheduleService {
     doctors: HisDoctor[],
     nowMs: number,
     summary: SyncSummary,
+    /** Collects the seats the HIS gave back (null: a stopped session, settled by 停诊). */
+    freedInHis: SeatsFreedInHis | null,
   ): Promise<void> {
     const dept = depts.find((d) => d.code === s.deptCode);
     const doctor = s.doctorId ? doctors.find((d) => d.doctorId === s.doctorId) : undefined;
@@ -248,6 +268,9 @@ export class ScheduleService {
           }
         } else if (seat.holder === null) {
           free++;
+        } else if (!taken.has(seatNo) && freedInHis) {
+          if (seat.holder === 'his') freedInHis.released.push({ sessionId: s.sessionId, time: tp.time, seatNo });
+          else freedInHis.bookingIds.push(seat.holder);
         }
       }
       if (tpDoc) await this.checkCount(s.sessionId, tp.time, free, nowMs, summary);

@@ -852,6 +852,91 @@ describe('booking function (devstack emulator)', () => {
     expect(reminders.map((m) => m.touser)).toEqual(['u3']);
   });
 
+  it('every sync: a booking cancelled at the window is mirrored at once and its seat goes to the waitlist; HIS down → kept', async () => {
+    await setup(1, ['09:00', '09:30']);
+    const [c1, c2, c3] = await cards(3);
+    const a = ok(await book('u1', c1));
+    const b = ok(await book('u3', c3, { time: '09:30' }));
+    ok(await h.call('u2', { action: 'joinWaitlist', cardId: c2, sessionId: 'S1' }));
+    const inHis = (id: string) => [...h.his.bookings.values()].find((x) => x.confirmRequestId === id)!;
+    // Nothing changed in the HIS: a sync asks it nothing about the bookings.
+    const asked = () => h.his.calls.filter((c) => c === 'getBooking').length;
+    expect(ok(await h.timer('syncSchedule'))).toMatchObject({ cancelledInHis: 0, seatsReturned: 0 });
+    expect(asked()).toBe(0);
+
+    inHis(a.bookingId).status = 'cancelled'; // u1 cancelled at the window
+    inHis(b.bookingId).status = 'cancelled'; // u3 too, but the HIS cannot answer about it now
+    const realGet = h.his.getBooking.bind(h.his);
+    h.his.getBooking = async (id: string) => {
+      if (id === inHis(b.bookingId).hisBookingId) throw new HisError('unavailable', 'TIMEOUT', 'timeout');
+      return realGet(id);
+    };
+    expect(ok(await h.timer('syncSchedule'))).toMatchObject({ cancelledInHis: 1, seatsReturned: 0 });
+    expect(ok(await h.call<BookingView>('u1', { action: 'get', bookingId: a.bookingId }))).toMatchObject({
+      status: 'cancelled',
+    });
+    expect(ok(await h.call<BookingView>('u3', { action: 'get', bookingId: b.bookingId })).status).toBe('booked');
+    // u1's seat went to the waiting patient, who got the message.
+    const list = ok(await h.call<BookingListResponse>('u2', { action: 'list', range: '1w' }));
+    expect(list.bookings).toEqual([expect.objectContaining({ status: 'booked', time: '09:00', source: 'waitlist' })]);
+    expect(h.his.active().map((x) => x.seatNo)).toEqual([a.seatNo]); // u2's booking on u1's old seat
+
+    // The HIS answers again: the next sync mirrors u3's cancellation, seat back to the pool.
+    h.his.getBooking = realGet;
+    expect(ok(await h.timer('syncSchedule'))).toMatchObject({ cancelledInHis: 1 });
+    expect(ok(await h.call<BookingView>('u3', { action: 'get', bookingId: b.bookingId })).status).toBe('cancelled');
+    expect(tp('S1_0930').remaining).toBe(1);
+    expect(seatsHeld()).toHaveLength(1);
+  });
+
+  it('every sync: a seat the window used and gave back returns to the app (waitlist first, else the pool)', async () => {
+    await setup(1, ['09:00']);
+    const [c1, c2] = await cards(2);
+    h.his.external.add('S1_1'); // the only seat used at the window
+    ok(await h.timer('syncSchedule'));
+    expect(tp().remaining).toBe(0);
+    expect((await book('u1', c1)).ok).toBe(false);
+    ok(await h.call('u1', { action: 'joinWaitlist', cardId: c1, sessionId: 'S1' }));
+    h.his.external.delete('S1_1'); // the window gave it back
+    expect(ok(await h.timer('syncSchedule'))).toMatchObject({ seatsReturned: 1 });
+    const list = ok(await h.call<BookingListResponse>('u1', { action: 'list', range: '1w' }));
+    expect(list.bookings).toEqual([expect.objectContaining({ status: 'booked', time: '09:00', seatNo: 1 })]);
+    expect(tp().remaining).toBe(0);
+    expect((await book('u2', c2)).ok).toBe(false);
+
+    // Nobody waiting: the seat is free for anyone.
+    h.emulator.close();
+    await setup(1, ['09:00']);
+    const [d1] = await cards(1);
+    h.his.external.add('S1_1');
+    ok(await h.timer('syncSchedule'));
+    expect(tp().remaining).toBe(0);
+    h.his.external.delete('S1_1');
+    expect(ok(await h.timer('syncSchedule'))).toMatchObject({ seatsReturned: 1 });
+    expect(tp().remaining).toBe(1);
+    expect(ok(await book('u1', d1)).seatNo).toBe(1);
+    // Nothing left to return: a further sync changes nothing.
+    expect(ok(await h.timer('syncSchedule'))).toMatchObject({ seatsReturned: 0, cancelledInHis: 0 });
+    expect(tp().remaining).toBe(0);
+  });
+
+  it('every sync: a seat still held by a cancelled booking (its flow stopped half-way) is returned', async () => {
+    await setup(1, ['09:00']);
+    const [c1, c2] = await cards(2);
+    const a = ok(await book('u1', c1));
+    // As if the cancel died after cancelling in the HIS and here, before giving the seat back.
+    await h.his.cancelBooking({ requestId: 'cx', confirmRequestId: a.bookingId });
+    await h.emulator.db
+      .collection('bookings')
+      .doc(a.bookingId)
+      .update({ data: { status: 'cancelled' } });
+    expect((await book('u2', c2)).ok).toBe(false);
+    expect(ok(await h.timer('syncSchedule'))).toMatchObject({ seatsReturned: 1, cancelledInHis: 0 });
+    expect(tp().remaining).toBe(1);
+    h.clock.now = new Date(NOW.getTime() + 2000); // past the known-full memo
+    expect(ok(await book('u2', c2)).seatNo).toBe(a.seatNo);
+  });
+
   it('check-in within the arrival window, then queue', async () => {
     await setup();
     const card = await h.addCard('u1', 'P0000000001');

@@ -369,6 +369,30 @@ describe('HIS sandbox bookings', () => {
     expect(listed.counts).toMatchObject({ active: 2, usedAtWindow: 2 });
   });
 
+  it('window-cancel cancels an app booking or a window use on a seat; the seat is free again', async () => {
+    const { session } = await stage({ seats: 6 });
+    await postJson(his, '/sandbox/bookings/mark-used', { sessionId: session.sessionId, seatNos: [2] });
+    const b = await client().confirmBooking(input(session, { seatNo: 1, patientId: patient(43) }));
+    const r = await postJson(his, '/sandbox/bookings/window-cancel', { sessionId: session.sessionId, seatNos: [1, 2] });
+    expect(r.json.data.cancelled).toEqual([
+      { seatNo: 1, hisBookingId: b.hisBookingId, source: 'gateway' },
+      { seatNo: 2, hisBookingId: expect.any(String), source: 'window' },
+    ]);
+    expect((await client().getBooking(b.hisBookingId))?.status).toBe('cancelled');
+    const listed = (await getJson(his, `/sandbox/bookings?sessionId=${session.sessionId}`)).json.data;
+    expect(listed.counts).toMatchObject({ active: 0, cancelled: 2 });
+    // A seat without an active booking, an unknown session, a bad body: refused, nothing changed.
+    const none = await postJson(his, '/sandbox/bookings/window-cancel', { sessionId: session.sessionId, seatNos: [3] });
+    expect([none.status, none.json.code]).toEqual([404, 'NOT_FOUND']);
+    const unknown = await postJson(his, '/sandbox/bookings/window-cancel', { sessionId: 'S-none', seatNos: [1] });
+    expect(unknown.status).toBe(404);
+    const bad = await postJson(his, '/sandbox/bookings/window-cancel', { sessionId: session.sessionId, seatNos: [] });
+    expect([bad.status, bad.json.code]).toEqual([400, 'INVALID_REQUEST']);
+    // The seat can be booked again.
+    const again = await client().confirmBooking(input(session, { seatNo: 1, patientId: patient(44) }));
+    expect(again.status).toBe('booked');
+  });
+
   describe('faults on booking methods', () => {
     it('failNext on booking.confirm: the client retries (requestId) and books once', async () => {
       const { session } = await stage();
