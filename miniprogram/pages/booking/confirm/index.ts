@@ -20,6 +20,7 @@ import type { SessionItem } from '../../../utils/booking-view';
 import { ROUTES } from '../../../utils/nav';
 import { pickDefault, toCardItem } from '../../../utils/patient-view';
 import type { CardItem } from '../../../utils/patient-view';
+import { pageLoad } from '../../../behaviors/page-load';
 
 export interface ConfirmVisit {
   session: SessionItem;
@@ -82,6 +83,7 @@ function selectCard(cards: readonly PatientCardView[], current: string): string 
 }
 
 Component({
+  behaviors: [pageLoad],
   data: initialData,
 
   methods: {
@@ -104,11 +106,6 @@ Component({
     onShow() {
       // Back from 添加就诊人: refresh the cards, keeping the choice.
       if (this.data.status === 'ready') void this.loadCards();
-    },
-
-    onRetry() {
-      if (this.data.status !== 'loading') this.setData({ status: 'loading' });
-      void this.load();
     },
 
     async load(): Promise<void> {

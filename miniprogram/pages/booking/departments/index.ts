@@ -8,6 +8,7 @@ import { doctorsUrl, modeOf, setPageTitle } from '../../../utils/booking-nav';
 import type { BrowseMode } from '../../../utils/booking-nav';
 import { filterDepartments, toDepartmentItem } from '../../../utils/booking-view';
 import type { DepartmentItem } from '../../../utils/booking-view';
+import { pageLoad } from '../../../behaviors/page-load';
 
 interface DepartmentsData {
   mode: BrowseMode;
@@ -28,6 +29,7 @@ const initialData: DepartmentsData = {
 };
 
 Component({
+  behaviors: [pageLoad],
   data: initialData,
 
   methods: {
@@ -35,15 +37,6 @@ Component({
       const mode = modeOf(query);
       if (mode !== this.data.mode) this.setData({ mode });
       if (mode === 'intro') setPageTitle('科室介绍');
-      void this.load();
-    },
-
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-
-    onRetry() {
-      if (this.data.status !== 'loading') this.setData({ status: 'loading' });
       void this.load();
     },
 

@@ -10,6 +10,7 @@ import { BOOKING_ROUTES, queryValue } from '../../../utils/booking-nav';
 import { queueText, toBookingDetail } from '../../../utils/booking-view';
 import type { BookingDetail } from '../../../utils/booking-view';
 import { toast } from '../../../utils/nav';
+import { pageLoad } from '../../../behaviors/page-load';
 
 export const CANCEL_CONFIRM_MESSAGE = '取消后该号源将释放给其他患者，确定取消本次预约？';
 
@@ -44,6 +45,7 @@ const initialData: DetailData = {
 };
 
 Component({
+  behaviors: [pageLoad],
   data: initialData,
 
   methods: {
@@ -55,15 +57,6 @@ Component({
         return;
       }
       this.setData({ bookingId });
-      void this.load();
-    },
-
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-
-    onRetry() {
-      if (this.data.status !== 'loading') this.setData({ status: 'loading' });
       void this.load();
     },
 

@@ -4,6 +4,7 @@ import { getSchedule, listDoctors } from '../../../services/booking';
 import { queryValue, scheduleUrl } from '../../../utils/booking-nav';
 import { monthDay, releaseNote, toDoctorItem, toSessionItem, weekdayOf } from '../../../utils/booking-view';
 import type { DoctorItem, SessionItem } from '../../../utils/booking-view';
+import { pageLoad } from '../../../behaviors/page-load';
 
 export interface DoctorSessionRow extends SessionItem {
   /** `05-06 周一 上午` */
@@ -33,6 +34,7 @@ const initialData: DoctorData = {
 };
 
 Component({
+  behaviors: [pageLoad],
   data: initialData,
 
   methods: {
@@ -44,15 +46,6 @@ Component({
         return;
       }
       this.setData({ deptCode, doctorId });
-      void this.load();
-    },
-
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-
-    onRetry() {
-      if (this.data.status !== 'loading') this.setData({ status: 'loading' });
       void this.load();
     },
 

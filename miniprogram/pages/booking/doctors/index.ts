@@ -8,6 +8,7 @@ import type { BrowseMode } from '../../../utils/booking-nav';
 import { toDepartmentItem, toDoctorItem } from '../../../utils/booking-view';
 import type { DepartmentItem, DoctorItem } from '../../../utils/booking-view';
 import { loadFailure } from '../../../utils/load-state';
+import { pageLoad } from '../../../behaviors/page-load';
 
 interface DoctorsData {
   mode: BrowseMode;
@@ -29,6 +30,7 @@ const initialData: DoctorsData = {
 };
 
 Component({
+  behaviors: [pageLoad],
   data: initialData,
 
   methods: {
@@ -39,11 +41,6 @@ Component({
         return;
       }
       this.setData({ deptCode, mode: modeOf(query) });
-      void this.load();
-    },
-
-    onRetry() {
-      if (this.data.status !== 'loading') this.setData({ status: 'loading' });
       void this.load();
     },
 

@@ -9,6 +9,7 @@ import { bookingDetailUrl, BOOKING_ROUTES } from '../../../utils/booking-nav';
 import { sortBookings, sortWaitlist, toBookingItem, toWaitlistItem } from '../../../utils/booking-view';
 import type { BookingItem, WaitlistItem } from '../../../utils/booking-view';
 import { toast } from '../../../utils/nav';
+import { pageLoad } from '../../../behaviors/page-load';
 
 export const RANGE_TABS: readonly { name: BookingRange; title: string }[] = [
   { name: '1w', title: '1周内' },
@@ -47,19 +48,11 @@ type DataEvent<T extends WechatMiniprogram.IAnyObject> = WechatMiniprogram.Custo
 >;
 
 Component({
+  behaviors: [pageLoad],
   data: initialData,
 
   methods: {
     onShow() {
-      void this.load();
-    },
-
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-
-    onRetry() {
-      if (this.data.status !== 'loading') this.setData({ status: 'loading' });
       void this.load();
     },
 

@@ -5,6 +5,7 @@ import { toBookingDetail } from '../../../utils/booking-view';
 import type { BookingDetail } from '../../../utils/booking-view';
 import { ROUTES } from '../../../utils/nav';
 import { loadFailure } from '../../../utils/load-state';
+import { pageLoad } from '../../../behaviors/page-load';
 
 interface ResultData {
   bookingId: string;
@@ -16,6 +17,7 @@ interface ResultData {
 const initialData: ResultData = { bookingId: '', status: 'loading', booking: null, errorMessage: '' };
 
 Component({
+  behaviors: [pageLoad],
   data: initialData,
 
   methods: {
@@ -26,11 +28,6 @@ Component({
         return;
       }
       this.setData({ bookingId });
-      void this.load();
-    },
-
-    onRetry() {
-      if (this.data.status !== 'loading') this.setData({ status: 'loading' });
       void this.load();
     },
 

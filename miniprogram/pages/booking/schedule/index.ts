@@ -13,6 +13,7 @@ import { initialDate, kindText, releaseNote, sessionsOn, toDateItems } from '../
 import type { DateItem, SessionItem } from '../../../utils/booking-view';
 import type { SessionView } from '../../../../typings/booking';
 import { ROUTES, toast } from '../../../utils/nav';
+import { pageLoad } from '../../../behaviors/page-load';
 
 export interface CardAction {
   /** van-action-sheet shows `name` and `subname`. */
@@ -76,6 +77,7 @@ function headingOf(kind: SlotKind, sessions: readonly SessionView[]): string {
 }
 
 Component({
+  behaviors: [pageLoad],
   data: initialData,
 
   methods: {
@@ -96,15 +98,6 @@ Component({
     onShow() {
       // Back from 确认预约: seats may have changed.
       if (this.data.status === 'ready') void this.load();
-    },
-
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-
-    onRetry() {
-      if (this.data.status !== 'loading') this.setData({ status: 'loading' });
-      void this.load();
     },
 
     async load(): Promise<void> {

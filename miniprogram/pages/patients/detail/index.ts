@@ -4,6 +4,7 @@ import { getCard, setDefaultCard, unbindCard } from '../../../services/patient';
 import { ROUTES, SUCCESS_BACK_DELAY_MS, toast } from '../../../utils/nav';
 import { toCardDetail } from '../../../utils/patient-view';
 import type { CardDetail } from '../../../utils/patient-view';
+import { pageLoad } from '../../../behaviors/page-load';
 
 export const UNBIND_CONFIRM_MESSAGE = '解除绑定后将无法为其预约挂号，确定解除？';
 
@@ -37,6 +38,7 @@ const initialData: DetailData = {
 };
 
 Component({
+  behaviors: [pageLoad],
   data: initialData,
 
   methods: {
@@ -47,11 +49,6 @@ Component({
         return;
       }
       this.setData({ cardId });
-      void this.load();
-    },
-
-    onRetry() {
-      if (this.data.status !== 'loading') this.setData({ status: 'loading' });
       void this.load();
     },
 

@@ -4,6 +4,7 @@ import { listCards } from '../../../services/patient';
 import { patientDetailUrl, ROUTES } from '../../../utils/nav';
 import { toCardItem } from '../../../utils/patient-view';
 import type { CardItem } from '../../../utils/patient-view';
+import { pageLoad } from '../../../behaviors/page-load';
 
 /** Shown until the server reports its limit. */
 const DEFAULT_LIMIT = 5;
@@ -27,19 +28,11 @@ const initialData: ListData = {
 };
 
 Component({
+  behaviors: [pageLoad],
   data: initialData,
 
   methods: {
     onShow() {
-      void this.load();
-    },
-
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-
-    onRetry() {
-      if (this.data.status !== 'loading') this.setData({ status: 'loading' });
       void this.load();
     },
 

@@ -4,6 +4,7 @@ import { getAnnouncement } from '../../../services/site';
 import { queryValue } from '../../../utils/booking-nav';
 import { formatDate } from '../../../utils/format';
 import { loadFailure } from '../../../utils/load-state';
+import { pageLoad } from '../../../behaviors/page-load';
 
 interface AnnouncementData {
   id: string;
@@ -15,6 +16,7 @@ interface AnnouncementData {
 const initialData: AnnouncementData = { id: '', status: 'loading', announcement: null, errorMessage: '' };
 
 Component({
+  behaviors: [pageLoad],
   data: initialData,
 
   methods: {
@@ -25,11 +27,6 @@ Component({
         return;
       }
       this.setData({ id });
-      void this.load();
-    },
-
-    onRetry() {
-      if (this.data.status !== 'loading') this.setData({ status: 'loading' });
       void this.load();
     },
 

@@ -4,6 +4,7 @@ import { listAnnouncements } from '../../../services/site';
 import { announcementUrl } from '../../../utils/booking-nav';
 import { formatDate } from '../../../utils/format';
 import { toast } from '../../../utils/nav';
+import { pageLoad } from '../../../behaviors/page-load';
 
 export const PAGE_SIZE = 20;
 
@@ -26,6 +27,7 @@ interface AnnouncementsData {
 const initialData: AnnouncementsData = { status: 'loading', items: [], total: 0, loadingMore: false, errorMessage: '' };
 
 Component({
+  behaviors: [pageLoad],
   data: initialData,
 
   methods: {
@@ -33,17 +35,8 @@ Component({
       void this.load();
     },
 
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-
     onReachBottom() {
       void this.loadMore();
-    },
-
-    onRetry() {
-      if (this.data.status !== 'loading') this.setData({ status: 'loading' });
-      void this.load();
     },
 
     async load(): Promise<void> {

@@ -6,6 +6,7 @@
 import type { VisitorGuide } from '../../../../typings/site';
 import { errorMessage } from '../../../services/cloud';
 import { getGuide, getHospital } from '../../../services/site';
+import { pageLoad } from '../../../behaviors/page-load';
 
 interface GuideData {
   status: 'loading' | 'ready' | 'error';
@@ -18,15 +19,11 @@ interface GuideData {
 const initialData: GuideData = { status: 'loading', guide: null, phone: '', errorMessage: '' };
 
 Component({
+  behaviors: [pageLoad],
   data: initialData,
 
   methods: {
     onLoad() {
-      void this.load();
-    },
-
-    onRetry() {
-      if (this.data.status !== 'loading') this.setData({ status: 'loading' });
       void this.load();
     },
 

@@ -4,6 +4,7 @@ import { errorMessage } from '../../../services/cloud';
 import { getHospital } from '../../../services/site';
 import { departmentsUrl, SITE_ROUTES } from '../../../utils/booking-nav';
 import { toast } from '../../../utils/nav';
+import { pageLoad } from '../../../behaviors/page-load';
 
 export type SiteEntryKey = 'departments' | 'announcements' | 'guide';
 
@@ -30,19 +31,11 @@ interface SiteIndexData {
 const initialData: SiteIndexData = { entries: SITE_ENTRIES, status: 'loading', hospital: null, errorMessage: '' };
 
 Component({
+  behaviors: [pageLoad],
   data: initialData,
 
   methods: {
     onLoad() {
-      void this.load();
-    },
-
-    onPullDownRefresh() {
-      void this.load().then(() => wx.stopPullDownRefresh());
-    },
-
-    onRetry() {
-      if (this.data.status !== 'loading') this.setData({ status: 'loading' });
       void this.load();
     },
 

@@ -1,0 +1,26 @@
+/**
+ * What every data page does the same way around its own `load()`: 重新加载 shows the skeleton
+ * again and loads; pull-to-refresh loads (keeping what is shown, see each page's `load`) and then
+ * stops the refresh animation. A page lists `behaviors: [pageLoad]` and defines `load()` and a
+ * `status` in its data.
+ */
+interface LoadablePage {
+  data: { status: string };
+  setData(data: { status: 'loading' }): void;
+  load(): Promise<void>;
+}
+
+export const pageLoad = Behavior({
+  methods: {
+    onRetry() {
+      const page = this as unknown as LoadablePage;
+      if (page.data.status !== 'loading') page.setData({ status: 'loading' });
+      void page.load();
+    },
+
+    /** Only pages whose JSON enables pull-down refresh ever get it. */
+    onPullDownRefresh() {
+      void (this as unknown as LoadablePage).load().then(() => wx.stopPullDownRefresh());
+    },
+  },
+});
