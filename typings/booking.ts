@@ -191,6 +191,8 @@ export interface BookingListRequest {
 export interface BookingListResponse {
   bookings: BookingView[];
   waitlist: WaitlistView[];
+  /** True when more bookings of the range exist than the answer holds (the newest are shown). */
+  truncated: boolean;
 }
 
 export interface BookingGetRequest {

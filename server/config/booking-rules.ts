@@ -36,6 +36,8 @@ export interface BookingRules {
   messageMaxAttempts: number;
   /** Outbox: base back-off between attempts (doubles per attempt). */
   messageRetryBaseMs: number;
+  /** 预约记录: at most this many bookings per answer (newest first; the answer says when cut). */
+  listLimit: number;
 }
 
 export const DEFAULT_BOOKING_RULES: Readonly<BookingRules> = Object.freeze({
@@ -54,6 +56,7 @@ export const DEFAULT_BOOKING_RULES: Readonly<BookingRules> = Object.freeze({
   fullMemoMs: 1000,
   messageMaxAttempts: 5,
   messageRetryBaseMs: 60_000,
+  listLimit: 200,
 });
 
 export function bookingRules(overrides?: Partial<BookingRules>): BookingRules {

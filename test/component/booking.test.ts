@@ -758,6 +758,27 @@ describe('预约记录 pages/booking/records', () => {
     expect(wx.eventsTo('booking')).toContainEqual({ action: 'leaveWaitlist', waitlistId: 'w1' });
   });
 
+  test('an answer cut at the limit says that older records are not shown', async () => {
+    installWx({
+      backend: routes({ 'booking.list': ok({ bookings: [booking()], waitlist: [], truncated: true }) }),
+    });
+    const page = renderPage('pages/booking/records/index');
+    page.instance.onShow();
+    await flush();
+    expect(textOf(page.querySelector('#truncated'))).toContain('仅显示最近的预约记录');
+  });
+
+  test('a whole answer has no such note', async () => {
+    installWx({
+      backend: routes({ 'booking.list': ok({ bookings: [booking()], waitlist: [], truncated: false }) }),
+    });
+    const page = renderPage('pages/booking/records/index');
+    page.instance.onShow();
+    await flush();
+    expect(page.querySelector('#booking-b1')).toBeTruthy();
+    expect(page.querySelector('#truncated')).toBeFalsy();
+  });
+
   test('error state shows the message', async () => {
     installWx({ backend: () => networkDown() });
     const page = renderPage('pages/booking/records/index');

@@ -300,18 +300,34 @@ export class BookingStore {
     return this.updateWhere(C.bookings, { _id: id, status: from }, stripId(patch as BookingRecord));
   }
 
-  async listOwnedBookings(openid: string, sinceMs: number, sinceDate: string): Promise<BookingRecord[]> {
+  /**
+   * The caller's bookings (of one card, if given) created since `sinceMs` or for a visit on or
+   * after `sinceDate`, newest first, at most `limit`; only the statuses a patient sees (internal
+   * `pending`/`failed` attempts never take a place in the limit).
+   */
+  async listOwnedBookings(q: {
+    openid: string;
+    sinceMs: number;
+    sinceDate: string;
+    cardId?: string | undefined;
+    limit: number;
+  }): Promise<BookingRecord[]> {
     const _ = this._;
+    const owner = {
+      _openid: q.openid,
+      status: _.in(['booked', 'checkedIn', 'completed', 'cancelled', 'missed']),
+      ...(q.cardId === undefined ? {} : { cardId: q.cardId }),
+    };
     const res = await this.db
       .collection<BookingRecord>(C.bookings)
       .where(
         _.or([
-          { _openid: openid, createdAtMs: _.gte(sinceMs) },
-          { _openid: openid, date: _.gte(sinceDate) },
+          { ...owner, createdAtMs: _.gte(q.sinceMs) },
+          { ...owner, date: _.gte(q.sinceDate) },
         ]),
       )
       .orderBy('createdAtMs', 'desc')
-      .limit(200)
+      .limit(q.limit)
       .get();
     return res.data;
   }

@@ -419,18 +419,26 @@ export class BookingService {
     const days = RANGE_DAYS[range];
     const sinceMs = nowMs - days * DAY_MS;
     const sinceDate = addDays(businessDate(new Date(nowMs)), -days);
-    const rows = await this.store.listOwnedBookings(caller.openid, sinceMs, sinceDate);
+    const limit = this.rules.listLimit;
+    // One more than shown: whether older ones exist.
+    const rows = await this.store.listOwnedBookings({
+      openid: caller.openid,
+      sinceMs,
+      sinceDate,
+      cardId,
+      limit: limit + 1,
+    });
     const bookings = rows
-      .filter((b) => b.status !== 'pending' && b.status !== 'failed')
-      .filter((b) => cardId === undefined || b.cardId === cardId)
       .sort((a, b) => b.createdAtMs - a.createdAtMs)
+      .slice(0, limit)
       .map((b) => this.view(b, nowMs));
     const wl = (await this.store.listOwnedWaitlist(caller.openid, sinceMs)).filter(
       (w) => cardId === undefined || w.cardId === cardId,
     );
     const waitlist: WaitlistView[] = [];
     for (const w of wl) waitlist.push(toWaitlistView(w, await this.position(w)));
-    return { bookings, waitlist };
+    // Cut at the limit: the page says that older records are not shown.
+    return { bookings, waitlist, truncated: rows.length > limit };
   }
 
   async get(caller: Caller, bookingId: string): Promise<BookingView> {

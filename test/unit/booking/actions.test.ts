@@ -966,6 +966,36 @@ describe('booking function (devstack emulator)', () => {
     });
   });
 
+  it('list: internal attempts never take a place; cut at listLimit, newest first, and says so', async () => {
+    h = makeHarness(NOW, { listLimit: 3 });
+    for (let d = 0; d < 4; d++) h.his.addSession({ sessionId: `A${d}`, date: `2026-06-${16 + d}` }, ['09:00'], 2);
+    ok(await h.timer('syncSchedule'));
+    const card = await h.addCard('u1', 'P0000000001');
+    // A failed attempt (the HIS refused) leaves an internal `failed` booking behind.
+    h.his.confirmMode = { reject: 'NOT_RELEASED' };
+    expect((await book('u1', card, { sessionId: 'A0' })).ok).toBe(false);
+    h.his.confirmMode = 'ok';
+    expect(h.docs('bookings').map((b) => b.status)).toEqual(['failed']);
+    const ids: string[] = [];
+    for (let d = 0; d < 3; d++) {
+      h.clock.now = new Date(NOW.getTime() + d * 1000);
+      ids.push(ok(await book('u1', card, { sessionId: `A${d}` })).bookingId);
+    }
+    const three = ok(await h.call<BookingListResponse>('u1', { action: 'list', range: '1w' }));
+    expect(three.bookings.map((b) => b.bookingId)).toEqual([...ids].reverse());
+    expect(three.truncated).toBe(false);
+    h.clock.now = new Date(NOW.getTime() + 5000);
+    ids.push(ok(await book('u1', card, { sessionId: 'A3' })).bookingId);
+    const cut = ok(await h.call<BookingListResponse>('u1', { action: 'list', range: '1w' }));
+    expect(cut.bookings.map((b) => b.bookingId)).toEqual([ids[3], ids[2], ids[1]]);
+    expect(cut.truncated).toBe(true);
+    const one = ok(await h.call<BookingListResponse>('u1', { action: 'list', range: '1w', cardId: card }));
+    expect(one.bookings).toHaveLength(3);
+    const other = await h.addCard('u1', 'P0000000002', '王小红', '子女');
+    const none = ok(await h.call<BookingListResponse>('u1', { action: 'list', range: '1w', cardId: other }));
+    expect(none).toMatchObject({ bookings: [], truncated: false });
+  });
+
   it('list ranges and card filter; validation; timers cannot be forged by a user', async () => {
     await setup();
     const card = await h.addCard('u1', 'P0000000001');

@@ -27,6 +27,8 @@ interface RecordsData {
   status: 'loading' | 'ready' | 'error';
   bookings: BookingItem[];
   waitlist: WaitlistItem[];
+  /** More bookings in the range than the answer holds: the newest are shown, and the page says so. */
+  truncated: boolean;
   errorMessage: string;
   leaving: string;
 }
@@ -37,6 +39,7 @@ const initialData: RecordsData = {
   status: 'loading',
   bookings: [],
   waitlist: [],
+  truncated: false,
   errorMessage: '',
   leaving: '',
 };
@@ -59,12 +62,13 @@ Component({
     async load(): Promise<void> {
       const range = this.data.range;
       try {
-        const { bookings, waitlist } = await listBookings(range);
+        const { bookings, waitlist, truncated } = await listBookings(range);
         if (range !== this.data.range) return; // a later tab switch owns the page now
         this.setData({
           status: 'ready',
           bookings: sortBookings(bookings).map(toBookingItem),
           waitlist: sortWaitlist(waitlist).map(toWaitlistItem),
+          truncated: truncated === true,
           errorMessage: '',
         });
       } catch (err) {
