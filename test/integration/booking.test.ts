@@ -25,19 +25,24 @@ d('booking through the devstack', () => {
     removeStateDir(dir);
   });
 
-  test('sync → schedule → book (same key twice) → list → cancel', async () => {
-    const sync = await fetch(`${stack.url}/timers/booking?trigger=syncSchedule`, { method: 'POST' });
-    expect(sync.status).toBe(200);
-
+  /** A fresh 本人 card for `openid` (bound through the patient function); its id. */
+  async function bindSelf(openid: string): Promise<string> {
     const p = freshPerson();
     const bound = await callFn<{ id: string }>(
       stack,
       'patient',
       { action: 'bind', name: p.name, idNumber: p.idNumber, phone: p.phone, relation: '本人' },
-      'it-u1',
+      openid,
     );
     expect(bound.body.ok).toBe(true);
-    const cardId = bound.body.ok ? bound.body.data.id : '';
+    return bound.body.ok ? bound.body.data.id : '';
+  }
+
+  test('sync → schedule → book (same key twice) → list → cancel', async () => {
+    const sync = await fetch(`${stack.url}/timers/booking?trigger=syncSchedule`, { method: 'POST' });
+    expect(sync.status).toBe(200);
+
+    const cardId = await bindSelf('it-u1');
 
     const depts = await callFn<{ departments: { code: string }[] }>(
       stack,
@@ -80,14 +85,7 @@ d('booking through the devstack', () => {
   }, 60_000);
 
   test('停诊 in the HIS sandbox → the next sync cancels the booking (reason stopped)', async () => {
-    const p = freshPerson();
-    const bound = await callFn<{ id: string }>(
-      stack,
-      'patient',
-      { action: 'bind', name: p.name, idNumber: p.idNumber, phone: p.phone, relation: '本人' },
-      'it-u3',
-    );
-    const cardId = bound.body.ok ? bound.body.data.id : '';
+    const cardId = await bindSelf('it-u3');
     const deptCode = (
       (await (await fetch(`${stack.hisUrl}/sandbox/departments`)).json()) as { data: { items: { code: string }[] } }
     ).data.items[1]!.code;
@@ -129,14 +127,7 @@ d('booking through the devstack', () => {
   }, 60_000);
 
   test('cancelled at the window (HIS sandbox) → the next sync mirrors it and frees the seat; a window seat given back returns', async () => {
-    const p = freshPerson();
-    const bound = await callFn<{ id: string }>(
-      stack,
-      'patient',
-      { action: 'bind', name: p.name, idNumber: p.idNumber, phone: p.phone, relation: '本人' },
-      'it-u4',
-    );
-    const cardId = bound.body.ok ? bound.body.data.id : '';
+    const cardId = await bindSelf('it-u4');
     const post = async <T>(path: string, body: unknown): Promise<T> => {
       const r = await fetch(`${stack.hisUrl}${path}`, {
         method: 'POST',
