@@ -17,8 +17,11 @@ export type BookingStatus = 'booked' | 'cancelled' | 'checkedIn' | 'completed' |
 export type BookingRange = '1w' | '1m' | '3m';
 export type WaitlistStatus = 'waiting' | 'fulfilled' | 'left' | 'expired';
 
-/** Who cancelled a booking: the patient, or the hospital because the doctor stopped the session (停诊). */
-export type CancelReason = 'patient' | 'stopped';
+/**
+ * Who cancelled a booking: the patient (in the app), the hospital because the doctor stopped the
+ * session (停诊), or the hospital's window (at the patient's request there; learnt from the HIS).
+ */
+export type CancelReason = 'patient' | 'stopped' | 'window';
 
 export interface DepartmentView {
   code: string;

@@ -305,6 +305,11 @@ export interface BookingItem {
   fromWaitlist: boolean;
 }
 
+const CANCEL_NOTICE: Partial<Record<NonNullable<BookingView['cancelReason']>, string>> = {
+  stopped: '因医生停诊，本次预约已由医院取消，给您带来不便敬请谅解。可重新预约其他时段或医生。',
+  window: '本次预约已在医院窗口取消。如非本人办理，请咨询门诊服务台。',
+};
+
 export function toBookingItem(b: BookingView): BookingItem {
   // 停诊: the hospital cancelled it, which the patient must not mistake for their own cancellation.
   const status = b.status === 'cancelled' && b.cancelReason === 'stopped' ? STOPPED_STATUS : BOOKING_STATUS[b.status];
@@ -335,8 +340,8 @@ export interface BookingDetail extends BookingItem {
   queueNo: number | null;
   createdAt: string;
   cancelledAt: string;
-  /** Set when the hospital cancelled the booking (医生停诊). */
-  stoppedNotice: string;
+  /** Why the hospital's side cancelled it (医生停诊, or at the window); empty when the patient did in the app. */
+  cancelNotice: string;
   checkedInAt: string;
 }
 
@@ -351,10 +356,7 @@ export function toBookingDetail(b: BookingView): BookingDetail {
     queueNo: b.queueNo,
     createdAt: formatDateTime(b.createdAt),
     cancelledAt: formatDateTime(b.cancelledAt),
-    stoppedNotice:
-      b.status === 'cancelled' && b.cancelReason === 'stopped'
-        ? '因医生停诊，本次预约已由医院取消，给您带来不便敬请谅解。可重新预约其他时段或医生。'
-        : '',
+    cancelNotice: b.status === 'cancelled' && b.cancelReason ? (CANCEL_NOTICE[b.cancelReason] ?? '') : '',
     checkedInAt: formatDateTime(b.checkedInAt),
   };
 }

@@ -853,12 +853,12 @@ describe('预约详情 pages/booking/detail', () => {
     page.instance.onLoad({ bookingId: 'b1' });
     await flush();
     expect(textOf(page.querySelector('#status-tag'))).toBe('医生停诊');
-    expect(textOf(page.querySelector('#stopped-notice'))).toContain('因医生停诊，本次预约已由医院取消');
+    expect(textOf(page.querySelector('#cancel-notice'))).toContain('因医生停诊，本次预约已由医院取消');
     expect(page.querySelector('#cancel')).toBeFalsy();
     expect(page.querySelector('#check-in')).toBeFalsy();
   });
 
-  test('cancelled by the patient: 已取消 and no 停诊 notice', async () => {
+  test('cancelled by the patient: 已取消 and no notice', async () => {
     installWx({
       backend: routes({
         'booking.get': ok(booking({ status: 'cancelled', cancelReason: 'patient', canCancel: false })),
@@ -868,7 +868,21 @@ describe('预约详情 pages/booking/detail', () => {
     page.instance.onLoad({ bookingId: 'b1' });
     await flush();
     expect(textOf(page.querySelector('#status-tag'))).toBe('已取消');
-    expect(page.querySelector('#stopped-notice')).toBeFalsy();
+    expect(page.querySelector('#cancel-notice')).toBeFalsy();
+  });
+
+  test('cancelled at the hospital window: 已取消 with a notice saying where', async () => {
+    installWx({
+      backend: routes({
+        'booking.get': ok(booking({ status: 'cancelled', cancelReason: 'window', canCancel: false })),
+      }),
+    });
+    const page = renderPage('pages/booking/detail/index');
+    page.instance.onLoad({ bookingId: 'b1' });
+    await flush();
+    expect(textOf(page.querySelector('#status-tag'))).toBe('已取消');
+    expect(textOf(page.querySelector('#cancel-notice'))).toContain('本次预约已在医院窗口取消');
+    expect(page.querySelector('#cancel')).toBeFalsy();
   });
 
   test('签到取号, then the queue status with a refresh', async () => {

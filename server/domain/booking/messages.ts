@@ -71,6 +71,7 @@ export function renderBookingConfirmed(b: BookingRecord, rules: BookingRules): M
 export const CANCEL_REASON_TEXT = {
   patient: '您已取消本次预约',
   stopped: '医生停诊，预约已取消',
+  window: '已在医院窗口取消本次预约',
 } as const;
 
 /** tmpl-booking-cancelled: 就诊人 / 就诊科室 / 原就诊时间 / 取消原因. */

@@ -564,7 +564,13 @@ export class BookingService {
 
   private async sendBookingMessage(
     b: BookingRecord,
-    kind: 'bookingConfirmed' | 'waitlistSuccess' | 'visitReminder' | 'bookingCancelled' | 'sessionStopped',
+    kind:
+      | 'bookingConfirmed'
+      | 'waitlistSuccess'
+      | 'visitReminder'
+      | 'bookingCancelled'
+      | 'sessionStopped'
+      | 'cancelledAtWindow',
     nowMs: number,
   ): Promise<void> {
     const t = this.templates;
@@ -582,6 +588,11 @@ export class BookingService {
         prefix: 'st',
         templateId: t.bookingCancelled,
         render: () => renderBookingCancelled(b, 'stopped'),
+      },
+      cancelledAtWindow: {
+        prefix: 'cw',
+        templateId: t.bookingCancelled,
+        render: () => renderBookingCancelled(b, 'window'),
       },
     }[kind];
     await this.outbox.enqueueAndSend(
@@ -759,7 +770,7 @@ export class BookingService {
           const patch = {
             status: 'cancelled' as const,
             cancelledAt: new Date(nowMs).toISOString(),
-            cancelReason: 'patient' as const,
+            cancelReason: 'window' as const,
           };
           if (await this.store.transitionBooking(b._id, 'booked', { ...patch, updatedAtMs: nowMs })) {
             out.cancelled++;
@@ -807,8 +818,9 @@ export class BookingService {
 
   /**
    * Asks the HIS about a `booked` booking; when it was cancelled there (at the window), the same
-   * happens here as for a cancellation in the pages: `cancelled`, rule claim released, the seat
-   * handed to the waitlist or freed. An unreachable HIS answers false (the booking stays).
+   * happens here as for a cancellation in the pages: `cancelled` (reason `window`), rule claim
+   * released, the seat handed to the waitlist or freed, and the patient gets a 预约取消通知 saying
+   * where it was cancelled. An unreachable HIS answers false (the booking stays).
    */
   private async cancelledInHis(b: BookingRecord, nowMs: number): Promise<boolean> {
     if (!b.hisBookingId) return false;
@@ -822,10 +834,11 @@ export class BookingService {
     }
     if (his?.status !== 'cancelled') return false;
     const at = new Date(nowMs).toISOString();
-    const patch = { status: 'cancelled' as const, cancelledAt: at, cancelReason: 'patient' as const };
+    const patch = { status: 'cancelled' as const, cancelledAt: at, cancelReason: 'window' as const };
     if (!(await this.store.transitionBooking(b._id, 'booked', { ...patch, updatedAtMs: nowMs }))) return false;
     await this.engine.undoPatient(b.patientKey, b._id, nowMs);
     await this.handOver(seatOf(b), nowMs);
+    await this.sendBookingMessage({ ...b, ...patch, updatedAtMs: nowMs }, 'cancelledAtWindow', nowMs);
     return true;
   }
 

@@ -742,7 +742,7 @@ describe('booking function (devstack emulator)', () => {
     const get = async (id: string) => ok(await h.call<BookingView>('u1', { action: 'get', bookingId: id }));
     expect(await get(b0.bookingId)).toMatchObject({ status: 'checkedIn', queueNo: 7 });
     expect((await get(b1.bookingId)).status).toBe('completed');
-    expect(await get(b2.bookingId)).toMatchObject({ status: 'cancelled', cancelReason: 'patient' });
+    expect(await get(b2.bookingId)).toMatchObject({ status: 'cancelled', cancelReason: 'window' });
     expect((await get(b3.bookingId)).status).toBe('booked'); // unknown: nobody is punished
 
     // Later: the HIS answers again (b3 a no-show), and the kiosk patient has been seen.
@@ -843,7 +843,7 @@ describe('booking function (devstack emulator)', () => {
     expect(ok(await h.timer('remindTomorrow'))).toEqual({ reminded: 1, cancelledInHis: 1 });
     expect(ok(await h.call<BookingView>('u1', { action: 'get', bookingId: a.bookingId }))).toMatchObject({
       status: 'cancelled',
-      cancelReason: 'patient',
+      cancelReason: 'window',
     });
     // The seat went to the waiting patient, who is now booked for 09:00.
     const list = ok(await h.call<BookingListResponse>('u2', { action: 'list', range: '1w' }));
@@ -858,6 +858,7 @@ describe('booking function (devstack emulator)', () => {
     const a = ok(await book('u1', c1));
     const b = ok(await book('u3', c3, { time: '09:30' }));
     ok(await h.call('u2', { action: 'joinWaitlist', cardId: c2, sessionId: 'S1' }));
+    h.emulator.subscriptions.grant('u1', 'tmpl-booking-cancelled');
     const inHis = (id: string) => [...h.his.bookings.values()].find((x) => x.confirmRequestId === id)!;
     // Nothing changed in the HIS: a sync asks it nothing about the bookings.
     const asked = () => h.his.calls.filter((c) => c === 'getBooking').length;
@@ -874,7 +875,16 @@ describe('booking function (devstack emulator)', () => {
     expect(ok(await h.timer('syncSchedule'))).toMatchObject({ cancelledInHis: 1, seatsReturned: 0 });
     expect(ok(await h.call<BookingView>('u1', { action: 'get', bookingId: a.bookingId }))).toMatchObject({
       status: 'cancelled',
+      cancelReason: 'window',
     });
+    // u1 is told where it was cancelled (预约取消通知, consented).
+    expect(h.emulator.subscriptions.outbox().filter((m) => m.templateId === 'tmpl-booking-cancelled')).toEqual([
+      expect.objectContaining({
+        touser: 'u1',
+        status: 'sent',
+        data: expect.objectContaining({ thing4: { value: '已在医院窗口取消本次预约' } }),
+      }),
+    ]);
     expect(ok(await h.call<BookingView>('u3', { action: 'get', bookingId: b.bookingId })).status).toBe('booked');
     // u1's seat went to the waiting patient, who got the message.
     const list = ok(await h.call<BookingListResponse>('u2', { action: 'list', range: '1w' }));
