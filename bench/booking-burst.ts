@@ -62,8 +62,9 @@ export interface Params {
   instances: number;
   /**
    * Untimed warm-up of both measured paths, so each is measured in steady state (JIT-compiled, as
-   * code that runs all day is): W `echo` calls, and W `book` calls by W extra patients on a session
-   * of W/4 seats in another department (successful bookings and refusals); 0: none.
+   * code that runs all day is): W `echo` calls, and W `book` calls — W/4 extra patients each book
+   * once in sessions of 4 other departments, each session with seats for half of them (successful
+   * bookings and refusals); 0: none.
    */
   warmup: number;
 }
@@ -74,7 +75,7 @@ function usage(msg?: string): never {
     'usage: npx tsx bench/booking-burst.ts [--seats 500] [--patients 5000] [--concurrency 200]\n' +
       '         [--his-fail-rate 0..1] [--his-delay-ms N] [--his-lost-rate 0..1] [--pick first-heavy|round-robin]\n' +
       '         [--replays 200] [--setup-concurrency 64] [--dept CODE] [--child-node-flags "..."] [--his-node-flags "..."] [--profile-dir DIR] [--keep-state]\n' +
-      '         [--his-in-process] [--instances N] [--warmup 2000]',
+      '         [--his-in-process] [--instances N] [--warmup 5000]',
   );
   process.exit(2);
 }
@@ -97,7 +98,7 @@ export function parseParams(argv: string[]): Params {
     profileDir: null,
     hisInProcess: false,
     instances: 2,
-    warmup: 2000,
+    warmup: 5000,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -265,6 +266,9 @@ function driverMsPerCall(since: NodeJS.CpuUsage, calls: number): number {
   const u = process.cpuUsage(since);
   return round3((u.user + u.system) / 1000 / calls);
 }
+
+/** Sessions (departments) the booking warm-up books in, each patient once per session. */
+const WARMUP_ROUNDS = 4;
 
 /** CPU time on a core so far of each thread of a process, in ms (Linux schedstat; empty elsewhere). */
 async function threadCpuMs(pid: number): Promise<Map<string, number>> {
@@ -629,10 +633,13 @@ async function main(): Promise<void> {
     // ---- setup: bind N patients (untimed) ----
     const setupStarted = performance.now();
     const W = params.warmup;
-    const patients: Patient[] = new Array<Patient>(N + W);
+    // The booking warm-up: WP patients book once in each of WARMUP_ROUNDS other departments'
+    // sessions (the rules allow one per department per day), half of them successfully.
+    const WP = Math.ceil(W / WARMUP_ROUNDS);
+    const patients: Patient[] = new Array<Patient>(N + WP);
     const usedIds = new Set<string>();
     let bindFailures = 0;
-    await pool(N + W, params.setupConcurrency, async (i) => {
+    await pool(N + WP, params.setupConcurrency, async (i) => {
       const openid = `obench${runId}${String(i).padStart(6, '0')}`;
       for (let attempt = 0; attempt < 5; attempt++) {
         let person = freshPerson();
@@ -656,22 +663,27 @@ async function main(): Promise<void> {
       throw new Error(`could not bind patient ${i}`);
     });
     const bindMs = performance.now() - setupStarted;
-    log(`bound ${N + W} patients in ${(bindMs / 1000).toFixed(1)} s (${bindFailures} retried binds)`);
+    log(`bound ${N + WP} patients in ${(bindMs / 1000).toFixed(1)} s (${bindFailures} retried binds)`);
 
     // ---- stage the release ----
     const depts = (await hisData<{ items: { code: string }[] }>(http.get(his('/sandbox/departments')))).items;
     const deptCode = params.deptCode ?? depts[0]!.code;
     // The warm-up's session: another department, so the burst's patients, seats and rules are untouched.
-    const warmup =
-      W > 0
-        ? await hisData<{ session: { sessionId: string; timePoints: { time: string }[] } }>(
-            http.post(his('/sandbox/stage-session'), {
-              deptCode: depts.find((d) => d.code !== deptCode)!.code,
-              kind: 'specialist',
-              seats: Math.max(1, Math.ceil(W / 4)),
-            }),
-          )
-        : null;
+    // The warm-up's sessions: other departments, so the burst's patients, seats and rules are untouched.
+    const warmupDepts = depts.filter((d) => d.code !== deptCode).slice(0, WARMUP_ROUNDS);
+    if (W > 0 && warmupDepts.length < WARMUP_ROUNDS)
+      throw new Error(`the warm-up needs ${WARMUP_ROUNDS + 1} departments, the HIS has ${depts.length}`);
+    const warmups: { sessionId: string; timePoints: { time: string }[] }[] = [];
+    for (const d of W > 0 ? warmupDepts : []) {
+      const w = await hisData<{ session: { sessionId: string; timePoints: { time: string }[] } }>(
+        http.post(his('/sandbox/stage-session'), {
+          deptCode: d.code,
+          kind: 'specialist',
+          seats: Math.max(1, Math.ceil(WP / 2)),
+        }),
+      );
+      warmups.push(w.session);
+    }
     const staged = await hisData<{
       session: { sessionId: string; timePoints: { time: string; seatNos: number[] }[] };
       startsAt: string;
@@ -719,22 +731,23 @@ async function main(): Promise<void> {
     await pool(50, 10, async (i) => {
       await call('booking', patients[i % N]!.openid, { action: 'schedule', deptCode });
     });
-    if (warmup) {
-      const wtps = warmup.session.timePoints;
-      const answers: Record<string, number> = {};
-      await pool(W, C, async (i) => {
-        const { env } = await call('booking', patients[N + i]!.openid, {
+    const warmAnswers: Record<string, number> = {};
+    for (const [round, w] of warmups.entries()) {
+      await pool(WP, C, async (i) => {
+        const p = patients[N + i]!;
+        const { env } = await call('booking', p.openid, {
           action: 'book',
-          cardId: patients[N + i]!.cardId,
-          sessionId: warmup.session.sessionId,
-          time: wtps[i % wtps.length]!.time,
-          idempotencyKey: `w-${runId}-${i}`,
+          cardId: p.cardId,
+          sessionId: w.sessionId,
+          time: w.timePoints[i % w.timePoints.length]!.time,
+          idempotencyKey: `w-${runId}-${round}-${i}`,
         });
         const k = env.ok ? 'ok' : String(env.error?.code);
-        answers[k] = (answers[k] ?? 0) + 1;
+        warmAnswers[k] = (warmAnswers[k] ?? 0) + 1;
       });
-      log(`warm-up: ${W} book calls on ${warmup.session.sessionId}: ${JSON.stringify(answers)}`);
     }
+    if (W > 0)
+      log(`warm-up: ${WP * warmups.length} book calls on ${warmups.length} sessions: ${JSON.stringify(warmAnswers)}`);
 
     // ---- timed: echo ----
     const echoLat: number[] = [];
