@@ -62,8 +62,8 @@ export interface Params {
   instances: number;
   /**
    * Untimed warm-up of both measured paths, so each is measured in steady state (JIT-compiled, as
-   * code that runs all day is): W `echo` calls, and W `book` calls — W/4 extra patients each book
-   * once in sessions of 4 other departments, each session with seats for half of them (successful
+   * code that runs all day is): W `echo` calls, and W `book` calls — W/8 extra patients each book
+   * once in sessions of 8 other departments, each session with seats for half of them (successful
    * bookings and refusals); 0: none.
    */
   warmup: number;
@@ -75,7 +75,7 @@ function usage(msg?: string): never {
     'usage: npx tsx bench/booking-burst.ts [--seats 500] [--patients 5000] [--concurrency 200]\n' +
       '         [--his-fail-rate 0..1] [--his-delay-ms N] [--his-lost-rate 0..1] [--pick first-heavy|round-robin]\n' +
       '         [--replays 200] [--setup-concurrency 64] [--dept CODE] [--child-node-flags "..."] [--his-node-flags "..."] [--profile-dir DIR] [--keep-state]\n' +
-      '         [--his-in-process] [--instances N] [--warmup 5000]',
+      '         [--his-in-process] [--instances N] [--warmup 10000]',
   );
   process.exit(2);
 }
@@ -98,7 +98,7 @@ export function parseParams(argv: string[]): Params {
     profileDir: null,
     hisInProcess: false,
     instances: 2,
-    warmup: 5000,
+    warmup: 10000,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -268,7 +268,7 @@ function driverMsPerCall(since: NodeJS.CpuUsage, calls: number): number {
 }
 
 /** Sessions (departments) the booking warm-up books in, each patient once per session. */
-const WARMUP_ROUNDS = 4;
+const WARMUP_ROUNDS = 8;
 
 /** CPU time on a core so far of each thread of a process, in ms (Linux schedstat; empty elsewhere). */
 async function threadCpuMs(pid: number): Promise<Map<string, number>> {
@@ -634,7 +634,7 @@ async function main(): Promise<void> {
     const setupStarted = performance.now();
     const W = params.warmup;
     // The booking warm-up: WP patients book once in each of WARMUP_ROUNDS other departments'
-    // sessions (the rules allow one per department per day), half of them successfully.
+    // sessions (the rules allow one per department per day), half of the calls successfully.
     const WP = Math.ceil(W / WARMUP_ROUNDS);
     const patients: Patient[] = new Array<Patient>(N + WP);
     const usedIds = new Set<string>();
@@ -733,7 +733,10 @@ async function main(): Promise<void> {
     });
     const warmAnswers: Record<string, number> = {};
     for (const [round, w] of warmups.entries()) {
-      await pool(WP, C, async (i) => {
+      await pool(WP, C, async (j) => {
+        // Each round starts at the other half of the patients, so a patient succeeds in about
+        // every second round (the rules allow at most 5 active bookings).
+        const i = (j + (round % 2) * Math.floor(WP / 2)) % WP;
         const p = patients[N + i]!;
         const { env } = await call('booking', p.openid, {
           action: 'book',
