@@ -335,8 +335,9 @@ export class BookingService {
   }
 
   /**
-   * The seat a cancellation freed: handed directly to the first waiting patient who still passes
-   * the rules (same seat flow, system idempotency key); else back to the pool.
+   * A freed seat — a cancelled booking's, or one the HIS gave back (holder `his`): handed directly
+   * to the first waiting patient who still passes the rules (same seat flow, system idempotency
+   * key); else back to the pool. True when the seat moved (false: someone else moved it first).
    */
   private async handOver(
     freed: { sessionId: string; time: string; seatNo: number; holder: string },
@@ -428,10 +429,7 @@ export class BookingService {
       cardId,
       limit: limit + 1,
     });
-    const bookings = rows
-      .sort((a, b) => b.createdAtMs - a.createdAtMs)
-      .slice(0, limit)
-      .map((b) => this.view(b, nowMs));
+    const bookings = rows.slice(0, limit).map((b) => this.view(b, nowMs)); // newest first (the query's order)
     const wl = (await this.store.listOwnedWaitlist(caller.openid, sinceMs)).filter(
       (w) => cardId === undefined || w.cardId === cardId,
     );
