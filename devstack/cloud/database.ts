@@ -282,7 +282,12 @@ class CollectionImpl extends QueryImpl {
   }
 
   doc(id: string): DocumentRef {
-    return new DocumentImpl(this.db, this.state.collection, checkDocId('collection.doc', id)) as unknown as DocumentRef;
+    return new DocumentImpl(
+      this.db,
+      this.state.collection,
+      checkDocId('collection.doc', id),
+      null,
+    ) as unknown as DocumentRef;
   }
 
   async add(opts: { data: DocData }): Promise<AddResult> {
@@ -298,17 +303,24 @@ class DocumentImpl {
     private readonly db: EmulatedDatabase,
     private readonly collection: string,
     private readonly id: string,
+    /** From field(): what get() returns; null = the whole document. */
+    private readonly projection: Record<string, boolean> | null,
   ) {}
 
   get _id(): string {
     return this.id;
   }
 
+  field(projection: Record<string, boolean>): DocumentRef {
+    return new DocumentImpl(this.db, this.collection, this.id, checkProjection(projection)) as unknown as DocumentRef;
+  }
+
   async get(): Promise<GetOneResult<DocData & { _id: string }>> {
     await tick();
     const doc = this.db.store.get(this.collection, this.id);
     if (!doc) throw missingDocError('document.get', this.id);
-    return { data: doc.data, errMsg: 'document.get:ok' } as unknown as GetOneResult<DocData & { _id: string }>;
+    const data = this.projection ? project(doc.data, this.projection) : doc.data;
+    return { data, errMsg: 'document.get:ok' } as unknown as GetOneResult<DocData & { _id: string }>;
   }
 
   async set(opts: { data: DocData }): Promise<SetResult> {

@@ -50,7 +50,7 @@ const DOC_ACTIONS = new Set(['get', 'set', 'update', 'remove']);
 export type CloudRequest =
   | { op: 'query'; collection: string; steps: QueryStep[]; action: string; opts?: unknown }
   | { op: 'add'; collection: string; opts: unknown }
-  | { op: 'doc'; collection: string; id: string; action: string; opts?: unknown }
+  | { op: 'doc'; collection: string; id: string; action: string; opts?: unknown; projection?: Record<string, boolean> }
   | { op: 'txBegin' }
   | { op: 'tx'; tx: number; collection: string; id: string | null; action: string; opts?: unknown }
   | { op: 'txCommit'; tx: number }
@@ -179,7 +179,8 @@ export function serveCloud(port: CloudPort, cloud: ServedCloud): { openTransacti
         return cloud.db.collection(req.collection).add(revive(req.opts) as { data: DocData });
       case 'doc': {
         if (!DOC_ACTIONS.has(req.action)) throw invalidParam('document', `unknown action ${req.action}`);
-        const d = cloud.db.collection(req.collection).doc(req.id) as unknown as Callable;
+        const ref = cloud.db.collection(req.collection).doc(req.id);
+        const d = (req.projection ? ref.field(req.projection) : ref) as unknown as Callable;
         return d[req.action]!(...(req.opts === undefined ? [] : [revive(req.opts)]));
       }
       case 'txBegin': {
@@ -313,7 +314,7 @@ class RemoteCollection extends RemoteQuery {
     super(rpc, name, []);
   }
   doc(id: string): RemoteDocument {
-    return new RemoteDocument(this.rpc, this.name, checkDocId('collection.doc', id));
+    return new RemoteDocument(this.rpc, this.name, checkDocId('collection.doc', id), null);
   }
   add(opts: unknown): Promise<unknown> {
     return this.rpc({ op: 'add', collection: this.name, opts });
@@ -325,12 +326,18 @@ class RemoteDocument {
     private readonly rpc: Rpc,
     private readonly name: string,
     private readonly id: string,
+    /** From field(): applied by the serving side's get(). */
+    private readonly projection: Record<string, boolean> | null,
   ) {}
   private call(action: string, opts?: unknown): Promise<unknown> {
     return this.rpc({ op: 'doc', collection: this.name, id: this.id, action, ...(opts === undefined ? {} : { opts }) });
   }
+  field(projection: unknown): RemoteDocument {
+    return new RemoteDocument(this.rpc, this.name, this.id, checkProjection(projection));
+  }
   get(): Promise<unknown> {
-    return this.call('get');
+    if (!this.projection) return this.call('get');
+    return this.rpc({ op: 'doc', collection: this.name, id: this.id, action: 'get', projection: this.projection });
   }
   set(opts: unknown): Promise<unknown> {
     return this.call('set', opts);

@@ -74,6 +74,8 @@ export interface Command {
 }
 
 export interface DocumentRef<T = DocData> {
+  /** Only these fields (and `_id`) in what `get()` returns, as the SDK's `Document.field`. */
+  field(projection: Record<string, boolean>): DocumentRef<T>;
   get(): Promise<GetOneResult<T & { _id: string }>>;
   set(opts: { data: Partial<T> | DocData }): Promise<SetResult>;
   update(opts: { data: DocData }): Promise<UpdateResult>;

@@ -5,6 +5,7 @@
  */
 import type { Database } from '../../ports/cloud-sdk';
 import { maskName } from '../../../common/mask';
+import { isDocNotFound } from './errors';
 
 const PATIENT_CARDS = 'patient_cards';
 
@@ -17,6 +18,7 @@ export interface BookingCard {
 
 interface CardDoc {
   _id: string;
+  _openid: string;
   hisPatientId: string;
   name: string;
   relation: string;
@@ -26,15 +28,22 @@ export class BookingCardReader {
   constructor(private readonly db: Database) {}
 
   async findOwned(openid: string, cardId: string): Promise<BookingCard | null> {
-    // Only what booking uses: the card's ID number, phone and the rest stay where they are.
-    const res = await this.db
-      .collection<CardDoc>(PATIENT_CARDS)
-      .where({ _id: cardId, _openid: openid })
-      .field({ hisPatientId: true, name: true, relation: true })
-      .limit(1)
-      .get();
-    const doc = res.data[0];
-    if (!doc || typeof doc.hisPatientId !== 'string' || !doc.hisPatientId) return null;
+    // By id, not a query: the card is addressed by its key and nearly always exists (a query costs
+    // the database more, and this read is on the path of every 预约 tap). Only what booking uses:
+    // the card's ID number, phone and the rest stay where they are.
+    let doc: CardDoc;
+    try {
+      const res = await this.db
+        .collection<CardDoc>(PATIENT_CARDS)
+        .doc(cardId)
+        .field({ _openid: true, hisPatientId: true, name: true, relation: true })
+        .get();
+      doc = res.data;
+    } catch (err) {
+      if (isDocNotFound(err)) return null;
+      throw err;
+    }
+    if (doc._openid !== openid || typeof doc.hisPatientId !== 'string' || !doc.hisPatientId) return null;
     return {
       cardId: doc._id,
       hisPatientId: doc.hisPatientId,

@@ -37,6 +37,23 @@ describe('cloud emulator database: CRUD', () => {
     expect(err.errMsg).toMatch(/document\.get:fail.*nope.*does not exist/);
   });
 
+  it('doc().field() returns only the projected fields (and _id), like the SDK Document.field', async () => {
+    const col = h.emu.db.collection('cards');
+    await col.add({ data: { _id: 'c1', name: '张三', idNumber: '110101199001011234', dept: { code: 'A', floor: 3 } } });
+    expect((await col.doc('c1').field({ name: true, 'dept.code': true }).get()).data).toEqual({
+      _id: 'c1',
+      name: '张三',
+      dept: { code: 'A' },
+    });
+    expect((await col.doc('c1').field({ idNumber: false, dept: false }).get()).data).toEqual({
+      _id: 'c1',
+      name: '张三',
+    });
+    expect((await col.doc('c1').get()).data.idNumber).toBe('110101199001011234'); // field() made a new reference
+    expect((await rejection(col.doc('nope').field({ name: true }).get())).errCode).toBe(-502001);
+    expect(() => col.doc('c1').field({ name: true, idNumber: false })).toThrow();
+  });
+
   it('set creates or replaces; update merges; remove deletes', async () => {
     const doc = h.emu.db.collection('c').doc('d1');
     expect((await doc.set({ data: { a: 1, b: { c: 2, d: 3 } } })).stats).toEqual({ updated: 0, created: 1 });

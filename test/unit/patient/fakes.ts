@@ -37,6 +37,9 @@ class FakeDocRef implements DocumentRef {
   private docs() {
     return this.db.table(this.coll);
   }
+  field(): DocumentRef {
+    throw new Error('fake db: doc().field() is not supported');
+  }
   async get(): Promise<GetOneResult<DocData & { _id: string }>> {
     await tick();
     const d = this.docs().get(this.id);
