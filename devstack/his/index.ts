@@ -17,6 +17,7 @@ import {
 import { NonceCache, verifyRequest } from '../../server/adapters/his/signature';
 import { ensureWindow, type ScheduleConfig } from './booking-store';
 import { openSandboxDb } from './db';
+import { GroupCommit } from './group-commit';
 import { SandboxError } from './errors';
 import { METHODS } from './methods';
 import { createPrng } from './prng';
@@ -132,6 +133,8 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
   const db = openSandboxDb({ dbFile: opts.dbFile, seed, reset: opts.reset ?? false });
   // Seed the schedule window (today − 1 … today + 7); schedule.query keeps it current later.
   ensureWindow(db, schedule, clock());
+  // Every request's database work joins the turn's group transaction; answers wait for its commit.
+  const group = new GroupCommit(db);
   const nonces = new NonceCache();
   const faultRnd = createPrng((seed ^ 0x5eed) >>> 0);
   const faults: FaultState = {
@@ -215,12 +218,14 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
     }
     let data: unknown;
     let error: SandboxError | undefined;
+    group.join();
     try {
       data = handler(body as Record<string, unknown>, { db, appId: auth.appId, now: clock, schedule });
     } catch (err) {
       if (!(err instanceof SandboxError)) throw err;
       error = err;
     }
+    await group.committed();
     if (responseDelayMs > 0) await delay(responseDelayMs);
     if (closed || res.destroyed) return;
     // applyThenFail: the call was processed, its answer is "lost".
@@ -238,12 +243,14 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
       if (url.pathname.startsWith('/sandbox/')) {
         const body = req.method === 'POST' ? await readBody(req, HIS_MAX_BODY_BYTES) : undefined;
         if (body?.tooLarge) return sendError(res, 'INVALID_REQUEST', 'body too large', 413);
+        group.join();
         const answer = handleSandboxRoute(
           { db, faults, setFaults, seed, now: clock, schedule },
           req.method ?? 'GET',
           url,
           body?.body,
         );
+        await group.committed();
         return sendJson(res, answer.status, answer.body, answer.headers);
       }
       await readBody(req, HIS_MAX_BODY_BYTES);
@@ -281,6 +288,7 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      group.commit();
       db.close();
     },
   };
