@@ -10,6 +10,7 @@
  *            concurrency C — the devstack's own floor
  *   booking  N `book` calls at concurrency C, one unique idempotency key per patient (timed), HIS
  *            faults (if any) active for booking.confirm during this phase only
+ *   echo     N `echo` calls again: the ratio compares the booking with the echo around it
  *   settle   faults cleared; `reconcile` fired until no booking is `pending` (bounded)
  *   verify   against the HIS (/sandbox/bookings) and the cloud DB (devstack API): no overbooking, no
  *            lost booking (booked on one side only), no duplicates, all seats filled (fault-free);
@@ -716,18 +717,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < N; i++) demand.set(timeFor(i), (demand.get(timeFor(i)) ?? 0) + 1);
     const expectedConfirmed = tps.reduce((n, t) => n + Math.min(t.seats, demand.get(t.time) ?? 0), 0);
 
-    // ---- warm-up (untimed) ----
-    await pool(W, C, async (i) => {
-      const p = patients[i % N]!;
-      // The timed phase's event shape.
-      await call('echo', p.openid, {
-        action: 'book',
-        cardId: p.cardId,
-        sessionId,
-        time: timeFor(i % N),
-        idempotencyKey: `echo-warm-${runId}-${i}`,
-      });
-    });
+    // ---- warm-up (untimed): the booking path, then the echo (each right before it is timed) ----
     await pool(50, 10, async (i) => {
       await call('booking', patients[i % N]!.openid, { action: 'schedule', deptCode });
     });
@@ -751,45 +741,63 @@ async function main(): Promise<void> {
     }
     if (W > 0)
       log(`warm-up: ${WP * warmups.length} book calls on ${warmups.length} sessions: ${JSON.stringify(warmAnswers)}`);
-
-    // ---- timed: echo ----
-    const echoLat: number[] = [];
-    let echoErrors = 0;
-    if (params.profileDir) {
-      mkdirSync(params.profileDir, { recursive: true });
-      child.profileStart();
-    }
-    const echoCpu0 = await child.cpuMs();
-    const echoThreads0 = await threadCpuMs(child.proc.pid!);
-    const echoDriver0 = process.cpuUsage();
-    const echoStarted = performance.now();
-    await pool(N, C, async (i) => {
-      const p = patients[i]!;
-      const ev = {
+    await pool(W, C, async (i) => {
+      const p = patients[i % N]!;
+      // The timed phase's event shape. Last, so the echo is as warm as the booking path when timed.
+      await call('echo', p.openid, {
         action: 'book',
         cardId: p.cardId,
         sessionId,
-        time: timeFor(i),
-        idempotencyKey: `echo-${runId}-${i}`,
-      };
-      const { env, ms } = await call('echo', p.openid, ev);
-      if (!env.ok || (env.data as { idempotencyKey?: string } | undefined)?.idempotencyKey !== ev.idempotencyKey)
-        echoErrors++;
-      echoLat.push(ms);
+        time: timeFor(i % N),
+        idempotencyKey: `echo-warm-${runId}-${i}`,
+      });
     });
-    const echoWall = performance.now() - echoStarted;
-    const echoDriverMsPerCall = driverMsPerCall(echoDriver0, N);
-    const echoCpuMsPerCall = round3(((await child.cpuMs()) - echoCpu0) / N);
-    const echoThreads = threadsPerCall(child.proc.pid!, echoThreads0, await threadCpuMs(child.proc.pid!), N);
-    const echo = {
-      ...phaseStats(echoLat, echoWall),
-      errors: echoErrors,
-      childCpuMsPerCall: echoCpuMsPerCall,
-      childThreadCpuMsPerCall: echoThreads,
-      driverCpuMsPerCall: echoDriverMsPerCall,
+
+    // ---- timed: echo (before the burst; again after it, see below) ----
+    const echoPhase = async (tag: string) => {
+      const echoLat: number[] = [];
+      let errors = 0;
+      if (params.profileDir) {
+        mkdirSync(params.profileDir, { recursive: true });
+        child.profileStart();
+      }
+      const echoCpu0 = await child.cpuMs();
+      const echoThreads0 = await threadCpuMs(child.proc.pid!);
+      const echoHis0 = hisChild ? await hisChild.cpuMs() : Number.NaN;
+      const echoDriver0 = process.cpuUsage();
+      const echoStarted = performance.now();
+      await pool(N, C, async (i) => {
+        const p = patients[i]!;
+        const ev = {
+          action: 'book',
+          cardId: p.cardId,
+          sessionId,
+          time: timeFor(i),
+          idempotencyKey: `${tag}-${runId}-${i}`,
+        };
+        const { env, ms } = await call('echo', p.openid, ev);
+        if (!env.ok || (env.data as { idempotencyKey?: string } | undefined)?.idempotencyKey !== ev.idempotencyKey)
+          errors++;
+        echoLat.push(ms);
+      });
+      const echoWall = performance.now() - echoStarted;
+      const driverCpu = driverMsPerCall(echoDriver0, N);
+      const childCpu = round3(((await child.cpuMs()) - echoCpu0) / N);
+      const threads = threadsPerCall(child.proc.pid!, echoThreads0, await threadCpuMs(child.proc.pid!), N);
+      const stats = {
+        ...phaseStats(echoLat, echoWall),
+        errors,
+        childCpuMsPerCall: childCpu,
+        childThreadCpuMsPerCall: threads,
+        driverCpuMsPerCall: driverCpu,
+        /** The HIS sandbox process's CPU meanwhile (the echo never calls it: other work would show here). */
+        hisCpuMsPerCall: hisChild ? round3(((await hisChild.cpuMs()) - echoHis0) / N) : null,
+      };
+      if (params.profileDir) await child.profileStop(join(params.profileDir, `${tag}.cpuprofile`));
+      log(`${tag}: ${stats.throughputPerSec}/s p50 ${stats.p50Ms} ms p99 ${stats.p99Ms} ms`);
+      return stats;
     };
-    if (params.profileDir) await child.profileStop(join(params.profileDir, 'echo.cpuprofile'));
-    log(`echo: ${echo.throughputPerSec}/s p50 ${echo.p50Ms} ms p99 ${echo.p99Ms} ms`);
+    const echo = await echoPhase('echo');
 
     // ---- faults on for the burst ----
     const faults =
@@ -867,6 +875,11 @@ async function main(): Promise<void> {
     log(
       `booking: ${booking.throughputPerSec}/s p50 ${booking.p50Ms} ms p99 ${booking.p99Ms} ms cpu ${booking.childCpuMsPerCall} ms/call ${JSON.stringify(outcomes)}`,
     );
+
+    // ---- timed: echo again, right after the burst ----
+    // The machine's speed drifts (a VM: the same calls cost up to ±20 % CPU from one second to the
+    // next); an echo phase on each side of the burst makes the ratio compare like with like.
+    const echoAfter = await echoPhase('echoAfter');
 
     // ---- settle ----
     if (faults) await hisData(http.post(his('/sandbox/faults'), {}));
@@ -1059,10 +1072,17 @@ async function main(): Promise<void> {
       hisPatientsWithTwoBookings: hisAll.invariants.patientsWithTwoBookings,
       idempotentReplays: { sent: sample.length, identical: replaysSame, newHisBookings: newBookingsFromReplays },
     };
-    const ratio = Math.round((booking.throughputPerSec / echo.throughputPerSec) * 1000) / 1000;
+    // The echo's throughput around the burst: its 2N calls before and after it over their time.
+    const echoAroundPerSec = r1((2 * N * 1000) / (echo.wallMs + echoAfter.wallMs));
+    const ratio = round3(booking.throughputPerSec / echoAroundPerSec);
+    const ratioEchoBefore = round3(booking.throughputPerSec / echo.throughputPerSec);
+    const ratioEchoAfter = round3(booking.throughputPerSec / echoAfter.throughputPerSec);
     // Echo CPU / booking CPU per call in the devstack child: the throughput ratio the devstack
     // would show if nothing else competed for the machine (less noisy than the wall-clock ratio).
-    const cpuRatio = booking.childCpuMsPerCall > 0 ? round3(echo.childCpuMsPerCall / booking.childCpuMsPerCall) : null;
+    const cpuRatio =
+      booking.childCpuMsPerCall > 0
+        ? round3((echo.childCpuMsPerCall + echoAfter.childCpuMsPerCall) / 2 / booking.childCpuMsPerCall)
+        : null;
     const passed =
       overbooked === 0 &&
       lost === 0 &&
@@ -1071,7 +1091,8 @@ async function main(): Promise<void> {
       seatsHeldByNonBooked === 0 &&
       pendingLeft === 0 &&
       idempotencyOk &&
-      echoErrors === 0 &&
+      echo.errors === 0 &&
+      echoAfter.errors === 0 &&
       (faults !== null || (allSeatsFilled && outcomes.ok === expectedConfirmed));
     const targets = {
       ratioAtLeastHalf: ratio >= 0.5,
@@ -1097,7 +1118,11 @@ async function main(): Promise<void> {
       setup: { bindMs: Math.round(bindMs), bindRetries: bindFailures, settleMs, reconcileRuns },
       echo,
       booking,
+      echoAfter,
+      echoAroundPerSec,
       ratio,
+      ratioEchoBefore,
+      ratioEchoAfter,
       cpuRatio,
       invariants,
       problems,
