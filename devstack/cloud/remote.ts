@@ -330,14 +330,20 @@ class RemoteDocument {
     private readonly projection: Record<string, boolean> | null,
   ) {}
   private call(action: string, opts?: unknown): Promise<unknown> {
-    return this.rpc({ op: 'doc', collection: this.name, id: this.id, action, ...(opts === undefined ? {} : { opts }) });
+    return this.rpc({
+      op: 'doc',
+      collection: this.name,
+      id: this.id,
+      action,
+      ...(opts === undefined ? {} : { opts }),
+      ...(action === 'get' && this.projection ? { projection: this.projection } : {}),
+    });
   }
   field(projection: unknown): RemoteDocument {
     return new RemoteDocument(this.rpc, this.name, this.id, checkProjection(projection));
   }
   get(): Promise<unknown> {
-    if (!this.projection) return this.call('get');
-    return this.rpc({ op: 'doc', collection: this.name, id: this.id, action: 'get', projection: this.projection });
+    return this.call('get');
   }
   set(opts: unknown): Promise<unknown> {
     return this.call('set', opts);
