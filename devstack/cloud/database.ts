@@ -23,6 +23,7 @@ import type {
   SetResult,
   Transaction,
   TransactionCollection,
+  TransactionDocumentRef,
   UpdateResult,
 } from '../../server/ports/cloud-sdk';
 import { sameValue } from './codec';
@@ -486,12 +487,12 @@ class TxCollectionImpl {
     private readonly name: string,
   ) {}
 
-  doc(id: string): DocumentRef {
+  doc(id: string): TransactionDocumentRef {
     return new TxDocumentImpl(
       this.tx,
       this.name,
       checkDocId('transaction.collection.doc', id),
-    ) as unknown as DocumentRef;
+    ) as unknown as TransactionDocumentRef;
   }
 
   async add(opts: { data: DocData }): Promise<AddResult> {

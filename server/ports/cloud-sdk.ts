@@ -100,8 +100,11 @@ export interface CollectionRef<T = DocData> extends Query<T> {
   add(opts: { data: DocData }): Promise<AddResult>;
 }
 
+/** A document inside a transaction: no `field()` (the SDK's transaction documents have none). */
+export type TransactionDocumentRef<T = DocData> = Omit<DocumentRef<T>, 'field'>;
+
 export interface TransactionCollection<T = DocData> {
-  doc(id: string): DocumentRef<T>;
+  doc(id: string): TransactionDocumentRef<T>;
   add(opts: { data: DocData }): Promise<AddResult>;
 }
 
