@@ -753,6 +753,31 @@ async function main(): Promise<void> {
       });
     });
 
+    /**
+     * Starts measuring a timed phase; the function it returns gives the phase's wall time and CPU
+     * per call: the devstack child's (total, and by thread on Linux — main, then the busiest
+     * others), the HIS sandbox process's (null when it runs inside the child) and this load
+     * generator's (it shares the machine with both).
+     */
+    const startMeter = async () => {
+      const cpu0 = await child.cpuMs();
+      const threads0 = await threadCpuMs(child.proc.pid!);
+      const his0 = hisChild ? await hisChild.cpuMs() : Number.NaN;
+      const driver0 = process.cpuUsage();
+      const started = performance.now();
+      return async (calls: number) => {
+        const wallMs = performance.now() - started;
+        const driverCpuMsPerCall = driverMsPerCall(driver0, calls);
+        return {
+          wallMs,
+          childCpuMsPerCall: round3(((await child.cpuMs()) - cpu0) / calls),
+          childThreadCpuMsPerCall: threadsPerCall(child.proc.pid!, threads0, await threadCpuMs(child.proc.pid!), calls),
+          hisCpuMsPerCall: hisChild ? round3(((await hisChild.cpuMs()) - his0) / calls) : null,
+          driverCpuMsPerCall,
+        };
+      };
+    };
+
     // ---- timed: echo (before the burst; again after it, see below) ----
     const echoPhase = async (tag: string) => {
       const echoLat: number[] = [];
@@ -761,11 +786,7 @@ async function main(): Promise<void> {
         mkdirSync(params.profileDir, { recursive: true });
         child.profileStart();
       }
-      const echoCpu0 = await child.cpuMs();
-      const echoThreads0 = await threadCpuMs(child.proc.pid!);
-      const echoHis0 = hisChild ? await hisChild.cpuMs() : Number.NaN;
-      const echoDriver0 = process.cpuUsage();
-      const echoStarted = performance.now();
+      const meter = await startMeter();
       await pool(N, C, async (i) => {
         const p = patients[i]!;
         const ev = {
@@ -780,19 +801,9 @@ async function main(): Promise<void> {
           errors++;
         echoLat.push(ms);
       });
-      const echoWall = performance.now() - echoStarted;
-      const driverCpu = driverMsPerCall(echoDriver0, N);
-      const childCpu = round3(((await child.cpuMs()) - echoCpu0) / N);
-      const threads = threadsPerCall(child.proc.pid!, echoThreads0, await threadCpuMs(child.proc.pid!), N);
-      const stats = {
-        ...phaseStats(echoLat, echoWall),
-        errors,
-        childCpuMsPerCall: childCpu,
-        childThreadCpuMsPerCall: threads,
-        driverCpuMsPerCall: driverCpu,
-        /** The HIS sandbox process's CPU meanwhile (the echo never calls it: other work would show here). */
-        hisCpuMsPerCall: hisChild ? round3(((await hisChild.cpuMs()) - echoHis0) / N) : null,
-      };
+      // hisCpuMsPerCall: the echo never calls the HIS, so anything there is other work meanwhile.
+      const { wallMs, ...cpu } = await meter(N);
+      const stats = { ...phaseStats(echoLat, wallMs), errors, ...cpu };
       if (params.profileDir) await child.profileStop(join(params.profileDir, `${tag}.cpuprofile`));
       log(`${tag}: ${stats.throughputPerSec}/s p50 ${stats.p50Ms} ms p99 ${stats.p99Ms} ms`);
       return stats;
@@ -819,11 +830,7 @@ async function main(): Promise<void> {
     }));
     const bookLat: number[] = [];
     if (params.profileDir) child.profileStart();
-    const bookCpu0 = await child.cpuMs();
-    const bookThreads0 = await threadCpuMs(child.proc.pid!);
-    const hisCpu0 = hisChild ? await hisChild.cpuMs() : Number.NaN;
-    const bookDriver0 = process.cpuUsage();
-    const bookStarted = performance.now();
+    const meter = await startMeter();
     await pool(N, C, async (i) => {
       const c = calls[i]!;
       const { env, ms } = await call('booking', c.patient.openid, {
@@ -837,11 +844,7 @@ async function main(): Promise<void> {
       c.ms = ms;
       bookLat.push(ms);
     });
-    const bookWall = performance.now() - bookStarted;
-    const bookDriverMsPerCall = driverMsPerCall(bookDriver0, N);
-    const bookCpuMsPerCall = round3(((await child.cpuMs()) - bookCpu0) / N);
-    const bookThreads = threadsPerCall(child.proc.pid!, bookThreads0, await threadCpuMs(child.proc.pid!), N);
-    const hisCpuMsPerCall = hisChild ? round3(((await hisChild.cpuMs()) - hisCpu0) / N) : null;
+    const { wallMs: bookWall, ...bookCpu } = await meter(N);
     if (params.profileDir) await child.profileStop(join(params.profileDir, 'booking.cpuprofile'));
     const outcomes: Record<Outcome, number> = { ok: 0, full: 0, refusedByHis: 0, unavailable: 0, pending: 0, other: 0 };
     const otherSamples: string[] = [];
@@ -861,13 +864,7 @@ async function main(): Promise<void> {
     }
     const booking = {
       ...phaseStats(bookLat, bookWall),
-      childCpuMsPerCall: bookCpuMsPerCall,
-      /** The same by thread of the devstack child (Linux): main, then the busiest others. */
-      childThreadCpuMsPerCall: bookThreads,
-      /** CPU of the HIS sandbox process per book call (null when it ran inside the devstack child). */
-      hisCpuMsPerCall,
-      /** CPU of this load generator per call (it shares the machine with the devstack and the HIS). */
-      driverCpuMsPerCall: bookDriverMsPerCall,
+      ...bookCpu,
       outcomes,
       latencyByOutcome: byOutcome,
       otherSamples,
