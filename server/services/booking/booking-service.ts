@@ -135,11 +135,20 @@ export class BookingService {
       updatedAtMs: nowMs,
     });
 
-    // A time point this instance just found full: one round trip — the card (ownership) read and
-    // the refusal stored as the key's answer. The key taken means an earlier answer, returned
-    // instead; a card the caller does not own turns the stored answer into "not found".
+    // A time point this instance just found full: the refusal is stored as the key's answer (the
+    // key taken means an earlier answer, returned instead). A card id issued to the caller (its
+    // owner tag checks out, keyed-ids.ts) is not read: the refusal books nothing, stores nothing
+    // of the card and tells nothing the schedule does not — also for a card unbound meanwhile.
+    // Any other id is read with the write, in one round trip, and a card the caller does not own
+    // turns the stored answer into "not found".
     if (this.engine.isKnownFull(tpId, nowMs)) {
       const refusal = failedPrecondition(BOOKING_MESSAGES.full, 'known full');
+      if (this.keys.cardIssuedTo(caller.openid, input.cardId)) {
+        if (!(await this.store.claimRequest(request(null, refusal)))) {
+          return this.answerExisting(caller.openid, requestId, nowMs);
+        }
+        throw refusal;
+      }
       const [card, stored] = await Promise.all([
         this.cards.findOwned(caller.openid, input.cardId),
         this.store.claimRequest(request(null, refusal)),

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { cardIdFor, keyedHash } from '../keyed-ids';
 
 /**
  * Keyed hashes (HMAC-SHA256 with PII_HASH_KEY) standing in for PII in the cloud DB and towards the
@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 export interface PatientKeys {
   /** Duplicate checks: stored in patient_cards.idNumberHash. */
   idNumberHash(idNumber: string): string;
-  /** patient_cards `_id`: one link per (user, HIS patient). */
+  /** patient_cards `_id`: one link per (user, HIS patient), with an owner tag (keyed-ids.ts). */
   cardId(openid: string, hisPatientId: string): string;
   /** patient_users `_id`. */
   userId(openid: string): string;
@@ -17,13 +17,10 @@ export interface PatientKeys {
 }
 
 export function patientKeys(secret: string): PatientKeys {
-  const h = (purpose: string, ...parts: string[]): string =>
-    createHmac('sha256', secret)
-      .update([purpose, ...parts].join('\u0000'))
-      .digest('hex');
+  const h = keyedHash(secret);
   return {
     idNumberHash: (idNumber) => h('id-number', idNumber),
-    cardId: (openid, hisPatientId) => `pc_${h('card-link', openid, hisPatientId).slice(0, 40)}`,
+    cardId: (openid, hisPatientId) => cardIdFor(h, openid, hisPatientId),
     userId: (openid) => `pu_${h('user', openid).slice(0, 40)}`,
     hisCreateRequestId: (idNumber) => `bind-${h('his-create', idNumber).slice(0, 32)}`,
   };

@@ -546,6 +546,54 @@ describe('booking function (devstack emulator)', () => {
     expect(h.docs('booking_requests').filter((q) => q.status !== 'done')).toEqual([]);
   });
 
+  it('known full and a card id issued to the caller: refused without reading the card (also one unbound meanwhile); other ids are read', async () => {
+    let cardReads = 0;
+    const countCardReads = (db: Database): Database =>
+      new Proxy(db, {
+        get(target, prop, receiver) {
+          if (prop !== 'collection') return Reflect.get(target, prop, receiver) as unknown;
+          return (name: string) => {
+            if (name === 'patient_cards') cardReads += 1;
+            return target.collection(name);
+          };
+        },
+      });
+    h = makeHarness(NOW, undefined, undefined, countCardReads);
+    h.his.addSession({ sessionId: 'S1', date: TOMORROW }, ['09:00', '09:30'], 1);
+    ok(await h.timer('syncSchedule'));
+    const [c1, c2] = await cards(2);
+    ok(await book('u1', c1));
+    expect((await book('u2', c2)).ok).toBe(false); // the counter refused: remembered
+    const full = { ok: false, error: { code: 'FAILED_PRECONDITION', message: '该时段已约满，可加入候补' } };
+
+    cardReads = 0;
+    const k = key();
+    expect(await book('u2', c2, { idempotencyKey: k })).toEqual(full);
+    expect(await book('u2', c2, { idempotencyKey: k })).toEqual(full); // the stored answer
+    expect(cardReads).toBe(0);
+    expect(h.docs('booking_requests').find((q) => q.status === 'done' && q.patientKey === null)).toBeDefined();
+
+    // Unbound meanwhile: the refusal is still only "full" — nothing of the card is used or told…
+    await h.emulator.db.collection('patient_cards').doc(c2).remove();
+    expect(await book('u2', c2)).toEqual(full);
+    expect(cardReads).toBe(0);
+    // …while where the card matters (a time point with a seat) it is read: "not found", seat kept.
+    expect(await book('u2', c2, { time: '09:30' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(cardReads).toBe(1);
+    expect(tp('S1_0930').remaining).toBe(1);
+
+    // Ids not issued to the caller are read, and answer "not found": another user's card, and that
+    // card's id with its owner tag altered.
+    const forged = c1.slice(0, -1) + (c1.endsWith('0') ? '1' : '0');
+    for (const id of [c1, forged]) {
+      cardReads = 0;
+      expect(await book('u2', id)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: '就诊人不存在' } });
+      expect(cardReads).toBe(1);
+    }
+    expect(tp().remaining).toBe(0);
+    expect(h.docs('booking_requests').filter((q) => q.status !== 'done')).toEqual([]);
+  });
+
   it('closed: after the session started, and before release', async () => {
     await setup();
     const card = await h.addCard('u1', 'P0000000001');

@@ -20,6 +20,10 @@ import type {
 } from '../../../server/ports/his-booking';
 import type { Envelope } from '../../../typings/envelope';
 import { businessInstantMs } from '../../../server/domain/booking/time';
+import { cardIdFor, keyedHash } from '../../../server/services/keyed-ids';
+
+/** The harness's PII_HASH_KEY (the booking function's; card ids are issued with it as `patient.bind` does). */
+export const HARNESS_PII_KEY = 'test-key-test-key-test-key-test-key';
 
 export type ConfirmMode = 'ok' | 'timeout' | 'appliedThenLost' | { reject: string };
 
@@ -207,6 +211,7 @@ export interface Harness {
   clock: { now: Date };
   call<T = unknown>(openid: string, event: Record<string, unknown>): Promise<Envelope<T>>;
   timer<T = unknown>(name: string): Promise<Envelope<T>>;
+  /** A card as `patient.bind` stores it (its id issued to `openid` with the harness key). */
   addCard(openid: string, hisPatientId: string, name?: string, relation?: string): Promise<string>;
   docs(collection: string): Record<string, unknown>[];
 }
@@ -226,7 +231,7 @@ export function makeHarness(
     his,
     openapi: emulator.sdk.openapi,
     clock: () => clock.now,
-    piiHashKey: 'test-key-test-key-test-key-test-key',
+    piiHashKey: HARNESS_PII_KEY,
     log: silentLogger,
     ...(rules ? { rules } : {}),
     ...(random ? { random } : {}),
@@ -242,7 +247,8 @@ export function makeHarness(
     timer: (name) =>
       main({ Type: 'Timer', TriggerName: name, Time: clock.now.toISOString() }) as Promise<Envelope<never>>,
     async addCard(openid, hisPatientId, name = '王小明', relation = '本人') {
-      const id = `pc_test${++cardSeq}`;
+      const id = cardIdFor(keyedHash(HARNESS_PII_KEY), openid, hisPatientId);
+      ++cardSeq;
       await emulator.db.collection('patient_cards').add({
         data: { _id: id, _openid: openid, hisPatientId, name, relation, cardNo: `C${cardSeq}`, boundAtMs: cardSeq },
       });
