@@ -669,7 +669,6 @@ async function main(): Promise<void> {
     // ---- stage the release ----
     const depts = (await hisData<{ items: { code: string }[] }>(http.get(his('/sandbox/departments')))).items;
     const deptCode = params.deptCode ?? depts[0]!.code;
-    // The warm-up's session: another department, so the burst's patients, seats and rules are untouched.
     // The warm-up's sessions: other departments, so the burst's patients, seats and rules are untouched.
     const warmupDepts = depts.filter((d) => d.code !== deptCode).slice(0, WARMUP_ROUNDS);
     if (W > 0 && warmupDepts.length < WARMUP_ROUNDS)
