@@ -143,17 +143,12 @@ export class BookingService {
     // turns the stored answer into "not found".
     if (this.engine.isKnownFull(tpId, nowMs)) {
       const refusal = failedPrecondition(BOOKING_MESSAGES.full, 'known full');
-      if (this.keys.cardIssuedTo(caller.openid, input.cardId)) {
-        if (!(await this.store.claimRequest(request(null, refusal)))) {
-          return this.answerExisting(caller.openid, requestId, nowMs);
-        }
-        throw refusal;
-      }
-      const [card, stored] = await Promise.all([
-        this.cards.findOwned(caller.openid, input.cardId),
+      const [owned, stored] = await Promise.all([
+        this.keys.cardIssuedTo(caller.openid, input.cardId) ||
+          this.cards.findOwned(caller.openid, input.cardId).then((card) => card !== null),
         this.store.claimRequest(request(null, refusal)),
       ]);
-      if (!card) {
+      if (!owned) {
         const missing = notFound(BOOKING_MESSAGES.cardNotFound);
         if (stored) await this.store.finishRequest(requestId, resultOf({ ok: false, error: missing }), nowMs);
         throw missing;
