@@ -791,6 +791,14 @@ describe('预约记录 pages/booking/records', () => {
 // ---- detail ----
 
 describe('预约详情 pages/booking/detail', () => {
+  /** The detail page opened with `query` and its first load settled. */
+  async function openDetail(query: Record<string, string> = { bookingId: 'b1' }) {
+    const page = renderPage('pages/booking/detail/index');
+    page.instance.onLoad(query);
+    await flush();
+    return page;
+  }
+
   test('all fields; 取消预约 asks first, cancel sends nothing, confirm cancels', async () => {
     const wx = installWx({
       backend: routes({
@@ -800,9 +808,7 @@ describe('预约详情 pages/booking/detail', () => {
         ),
       }),
     });
-    const page = renderPage('pages/booking/detail/index');
-    page.instance.onLoad({ bookingId: 'b1' });
-    await flush();
+    const page = await openDetail();
     const info = textOf(page.querySelector('#booking-info'));
     for (const s of [
       '王小明',
@@ -849,9 +855,7 @@ describe('预约详情 pages/booking/detail', () => {
         ),
       }),
     });
-    const page = renderPage('pages/booking/detail/index');
-    page.instance.onLoad({ bookingId: 'b1' });
-    await flush();
+    const page = await openDetail();
     expect(textOf(page.querySelector('#status-tag'))).toBe('医生停诊');
     expect(textOf(page.querySelector('#cancel-notice'))).toContain('因医生停诊，本次预约已由医院取消');
     expect(page.querySelector('#cancel')).toBeFalsy();
@@ -864,9 +868,7 @@ describe('预约详情 pages/booking/detail', () => {
         'booking.get': ok(booking({ status: 'cancelled', cancelReason: 'patient', canCancel: false })),
       }),
     });
-    const page = renderPage('pages/booking/detail/index');
-    page.instance.onLoad({ bookingId: 'b1' });
-    await flush();
+    const page = await openDetail();
     expect(textOf(page.querySelector('#status-tag'))).toBe('已取消');
     expect(page.querySelector('#cancel-notice')).toBeFalsy();
   });
@@ -877,9 +879,7 @@ describe('预约详情 pages/booking/detail', () => {
         'booking.get': ok(booking({ status: 'cancelled', cancelReason: 'window', canCancel: false })),
       }),
     });
-    const page = renderPage('pages/booking/detail/index');
-    page.instance.onLoad({ bookingId: 'b1' });
-    await flush();
+    const page = await openDetail();
     expect(textOf(page.querySelector('#status-tag'))).toBe('已取消');
     expect(textOf(page.querySelector('#cancel-notice'))).toContain('本次预约已在医院窗口取消');
     expect(page.querySelector('#cancel')).toBeFalsy();
@@ -902,9 +902,7 @@ describe('预约详情 pages/booking/detail', () => {
         'booking.queue': () => ok({ bookingId: 'b1', queueNo: 18, nowServing: 18 - ahead - 1, ahead }),
       }),
     });
-    const page = renderPage('pages/booking/detail/index');
-    page.instance.onLoad({ bookingId: 'b1' });
-    await flush();
+    const page = await openDetail();
     expect(page.querySelector('#cancel')).toBeFalsy();
     await tapVant(page, '#check-in');
     await flush();
@@ -927,9 +925,7 @@ describe('预约详情 pages/booking/detail', () => {
         'booking.checkIn': fail('FAILED_PRECONDITION', '未到签到时间，请于08:30后签到'),
       }),
     });
-    const page = renderPage('pages/booking/detail/index');
-    page.instance.onLoad({ bookingId: 'b1' });
-    await flush();
+    const page = await openDetail();
     await tapVant(page, '#check-in');
     await flush();
     expect(wx.argsOf('showModal')[0]).toMatchObject({ title: '签到失败', content: '未到签到时间，请于08:30后签到' });
@@ -937,18 +933,14 @@ describe('预约详情 pages/booking/detail', () => {
 
   test('opens from a subscription message path (`?id=`)', async () => {
     const wx = installWx({ backend: routes({ 'booking.get': ok(booking()) }) });
-    const page = renderPage('pages/booking/detail/index');
-    page.instance.onLoad({ id: 'b1' });
-    await flush();
+    const page = await openDetail({ id: 'b1' });
     expect(wx.eventsTo('booking')).toEqual([{ action: 'get', bookingId: 'b1' }]);
     expect(textOf(page.querySelector('#display'))).toBe('09:00（16号）');
   });
 
   test('NOT_FOUND state', async () => {
     installWx({ backend: routes({ 'booking.get': fail('NOT_FOUND', '预约不存在') }) });
-    const page = renderPage('pages/booking/detail/index');
-    page.instance.onLoad({ bookingId: 'nope' });
-    await flush();
+    const page = await openDetail({ bookingId: 'nope' });
     expect(textOf(page.querySelector('#not-found'))).toContain('预约记录不存在');
   });
 });
