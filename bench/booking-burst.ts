@@ -873,8 +873,9 @@ async function main(): Promise<void> {
     );
 
     // ---- timed: echo again, right after the burst ----
-    // The machine's speed drifts (a VM: the same calls cost up to ±20 % CPU from one second to the
-    // next); an echo phase on each side of the burst makes the ratio compare like with like.
+    // The machine's speed drifts (a VM: the same calls cost tens of per cent more or less CPU from
+    // one phase to the next, see bench/README.md); an echo phase on each side of the burst makes the
+    // ratio compare like with like.
     const echoAfter = await echoPhase('echoAfter');
 
     // ---- settle ----
