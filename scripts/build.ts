@@ -13,9 +13,10 @@
  *    `wx-server-sdk` external, so a function deploys alone.
  */
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildPreview } from './build-preview';
+import { functionNames } from './lib/bundles';
 
 const root = join(__dirname, '..');
 const args = new Set(process.argv.slice(2));
@@ -44,11 +45,6 @@ async function buildMiniprogramNpm(): Promise<void> {
   for (const f of readdirSync(join(root, 'common'))) {
     if (f.endsWith('.ts')) cpSync(join(root, 'common', f), join(commonOut, f));
   }
-}
-
-export function functionNames(): string[] {
-  const dir = join(root, 'cloudfunctions');
-  return readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory() && existsSync(join(dir, n, 'index.ts')));
 }
 
 async function buildFunctions(): Promise<void> {

@@ -3,6 +3,8 @@
  * (bookingActions({ rules })) without touching the decision code (server/domain/booking).
  * Times of day are Asia/Shanghai.
  */
+import type { EnvVarName, FunctionEnv } from './env-vars';
+
 export interface BookingRules {
   /** Days after today that can be booked: the window is today … today + windowDays. */
   windowDays: number;
@@ -80,8 +82,8 @@ export const DEFAULT_BOOKING_TEMPLATES: Readonly<BookingTemplates> = Object.free
 });
 
 /** TMPL_BOOKING_CONFIRMED, TMPL_VISIT_REMINDER, TMPL_WAITLIST_SUCCESS, TMPL_BOOKING_CANCELLED (defaults: devstack seed ids). */
-export function bookingTemplatesFromEnv(env: NodeJS.ProcessEnv = process.env): BookingTemplates {
-  const pick = (name: string, fallback: string): string => env[name]?.trim() || fallback;
+export function bookingTemplatesFromEnv(env: FunctionEnv = process.env): BookingTemplates {
+  const pick = (name: EnvVarName, fallback: string): string => env[name]?.trim() || fallback;
   return {
     bookingConfirmed: pick('TMPL_BOOKING_CONFIRMED', DEFAULT_BOOKING_TEMPLATES.bookingConfirmed),
     visitReminder: pick('TMPL_VISIT_REMINDER', DEFAULT_BOOKING_TEMPLATES.visitReminder),

@@ -7,9 +7,11 @@
  * would get a new idempotency key. A function without it refuses to start handling calls (no
  * silent fallback); the devstack sets DEV_PII_HASH_KEY, which is for local work and tests only.
  */
+import type { FunctionEnv } from './env-vars';
+
 export const DEV_PII_HASH_KEY = 'dev-only-pii-hash-key--do-not-use-in-production';
 
-export function piiHashKeyFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+export function piiHashKeyFromEnv(env: FunctionEnv = process.env): string {
   const key = env.PII_HASH_KEY?.trim();
   if (!key)
     throw new Error('PII_HASH_KEY is not set: configure it in the function environment (see server/config/pii.ts)');

@@ -7,6 +7,7 @@
  * ./booking-client.
  */
 import { z } from 'zod';
+import type { EnvVarName, FunctionEnv } from '../../config/env-vars';
 import { HisError, type HisCreatePatientInput, type HisPatient, type HisPort } from '../../ports/his';
 import {
   createHisTransport,
@@ -25,13 +26,13 @@ export {
 } from './transport';
 
 /** Reads HIS_BASE_URL, HIS_APP_ID, HIS_APP_SECRET, HIS_TIMEOUT_MS, HIS_RETRIES. */
-export function hisConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HisClientConfig {
-  const required = (name: string): string => {
+export function hisConfigFromEnv(env: FunctionEnv = process.env): HisClientConfig {
+  const required = (name: EnvVarName): string => {
     const v = env[name]?.trim();
     if (!v) throw new Error(`HIS client: environment variable ${name} is not set`);
     return v;
   };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
+  const int = (name: EnvVarName, fallback: number, min: number, max: number): number => {
     const raw = env[name]?.trim();
     if (!raw) return fallback;
     const n = Number(raw);

@@ -1,0 +1,10 @@
+// Preload for bundle checks (scripts/lib/bundles.ts): loading a cloud function must not touch the
+// network, so any connection attempt throws.
+'use strict';
+const net = require('node:net');
+const dns = require('node:dns');
+const refuse = (what) => () => {
+  throw new Error(`network disabled in this check: ${what}`);
+};
+net.Socket.prototype.connect = refuse('net.Socket.connect');
+dns.lookup = refuse('dns.lookup');
