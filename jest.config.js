@@ -27,6 +27,8 @@ const projects = [
     testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
     // `testTimeout` is a global option only; a browser journey step needs more than 5 s.
     setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
+    // Picks the browser once (and unpacks the npm one) before the workers start.
+    globalSetup: '<rootDir>/test/e2e/global-setup.ts',
   },
   {
     // The emulator's database tests again, through the remote SDK the function instances on

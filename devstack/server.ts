@@ -8,6 +8,7 @@
  *   GET  /outbox[?limit=]             subscription messages, newest first
  *   GET  /                            console page (+ /console/app.js, /console/style.css)
  *   GET  /preview[/...]               browser preview of the mini program (built by npm run build)
+ *   GET  /fonts/noto-sans-sc/...      Noto Sans SC (@fontsource), so Chinese renders without system fonts
  *   GET  /healthz
  *   GET  /devstack/api/functions | collections | collections/<name>?limit=&skip= | identities
  *        | consents?openid= | his/<path>      and   POST /devstack/api/consents
@@ -17,7 +18,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { maskIdNumber, maskMiddle, maskName, maskPhone } from '../common/mask';
 import type { CloudEmulator } from './cloud';
@@ -39,6 +40,10 @@ const CONSOLE_FILES: Record<string, { file: string; type: string }> = {
   '/console/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/console/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
+
+/** @fontsource/noto-sans-sc: its 400.css and the woff2/woff subsets that CSS names (./files/…). */
+const NOTO_DIR = dirname(require.resolve('@fontsource/noto-sans-sc/package.json'));
+const NOTO_FILE = /^\/fonts\/noto-sans-sc\/(400\.css|files\/noto-sans-sc-[a-z0-9-]+-400-normal\.woff2?)$/;
 
 const CORS_HEADERS: Record<string, string> = {
   'access-control-allow-origin': '*',
@@ -233,6 +238,19 @@ function sendPreviewFile(res: ServerResponse, path: string): void {
   res.end(readFileSync(file));
 }
 
+function sendFontFile(res: ServerResponse, rel: string): void {
+  const file = join(NOTO_DIR, rel);
+  if (!existsSync(file)) throw new HttpError(404, `no font file ${rel}`);
+  const type = rel.endsWith('.css') ? 'text/css; charset=utf-8' : rel.endsWith('.woff2') ? 'font/woff2' : 'font/woff';
+  // The files of a pinned package version never change: let the browser keep them for a day.
+  res.writeHead(200, {
+    'content-type': type,
+    'cache-control': 'public, max-age=86400',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(readFileSync(file));
+}
+
 export function createDevstackServer(deps: DevstackServerDeps): Server {
   const clock = deps.clock ?? (() => new Date());
   const consoleCache = new Map<string, Buffer>();
@@ -325,6 +343,13 @@ export function createDevstackServer(deps: DevstackServerDeps): Server {
     if (path === '/preview' || path.startsWith('/preview/')) {
       if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'use GET');
       sendPreviewFile(res, path);
+      return;
+    }
+
+    const font = NOTO_FILE.exec(path);
+    if (font) {
+      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'use GET');
+      sendFontFile(res, font[1]!);
       return;
     }
 

@@ -1,6 +1,6 @@
 /**
  * End-to-end harness: an in-process devstack on ephemeral ports (fresh state, seeded HIS) and
- * Debian's Chromium driven by playwright-core against the devstack's `/preview`, which runs the
+ * Chromium (see ./chromium.ts: CHROMIUM_PATH, Debian's, or the npm package's) driven by playwright-core against the devstack's `/preview`, which runs the
  * real mini program. Screenshots of key screens go to `.artifacts/e2e/<journey>/` (git-ignored)
  * so a person can look at them.
  */
@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { OutboxEntry } from '../../devstack/cloud';
 import { startDevstack, type Devstack } from '../../devstack/stack';
+import { CHROMIUM_ARGS, resolveChromium } from './chromium';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const REPO = resolve(__dirname, '..', '..');
 const ARTIFACTS = join(REPO, '.artifacts', 'e2e');
 const README_SCREENSHOTS = join(REPO, 'docs', 'screenshots');
@@ -21,18 +21,6 @@ const DEVSTACK_OPENID_KEY = 'devstack.openid';
 
 /** The page the user sees: the top page layer of the phone (covered pages stay in the DOM, hidden). */
 export const VISIBLE_PAGE = '#mp-screen .mp-page:not([hidden])';
-
-/** Flags for headless Chromium on a machine with no network but loopback. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 /**
  * The mini program ships everything it shows (its <van-empty> pictures are its own
@@ -87,7 +75,13 @@ export async function startE2E(journey: string): Promise<E2E> {
   const stack = await startDevstack({ port: 0, hisPort: 0, stateDir, reset: true, quiet: true });
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    const choice = await resolveChromium();
+    browser = await chromium.launch({
+      executablePath: choice.executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      ...(choice.env ? { env: { ...process.env, ...choice.env } } : {}),
+    });
     const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
     const pageErrors: string[] = [];

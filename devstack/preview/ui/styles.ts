@@ -8,7 +8,7 @@
 
 export const STYLE_ELEMENT_ID = 'mpui-style';
 
-const FONT = `-apple-system, BlinkMacSystemFont, 'PingFang SC', 'Helvetica Neue', 'Hiragino Sans GB', 'Microsoft YaHei', sans-serif`;
+const FONT = `-apple-system, BlinkMacSystemFont, 'PingFang SC', 'Helvetica Neue', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans SC', sans-serif`;
 const HAIRLINE = 'rgba(0, 0, 0, 0.1)';
 
 export const CSS = `
