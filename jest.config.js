@@ -42,6 +42,7 @@ const projects = [
       '<rootDir>/test/unit/devstack-cloud/concurrency.test.ts',
       '<rootDir>/test/unit/devstack-cloud/context.test.ts',
       '<rootDir>/test/unit/devstack-cloud/subscribe.test.ts',
+      '<rootDir>/test/unit/devstack-cloud/sdk-surface.test.ts',
     ],
     setupFiles: ['<rootDir>/test/unit/devstack-cloud/remote-db-setup.js'],
   },

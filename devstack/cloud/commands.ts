@@ -16,15 +16,18 @@ export class CommandValue {
     readonly op: QueryOp | LogicOp | UpdateOp,
     readonly operand: unknown,
   ) {}
+}
 
+/** A query or logic value: these chain (`_.gt(1).and(_.lt(5))`); update values do not, as in the SDK. */
+export class QueryCommandValue extends CommandValue {
   /** Field-level chaining: `_.gt(1).and(_.lt(5))`. */
-  and(...conds: unknown[]): CommandValue {
-    return new CommandValue('logic', 'and', [this, ...flattenArgs(conds)]);
+  and(...conds: unknown[]): QueryCommandValue {
+    return new QueryCommandValue('logic', 'and', [this, ...flattenArgs(conds)]);
   }
 
   /** Field-level chaining: `_.eq(1).or(_.gt(10))`. */
-  or(...conds: unknown[]): CommandValue {
-    return new CommandValue('logic', 'or', [this, ...flattenArgs(conds)]);
+  or(...conds: unknown[]): QueryCommandValue {
+    return new QueryCommandValue('logic', 'or', [this, ...flattenArgs(conds)]);
   }
 }
 strictClass('db.command value', CommandValue);
@@ -47,7 +50,7 @@ function requireArray(op: string, v: unknown): unknown[] {
 }
 
 export function createCommand(): Command {
-  const q = (op: QueryOp, v: unknown): CommandValue => new CommandValue('query', op, v);
+  const q = (op: QueryOp, v: unknown): QueryCommandValue => new QueryCommandValue('query', op, v);
   const command: Command = {
     eq: (v) => q('eq', v),
     neq: (v) => q('neq', v),
@@ -61,8 +64,8 @@ export function createCommand(): Command {
       if (typeof v !== 'boolean') throw invalidParam('db.command.exists', 'exists expects a boolean');
       return q('exists', v);
     },
-    and: (...conds) => new CommandValue('logic', 'and', flattenArgs(conds)),
-    or: (...conds) => new CommandValue('logic', 'or', flattenArgs(conds)),
+    and: (...conds) => new QueryCommandValue('logic', 'and', flattenArgs(conds)),
+    or: (...conds) => new QueryCommandValue('logic', 'or', flattenArgs(conds)),
     inc: (n) => {
       if (typeof n !== 'number' || !Number.isFinite(n)) throw invalidParam('db.command.inc', 'inc expects a number');
       return new CommandValue('update', 'inc', n);

@@ -119,17 +119,13 @@ export class EmulatedDatabase implements Database {
   }
 
   runTransaction<R>(fn: (tx: Transaction) => Promise<R>, retries = 3): Promise<R> {
-    return runTransactionLoop(
-      fn,
-      retries,
-      () => new TransactionImpl(this) as unknown as Transaction & TransactionAttempt,
-    );
+    return runTransactionLoop(fn, retries, () => new TransactionImpl(this));
   }
 
   /** A transaction driven from elsewhere (a function instance's remote SDK, see remote.ts). */
   openTransaction(): OpenTransaction {
     const tx = new TransactionImpl(this);
-    return { tx: tx as unknown as Transaction, finish: () => tx.finish(), commit: () => tx.commit() };
+    return { tx: tx.api, finish: () => tx.finish(), commit: () => tx.commit() };
   }
 
   // ---- engine (synchronous; callers wrap in store.transaction when they write) ----
@@ -182,38 +178,42 @@ function topLevelStringEquality(where: unknown): { field: string; value: string 
   return null;
 }
 
+/**
+ * A query step's result. A function, not a method: a query's methods are exactly the SDK's
+ * (test/unit/devstack-cloud/sdk-surface.test.ts).
+ */
+function refine(q: QueryImpl, patch: Partial<QueryState>): QueryImpl {
+  return new QueryImpl(q.db, { ...q.state, ...patch });
+}
+
 class QueryImpl {
   constructor(
-    protected readonly db: EmulatedDatabase,
-    protected readonly state: QueryState,
+    readonly db: EmulatedDatabase,
+    readonly state: QueryState,
   ) {}
-
-  protected next(patch: Partial<QueryState>): QueryImpl {
-    return new QueryImpl(this.db, { ...this.state, ...patch });
-  }
 
   where(cond: DocData): QueryImpl {
     // Compile eagerly so a malformed condition fails at the call site; kept for the operation
     // unless it depends on the clock (serverDate() is resolved when the operation runs).
     const compiled = compileWhere(cond, this.db.clock());
-    return this.next({ where: cond, compiled: dependsOnClock(cond) ? undefined : compiled });
+    return refine(this, { where: cond, compiled: dependsOnClock(cond) ? undefined : compiled });
   }
 
   orderBy(field: string, order: 'asc' | 'desc'): QueryImpl {
     checkOrder(field, order);
-    return this.next({ orders: [...this.state.orders, { field, dir: order === 'asc' ? 1 : -1 }] });
+    return refine(this, { orders: [...this.state.orders, { field, dir: order === 'asc' ? 1 : -1 }] });
   }
 
   limit(n: number): QueryImpl {
-    return this.next({ limit: Math.min(checkLimit(n), MAX_LIMIT) });
+    return refine(this, { limit: Math.min(checkLimit(n), MAX_LIMIT) });
   }
 
   skip(n: number): QueryImpl {
-    return this.next({ skip: checkSkip(n) });
+    return refine(this, { skip: checkSkip(n) });
   }
 
   field(projection: Record<string, boolean>): QueryImpl {
-    return this.next({ projection: checkProjection(projection) });
+    return refine(this, { projection: checkProjection(projection) });
   }
 
   async get(): Promise<GetResult> {
@@ -375,12 +375,18 @@ class ConflictSignal extends Error {}
 
 type Buffered = { kind: 'put'; data: DocData; create: boolean } | { kind: 'delete' };
 
-class TransactionImpl {
+class TransactionImpl implements TransactionAttempt {
   private readonly reads = new Map<string, { collection: string; id: string; rev: number | null }>();
   private readonly writes = new Map<string, { collection: string; id: string; op: Buffered }>();
   private done = false;
   rolledBack = false;
   rollbackReason: unknown;
+
+  /** What the callback gets: only the real transaction's API, none of this plumbing. */
+  readonly api: Transaction = strict('transaction', {
+    collection: (name: string) => this.collection(name),
+    rollback: (reason?: unknown) => this.rollback(reason),
+  }) as unknown as Transaction;
 
   constructor(readonly db: EmulatedDatabase) {}
 

@@ -265,46 +265,53 @@ function rpcOver(port: CloudPort): Rpc {
     });
 }
 
+// Helpers are functions, not methods: these objects' methods are exactly the SDK's
+// (test/unit/devstack-cloud/sdk-surface.test.ts).
+function withStep(q: RemoteQuery, step: QueryStep): RemoteQuery {
+  return new RemoteQuery(q.rpc, q.name, [...q.steps, step]);
+}
+
+function queryCall(q: RemoteQuery, action: string, opts?: unknown): Promise<unknown> {
+  return q.rpc({ op: 'query', collection: q.name, steps: q.steps, action, ...(opts === undefined ? {} : { opts }) });
+}
+
 class RemoteQuery {
   constructor(
-    protected readonly rpc: Rpc,
-    protected readonly name: string,
-    private readonly steps: QueryStep[],
+    readonly rpc: Rpc,
+    readonly name: string,
+    readonly steps: QueryStep[],
   ) {}
-  private with(step: QueryStep): RemoteQuery {
-    return new RemoteQuery(this.rpc, this.name, [...this.steps, step]);
-  }
   // Arguments are checked here as by the in-process emulator (a bad one throws at the call site);
   // the serving side checks again when it replays the steps.
   where(cond: unknown): RemoteQuery {
     checkWhere(cond);
-    return this.with(['where', cond]);
+    return withStep(this, ['where', cond]);
   }
   orderBy(field: string, order: string): RemoteQuery {
     checkOrder(field, order);
-    return this.with(['orderBy', field, order]);
+    return withStep(this, ['orderBy', field, order]);
   }
   limit(n: number): RemoteQuery {
-    return this.with(['limit', checkLimit(n)]);
+    return withStep(this, ['limit', checkLimit(n)]);
   }
   skip(n: number): RemoteQuery {
-    return this.with(['skip', checkSkip(n)]);
+    return withStep(this, ['skip', checkSkip(n)]);
   }
   field(projection: unknown): RemoteQuery {
     checkProjection(projection);
-    return this.with(['field', projection]);
+    return withStep(this, ['field', projection]);
   }
   get(): Promise<unknown> {
-    return this.rpc({ op: 'query', collection: this.name, steps: this.steps, action: 'get' });
+    return queryCall(this, 'get');
   }
   count(): Promise<unknown> {
-    return this.rpc({ op: 'query', collection: this.name, steps: this.steps, action: 'count' });
+    return queryCall(this, 'count');
   }
   update(opts: unknown): Promise<unknown> {
-    return this.rpc({ op: 'query', collection: this.name, steps: this.steps, action: 'update', opts });
+    return queryCall(this, 'update', opts);
   }
   remove(): Promise<unknown> {
-    return this.rpc({ op: 'query', collection: this.name, steps: this.steps, action: 'remove' });
+    return queryCall(this, 'remove');
   }
 }
 strictClass('collection', RemoteQuery);
@@ -321,43 +328,49 @@ class RemoteCollection extends RemoteQuery {
   }
 }
 
+function docCall(d: RemoteDocument, action: string, opts?: unknown): Promise<unknown> {
+  return d.rpc({
+    op: 'doc',
+    collection: d.name,
+    id: d.id,
+    action,
+    ...(opts === undefined ? {} : { opts }),
+    ...(action === 'get' && d.projection ? { projection: d.projection } : {}),
+  });
+}
+
 class RemoteDocument {
   constructor(
-    private readonly rpc: Rpc,
-    private readonly name: string,
-    private readonly id: string,
+    readonly rpc: Rpc,
+    readonly name: string,
+    readonly id: string,
     /** From field(): applied by the serving side's get(). */
-    private readonly projection: Record<string, boolean> | null,
+    readonly projection: Record<string, boolean> | null,
   ) {}
-  private call(action: string, opts?: unknown): Promise<unknown> {
-    return this.rpc({
-      op: 'doc',
-      collection: this.name,
-      id: this.id,
-      action,
-      ...(opts === undefined ? {} : { opts }),
-      ...(action === 'get' && this.projection ? { projection: this.projection } : {}),
-    });
-  }
   field(projection: unknown): RemoteDocument {
     return new RemoteDocument(this.rpc, this.name, this.id, checkProjection(projection));
   }
   get(): Promise<unknown> {
-    return this.call('get');
+    return docCall(this, 'get');
   }
   set(opts: unknown): Promise<unknown> {
-    return this.call('set', opts);
+    return docCall(this, 'set', opts);
   }
   update(opts: unknown): Promise<unknown> {
-    return this.call('update', opts);
+    return docCall(this, 'update', opts);
   }
   remove(): Promise<unknown> {
-    return this.call('remove');
+    return docCall(this, 'remove');
   }
 }
 strictClass('document', RemoteDocument);
 
-class RemoteTransaction {
+class RemoteTransaction implements TransactionAttempt {
+  /** What the callback gets: only the real transaction's API, none of this plumbing. */
+  readonly api: Transaction = strict('transaction', {
+    collection: (name: string) => this.collection(name),
+    rollback: (reason?: unknown) => this.rollback(reason),
+  }) as unknown as Transaction;
   done = false;
   rolledBack = false;
   rollbackReason: unknown;
@@ -417,13 +430,7 @@ export function createRemoteCloud(port: CloudPort, opts: { envId: string; appId:
     collection: (name: string) => new RemoteCollection(rpc, checkCollectionName(name)),
     serverDate: (o?: { offset?: number }): unknown => serverDateOf(o),
     runTransaction: <R>(fn: (tx: Transaction) => Promise<R>, retries = 3): Promise<R> =>
-      runTransactionLoop(
-        fn,
-        retries,
-        async () =>
-          new RemoteTransaction(rpc, (await rpc({ op: 'txBegin' })) as number) as unknown as Transaction &
-            TransactionAttempt,
-      ),
+      runTransactionLoop(fn, retries, async () => new RemoteTransaction(rpc, (await rpc({ op: 'txBegin' })) as number)),
   }) as unknown as Database;
   const send = (params: SubscribeMessageSendParams): Promise<{ errCode: 0; errMsg: string }> =>
     rpc({ op: 'send', params }) as Promise<{ errCode: 0; errMsg: string }>;

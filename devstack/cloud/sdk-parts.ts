@@ -80,8 +80,9 @@ export function serverDateOf(opts?: { offset?: number }): ServerDate {
   return new ServerDate(offset);
 }
 
-/** One attempt of `runTransaction`: what the callback gets, and how the attempt ends. */
+/** One attempt of `runTransaction`: what the callback gets (`api`), and how the attempt ends. */
 export interface TransactionAttempt {
+  readonly api: Transaction;
   readonly rolledBack: boolean;
   readonly rollbackReason: unknown;
   /** Ends the attempt without committing. */
@@ -98,7 +99,7 @@ export interface TransactionAttempt {
 export async function runTransactionLoop<R>(
   fn: (tx: Transaction) => Promise<R>,
   retries: number,
-  begin: () => (Transaction & TransactionAttempt) | Promise<Transaction & TransactionAttempt>,
+  begin: () => TransactionAttempt | Promise<TransactionAttempt>,
 ): Promise<R> {
   if (typeof fn !== 'function') throw invalidParam('db.runTransaction', 'expects a callback');
   const attempts = Math.max(1, Math.floor(retries));
@@ -106,7 +107,7 @@ export async function runTransactionLoop<R>(
     const tx = await begin();
     let result: R;
     try {
-      result = await fn(tx);
+      result = await fn(tx.api);
     } catch (err) {
       await tx.abandon();
       if (tx.rolledBack) throw tx.rollbackReason;

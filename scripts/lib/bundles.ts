@@ -40,8 +40,9 @@ const NO_NETWORK = join(__dirname, 'no-network.js');
 export type LoadResult = { ok: true; exportsMain: true } | { ok: false; error: string };
 
 /**
- * `require('./cloudfunctions/<fn>/index.js').main` in a fresh `node` with only PATH and HOME in
- * its environment: the bundle resolves `wx-server-sdk` from node_modules as CloudBase would.
+ * `require('./cloudfunctions/<fn>/index.js').main` in a fresh `node` with only PATH, HOME and the
+ * platform's run-environment flag: the bundle resolves `wx-server-sdk` from node_modules as
+ * CloudBase would, and must not open a connection while loading.
  */
 export function loadWithRealSdk(fn: string, timeoutMs = 20_000): Promise<LoadResult> {
   const script =
@@ -55,7 +56,8 @@ export function loadWithRealSdk(fn: string, timeoutMs = 20_000): Promise<LoadRes
       ['--require', NO_NETWORK, '-e', script],
       {
         cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+        // TENCENTCLOUD_RUNENV as CloudBase sets it: without it init() probes a metadata server.
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TENCENTCLOUD_RUNENV: 'SCF' },
         timeout: timeoutMs,
       },
       (err, _stdout, stderr) => {

@@ -31,5 +31,5 @@ export const ENV_VARS = {
 
 export type EnvVarName = keyof typeof ENV_VARS;
 
-/** What a reader may look at: `process.env` fits, and only catalogued names type-check. */
+/** What a reader may look at: the process environment fits, and only catalogued names type-check. */
 export type FunctionEnv = Readonly<Partial<Record<EnvVarName, string>>>;

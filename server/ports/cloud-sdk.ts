@@ -47,7 +47,12 @@ export interface RemoveResult {
   stats: { removed: number };
 }
 
-/** An opaque operator value produced by `db.command`. */
+/** An opaque update operator value (`_.inc(1)`, `_.set(…)`, …): it does not chain. */
+export interface UpdateCommandValue {
+  readonly __isCommand?: true;
+}
+
+/** An opaque query operator value produced by `db.command`. */
 export interface CommandValue {
   readonly __isCommand?: true;
   /** Field-level chaining: `_.gt(1).and(_.lt(5))`. */
@@ -67,10 +72,10 @@ export interface Command {
   exists(v: boolean): CommandValue;
   and(...conds: unknown[]): CommandValue;
   or(...conds: unknown[]): CommandValue;
-  inc(n: number): CommandValue;
-  set(v: unknown): CommandValue;
-  remove(): CommandValue;
-  push(...v: unknown[]): CommandValue;
+  inc(n: number): UpdateCommandValue;
+  set(v: unknown): UpdateCommandValue;
+  remove(): UpdateCommandValue;
+  push(...v: unknown[]): UpdateCommandValue;
 }
 
 export interface DocumentRef<T = DocData> {

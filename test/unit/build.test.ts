@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createCloudEmulator, installWxServerSdk, type CloudEmulator } from '../../devstack/cloud';
 import { loadBundle, readFunctionConfig } from '../../devstack/functions';
 import { DEVSTACK_TEMPLATES } from '../../devstack/seed/subscribe-templates';
+import { loadWithRealSdk } from '../../scripts/lib/bundles';
 
 const root = join(__dirname, '..', '..');
 const fnRoot = join(root, 'cloudfunctions');
@@ -61,6 +62,10 @@ describe.each(functionDirs)('cloudfunctions/%s', (name) => {
       }
     }
   });
+
+  test('in a plain node with the real wx-server-sdk (no devstack, no network) it loads and exports main()', async () => {
+    await expect(loadWithRealSdk(name)).resolves.toEqual({ ok: true, exportsMain: true });
+  }, 30_000);
 
   test('wx-server-sdk is external, not bundled', () => {
     const code = readFileSync(join(dir, 'index.js'), 'utf8');
