@@ -2,8 +2,10 @@
  * Builds the browser preview of the mini program (served by the devstack at GET /preview) into
  * .build/preview/:
  *
- *   filemap.js   window.__FILE_MAP__: every file miniprogram-simulate (browser mode) asks for,
- *                keyed by its absolute mini program path ('/pages/home/index.json', ...):
+ *   filemap.js   window.__FILE_MAP__: every file miniprogram-simulate (browser mode) asks for —
+ *                for the pages of the main package and of every subpackage alike, as the preview
+ *                loads them all up front — keyed by its absolute mini program path
+ *                ('/pages/home/index.json', '/packageBooking/pages/records/index.wxml', ...):
  *                  .json  the component/page json (text)
  *                  .wxss  WXSS precompiled here: @imports inlined, rpx → px (750 rpx = 375 px),
  *                         vh → the phone's page viewport, class selectors prefixed with the
@@ -14,7 +16,8 @@
  *                         miniprogram_npm/), wrapped with `var exports = module.exports;`
  *                  .wxml  template functions from the official compiler (miniprogram-compiler
  *                         wxmlToJs over the whole miniprogramRoot, evaluated in the browser)
- *                plus window.__MP_APP_JSON__ (app.json) and window.__MP_ASSETS__: the images under
+ *                plus window.__MP_APP_JSON__ (app.json), window.__MP_PAGES__ (every page route, the
+ *                subpackages' under their roots) and window.__MP_ASSETS__: the images under
  *                miniprogram/images/ as data: URLs keyed by their absolute path ('/images/…'), which
  *                the preview's <image> shows for such a `src`.
  *   runtime.js   the preview runtime (devstack/preview/runtime) with miniprogram-simulate and
@@ -44,7 +47,16 @@ interface JsonFile {
 
 interface AppJson extends JsonFile {
   pages: string[];
+  subpackages?: { root: string; pages: string[] }[];
+  subPackages?: AppJson['subpackages'];
   tabBar?: { list?: { pagePath: string }[] };
+}
+
+/** Every page route of app.json: the main package's, then each subpackage's under its root. */
+export function appPages(app: AppJson): string[] {
+  const subs = [...(app.subpackages ?? []), ...(app.subPackages ?? [])];
+  const root = (r: string): string => r.replace(/^\/+|\/+$/g, '');
+  return [...app.pages, ...subs.flatMap((s) => s.pages.map((p) => `${root(s.root)}/${p.replace(/^\/+/, '')}`))];
 }
 
 /** Absolute mini program path ('/pages/home/index') → file system path. */
@@ -235,7 +247,7 @@ async function buildFileMap(): Promise<string> {
   const appWxss = inlineImports(join(mpRoot, 'app.wxss'));
   const state: BuildState = { files: {}, modulesDone: new Set(), componentsDone: new Set(), wxml: [] };
   await addModule(state, '/app');
-  for (const page of appJson.pages) await addComponent(state, `/${page}`, true, appWxss);
+  for (const page of appPages(appJson)) await addComponent(state, `/${page}`, true, appWxss);
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const compiler = require('miniprogram-compiler') as { wxmlToJs(rootPath: string): string };
@@ -247,6 +259,7 @@ async function buildFileMap(): Promise<string> {
     '(function () {',
     `var map = window.__FILE_MAP__ = ${JSON.stringify(state.files)};`,
     `window.__MP_APP_JSON__ = ${JSON.stringify(appJson)};`,
+    `window.__MP_PAGES__ = ${JSON.stringify(appPages(appJson))};`,
     `window.__MP_ASSETS__ = ${JSON.stringify(imageAssets())};`,
     'var gwx = (function () {',
     gwxSource,

@@ -1,8 +1,9 @@
 /**
  * What every data page does the same way around its own `load()`: 重新加载 shows the skeleton
  * again and loads; pull-to-refresh loads (keeping what is shown, see each page's `load`) and then
- * stops the refresh animation. A page lists `behaviors: [pageLoad]` and defines `load()` and a
- * `status` in its data.
+ * stops the refresh animation. A page lists `behaviors: [pageLoad]`, defines `load()` and a
+ * `status` in its data, and binds its error state's 重新加载 to onRetry:
+ * `<state-view state="error" … bind:retry="onRetry" />` (components/state-view).
  */
 interface LoadablePage {
   data: { status: string };

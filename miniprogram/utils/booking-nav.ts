@@ -1,23 +1,31 @@
-/** Routes of the 门诊服务 (booking) and 微官网 (site) pages, so pages never spell paths by hand. */
+/**
+ * Routes of the 门诊服务 (booking) and 微官网 (site) pages, so pages never spell paths by hand.
+ * Both are subpackages (app.json `subpackages`): their pages live under the package roots, while
+ * this module stays in the main package, where the home page, 我的 and both subpackages reach it.
+ *
+ * app.json `preloadRule` downloads a subpackage before the tap that needs it: home preloads
+ * packageBooking (门诊服务, 预约记录) and packageSite (微官网); 我的 preloads packageBooking
+ * (预约记录); the 微官网 home preloads packageBooking (its 科室介绍 is the booking department pages).
+ */
 import type { SlotKind } from '../../typings/booking';
 
 export const BOOKING_ROUTES = {
-  hub: '/pages/booking/index/index',
-  departments: '/pages/booking/departments/index',
-  doctors: '/pages/booking/doctors/index',
-  doctor: '/pages/booking/doctor/index',
-  schedule: '/pages/booking/schedule/index',
-  confirm: '/pages/booking/confirm/index',
-  result: '/pages/booking/result/index',
-  records: '/pages/booking/records/index',
-  detail: '/pages/booking/detail/index',
+  hub: '/packageBooking/pages/index/index',
+  departments: '/packageBooking/pages/departments/index',
+  doctors: '/packageBooking/pages/doctors/index',
+  doctor: '/packageBooking/pages/doctor/index',
+  schedule: '/packageBooking/pages/schedule/index',
+  confirm: '/packageBooking/pages/confirm/index',
+  result: '/packageBooking/pages/result/index',
+  records: '/packageBooking/pages/records/index',
+  detail: '/packageBooking/pages/detail/index',
 } as const;
 
 export const SITE_ROUTES = {
-  index: '/pages/site/index/index',
-  announcements: '/pages/site/announcements/index',
-  announcement: '/pages/site/announcement/index',
-  guide: '/pages/site/guide/index',
+  index: '/packageSite/pages/index/index',
+  announcements: '/packageSite/pages/announcements/index',
+  announcement: '/packageSite/pages/announcement/index',
+  guide: '/packageSite/pages/guide/index',
 } as const;
 
 /** `?a=1&b=2` from the defined, non-empty values (encoded); '' when none. */

@@ -7,7 +7,7 @@ import type {
   WaitlistView,
 } from '../../typings/booking';
 import { simulate } from './simulate';
-import { card, countOf, renderPage, tapDialogButton, tapVant, textOf } from './helpers';
+import { card, countOf, countTags, renderPage, tapDialogButton, tapVant, textOf } from './helpers';
 import type { PageComponent } from './helpers';
 import { fail, flush, installWx, networkDown, ok, routes } from './wx-mock';
 import type { BackendReply } from './wx-mock';
@@ -203,17 +203,17 @@ beforeEach(() => {
 
 // ---- hub ----
 
-describe('门诊服务 pages/booking/index', () => {
+describe('门诊服务 packageBooking/pages/index', () => {
   test('entries open 科室列表, 预约记录 and 就诊人管理', async () => {
     const wx = installWx();
-    const page = renderPage('pages/booking/index/index');
+    const page = renderPage('packageBooking/pages/index/index');
     expect(textOf(page)).toContain('每日07:00放出第7日号源');
     await tapVant(page, '#hub-book');
     await tapVant(page, '#hub-records');
     await tapVant(page, '#hub-patients');
     expect(wx.argsOf('navigateTo').map((o) => o.url)).toEqual([
-      '/pages/booking/departments/index',
-      '/pages/booking/records/index',
+      '/packageBooking/pages/departments/index',
+      '/packageBooking/pages/records/index',
       '/pages/patients/list/index',
     ]);
   });
@@ -221,7 +221,7 @@ describe('门诊服务 pages/booking/index', () => {
 
 // ---- departments ----
 
-describe('科室列表 pages/booking/departments', () => {
+describe('科室列表 packageBooking/pages/departments', () => {
   const departments = [
     dept(),
     dept({ code: 'HXK', name: '呼吸内科', location: '门诊楼2楼B区', intro: '哮喘、慢阻肺' }),
@@ -230,12 +230,12 @@ describe('科室列表 pages/booking/departments', () => {
 
   test('skeleton, then the list with locations; search filters locally; no match shows empty', async () => {
     const wx = installWx({ backend: routes({ 'booking.departments': ok({ departments }) }) });
-    const page = renderPage('pages/booking/departments/index');
+    const page = renderPage('packageBooking/pages/departments/index');
     page.instance.onLoad({});
-    expect(page.querySelector('#loading')).toBeTruthy();
+    expect(countTags(page.querySelector('#loading')!, 'van-skeleton')).toBe(3);
     await flush();
     expect(wx.eventsTo('booking')).toEqual([{ action: 'departments' }]);
-    expect(countOf(page, '.van-skeleton')).toBe(0);
+    expect(countTags(page, 'van-skeleton')).toBe(0);
     expect(textOf(page.querySelector('#dept-XNK'))).toContain('门诊楼3楼A区');
     expect(textOf(page.querySelector('#department-list'))).toContain('呼吸内科');
 
@@ -252,16 +252,18 @@ describe('科室列表 pages/booking/departments', () => {
     expect(wx.eventsTo('booking')).toHaveLength(1); // filtering never calls the server
 
     await tapVant(page, '#dept-EK');
-    expect(wx.argsOf('navigateTo')[0]).toMatchObject({ url: '/pages/booking/doctors/index?deptCode=EK' });
+    expect(wx.argsOf('navigateTo')[0]).toMatchObject({ url: '/packageBooking/pages/doctors/index?deptCode=EK' });
   });
 
   test('intro mode (微官网 科室介绍) opens the doctors page in intro mode', async () => {
     const wx = installWx({ backend: routes({ 'booking.departments': ok({ departments }) }) });
-    const page = renderPage('pages/booking/departments/index');
+    const page = renderPage('packageBooking/pages/departments/index');
     page.instance.onLoad({ mode: 'intro' });
     await flush();
     await tapVant(page, '#dept-XNK');
-    expect(wx.argsOf('navigateTo')[0]).toMatchObject({ url: '/pages/booking/doctors/index?deptCode=XNK&mode=intro' });
+    expect(wx.argsOf('navigateTo')[0]).toMatchObject({
+      url: '/packageBooking/pages/doctors/index?deptCode=XNK&mode=intro',
+    });
   });
 
   test('error state with the server message and retry', async () => {
@@ -269,19 +271,19 @@ describe('科室列表 pages/booking/departments', () => {
     installWx({
       backend: () => (down ? fail('UNAVAILABLE', '医院系统维护中，请稍后再试') : ok({ departments })),
     });
-    const page = renderPage('pages/booking/departments/index');
+    const page = renderPage('packageBooking/pages/departments/index');
     page.instance.onLoad({});
     await flush();
     expect(textOf(page.querySelector('#error-state'))).toContain('医院系统维护中，请稍后再试');
     down = false;
-    await tapVant(page, '#retry');
+    await tapVant(page, '#error-state >>> #retry');
     expect(page.querySelector('#dept-XNK')).toBeTruthy();
   });
 });
 
 // ---- doctors / doctor ----
 
-describe('医生列表 pages/booking/doctors', () => {
+describe('医生列表 packageBooking/pages/doctors', () => {
   const doctors = [
     doctor(),
     doctor({ doctorId: 'd2', name: '李*', title: '主治医师', level: 'specialist', specialty: '高血压' }),
@@ -289,7 +291,7 @@ describe('医生列表 pages/booking/doctors', () => {
 
   test('department header, 专科号 entry and the experts only', async () => {
     const wx = installWx({ backend: routes({ 'booking.doctors': ok({ department: dept(), doctors }) }) });
-    const page = renderPage('pages/booking/doctors/index');
+    const page = renderPage('packageBooking/pages/doctors/index');
     page.instance.onLoad({ deptCode: 'XNK' });
     await flush();
     expect(wx.eventsTo('booking')).toEqual([{ action: 'doctors', deptCode: 'XNK' }]);
@@ -301,14 +303,14 @@ describe('医生列表 pages/booking/doctors', () => {
     await tapVant(page, '#specialist-entry');
     await tapVant(page, '#doctor-d1');
     expect(wx.argsOf('navigateTo').map((o) => o.url)).toEqual([
-      '/pages/booking/schedule/index?deptCode=XNK&kind=specialist',
-      '/pages/booking/doctor/index?doctorId=d1&deptCode=XNK',
+      '/packageBooking/pages/schedule/index?deptCode=XNK&kind=specialist',
+      '/packageBooking/pages/doctor/index?doctorId=d1&deptCode=XNK',
     ]);
   });
 
   test('intro mode lists every doctor and has no booking entry', async () => {
     installWx({ backend: routes({ 'booking.doctors': ok({ department: dept(), doctors }) }) });
-    const page = renderPage('pages/booking/doctors/index');
+    const page = renderPage('packageBooking/pages/doctors/index');
     page.instance.onLoad({ deptCode: 'XNK', mode: 'intro' });
     await flush();
     expect(page.querySelector('#specialist-entry')).toBeFalsy();
@@ -318,14 +320,14 @@ describe('医生列表 pages/booking/doctors', () => {
 
   test('NOT_FOUND shows the not-found state', async () => {
     installWx({ backend: routes({ 'booking.doctors': fail('NOT_FOUND', '科室不存在') }) });
-    const page = renderPage('pages/booking/doctors/index');
+    const page = renderPage('packageBooking/pages/doctors/index');
     page.instance.onLoad({ deptCode: 'NOPE' });
     await flush();
     expect(textOf(page.querySelector('#not-found'))).toContain('科室不存在或已停诊');
   });
 });
 
-describe('医生主页 pages/booking/doctor', () => {
+describe('医生主页 packageBooking/pages/doctor', () => {
   test('profile and the 7-day schedule; a session opens the schedule on its date', async () => {
     const expertSession = session({
       sessionId: 'e1',
@@ -343,7 +345,7 @@ describe('医生主页 pages/booking/doctor', () => {
         'booking.schedule': scheduleReply([expertSession]),
       }),
     });
-    const page = renderPage('pages/booking/doctor/index');
+    const page = renderPage('packageBooking/pages/doctor/index');
     page.instance.onLoad({ doctorId: 'd1', deptCode: 'XNK' });
     await flush();
     expect(wx.eventsTo('booking')).toContainEqual({
@@ -360,17 +362,17 @@ describe('医生主页 pages/booking/doctor', () => {
     for (const s of ['05-08', '周三', '上午', '¥50.00', '余3']) expect(row).toContain(s);
     await tapVant(page, '#session-e1');
     expect(wx.argsOf('navigateTo')[0]).toMatchObject({
-      url: '/pages/booking/schedule/index?deptCode=XNK&doctorId=d1&kind=expert&date=2024-05-08',
+      url: '/packageBooking/pages/schedule/index?deptCode=XNK&doctorId=d1&kind=expert&date=2024-05-08',
     });
   });
 });
 
 // ---- schedule ----
 
-describe('号源选择 pages/booking/schedule', () => {
+describe('号源选择 packageBooking/pages/schedule', () => {
   test('8 dates with 周几 and 有号/约满/未放号; chips with remaining; full ones disabled', async () => {
     const wx = installWx({ backend: routes({ 'booking.schedule': scheduleReply() }) });
-    const page = renderPage('pages/booking/schedule/index');
+    const page = renderPage('packageBooking/pages/schedule/index');
     page.instance.onLoad({ deptCode: 'XNK', kind: 'specialist' });
     await flush();
     expect(wx.eventsTo('booking')).toEqual([{ action: 'schedule', deptCode: 'XNK', kind: 'specialist' }]);
@@ -400,16 +402,20 @@ describe('号源选择 pages/booking/schedule', () => {
     expect(wx.argsOf('navigateTo')).toHaveLength(0);
     await tapVant(page, '#chip-s-am-0');
     expect(wx.argsOf('navigateTo')[0]).toMatchObject({
-      url: '/pages/booking/confirm/index?sessionId=s-am&time=09%3A00&deptCode=XNK&kind=specialist',
+      url: '/packageBooking/pages/confirm/index?sessionId=s-am&time=09%3A00&deptCode=XNK&kind=specialist',
     });
   });
 
   test('switching date shows that day; a not-released day shows its release time', async () => {
     installWx({ backend: routes({ 'booking.schedule': scheduleReply() }) });
-    const page = renderPage('pages/booking/schedule/index');
+    const page = renderPage('packageBooking/pages/schedule/index');
     page.instance.onLoad({ deptCode: 'XNK', kind: 'specialist' });
     await flush();
+    // The chosen date carries a check mark besides its colour.
+    expect(countTags(page.querySelector('#date-0')!, 'van-icon')).toBe(1);
     await tapView(page, '#date-1');
+    expect(countTags(page.querySelector('#date-0')!, 'van-icon')).toBe(0);
+    expect(countTags(page.querySelector('#date-1')!, 'van-icon')).toBe(1);
     expect(textOf(page.querySelector('#no-sessions'))).toContain('当日暂无排班');
     await tapView(page, '#date-7');
     const later = textOf(page.querySelector('#session-s-later'));
@@ -432,17 +438,24 @@ describe('号源选择 pages/booking/schedule', () => {
         },
       },
     });
-    const page = renderPage('pages/booking/schedule/index');
+    const page = renderPage('packageBooking/pages/schedule/index');
     page.instance.onLoad({ deptCode: 'XNK', kind: 'specialist' });
     await flush();
     await tapVant(page, '#waitlist-s-pm');
     await simulate.sleep(60);
     const sheet = page.querySelector('#card-sheet')!;
     expect(sheet.data.show).toBe(true);
-    expect(textOf(sheet)).toContain('王*华（父母）');
-    const items = sheet.querySelectorAll('.van-action-sheet__item');
-    items[1]!.dispatchEvent('tap');
+    expect(textOf(sheet)).toContain('选择候补就诊人');
+    // Every card, the default one first, none chosen yet.
+    const picker = page.querySelector('#waitlist-cards')!;
+    const text = textOf(picker);
+    expect(text.indexOf('王小明')).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf('王*华')).toBeGreaterThan(text.indexOf('王小明'));
+    expect(textOf(picker.querySelector('#card-c2'))).toContain('父母');
+    expect(text).not.toContain('已选');
+    await tapVant(picker, '#card-c2');
     await flush();
+    expect(sheet.data.show).toBe(false);
     expect(wx.argsOf<{ tmplIds: string[] }>('requestSubscribeMessage')[0]!.tmplIds).toEqual([
       'tmpl-waitlist-success',
       'tmpl-visit-reminder',
@@ -455,7 +468,7 @@ describe('号源选择 pages/booking/schedule', () => {
 
   test('pull-down refresh reloads and stops the spinner', async () => {
     const wx = installWx({ backend: routes({ 'booking.schedule': scheduleReply() }) });
-    const page = renderPage('pages/booking/schedule/index');
+    const page = renderPage('packageBooking/pages/schedule/index');
     page.instance.onLoad({ deptCode: 'XNK', doctorId: 'd1', kind: 'expert' });
     await flush();
     page.instance.onPullDownRefresh();
@@ -509,13 +522,13 @@ function confirmWx(
 }
 
 async function openConfirm(): Promise<PageComponent> {
-  const page = renderPage('pages/booking/confirm/index');
+  const page = renderPage('packageBooking/pages/confirm/index');
   page.instance.onLoad({ sessionId: 's-am', time: '09%3A00', deptCode: 'XNK', kind: 'specialist' });
   await flush();
   return page;
 }
 
-describe('确认预约 pages/booking/confirm', () => {
+describe('确认预约 packageBooking/pages/confirm', () => {
   test('shows the visit, fee, rules and the default card preselected', async () => {
     confirmWx([]);
     const page = await openConfirm();
@@ -535,8 +548,12 @@ describe('确认预约 pages/booking/confirm', () => {
     for (const s of ['同一天同一科室只能预约 1 个号', '最多 5 个', '2 小时', '3 次', '30 分钟'])
       expect(rules).toContain(s);
     expect(page.instance.data.selectedCardId).toBe('c1');
-    await tapVant(page, '#card-c2');
+    expect(textOf(page.querySelector('#card-picker >>> #card-c1'))).toContain('已选');
+    await tapVant(page, '#card-picker >>> #card-c2');
     expect(page.instance.data.selectedCardId).toBe('c2');
+    // The choice is shown with text (and the filled check), not by colour alone.
+    expect(textOf(page.querySelector('#card-picker >>> #card-c2'))).toContain('已选');
+    expect(textOf(page.querySelector('#card-picker >>> #card-c1'))).not.toContain('已选');
   });
 
   test('the tap asks consent FIRST, then books with the idempotency key; success redirects to the result', async () => {
@@ -555,7 +572,7 @@ describe('确认预约 pages/booking/confirm', () => {
     expect(typeof sent.idempotencyKey).toBe('string');
     expect(String(sent.idempotencyKey).length).toBeGreaterThan(8);
     expect(wx.argsOf('redirectTo')).toEqual([
-      expect.objectContaining({ url: '/pages/booking/result/index?bookingId=b1' }),
+      expect.objectContaining({ url: '/packageBooking/pages/result/index?bookingId=b1' }),
     ]);
     expect(page.querySelector('#confirm')!.data.disabled).toBe(true); // stays disabled while leaving
   });
@@ -617,7 +634,7 @@ describe('确认预约 pages/booking/confirm', () => {
     expect(textOf(page.querySelector('#submit-error'))).toBe('该就诊人当天已预约本科室，不能重复预约');
     expect(wx.argsOf('redirectTo')).toHaveLength(0);
 
-    await tapVant(page, '#card-c2');
+    await tapVant(page, '#card-picker >>> #card-c2');
     await tapVant(page, '#confirm');
     await flush();
     const books = wx.eventsTo('booking').filter((e) => e.action === 'book');
@@ -636,15 +653,15 @@ describe('确认预约 pages/booking/confirm', () => {
   test('no card: prompt to add one and the button stays disabled', async () => {
     const { wx } = confirmWx([], 'accept', []);
     const page = await openConfirm();
-    expect(textOf(page.querySelector('#no-card'))).toContain('请先添加就诊人');
+    expect(textOf(page.querySelector('#card-picker >>> #no-card'))).toContain('请先添加就诊人');
     expect(page.querySelector('#confirm')!.data.disabled).toBe(true);
-    await tapVant(page, '#add-card');
+    await tapVant(page, '#card-picker >>> #no-card >>> #action');
     expect(wx.argsOf('navigateTo')[0]).toMatchObject({ url: '/pages/patients/add/index' });
   });
 
   test('an unknown session shows the not-found state', async () => {
     confirmWx([]);
-    const page = renderPage('pages/booking/confirm/index');
+    const page = renderPage('packageBooking/pages/confirm/index');
     page.instance.onLoad({ sessionId: 'gone', time: '09:00', deptCode: 'XNK', kind: 'specialist' });
     await flush();
     expect(textOf(page.querySelector('#not-found'))).toContain('号源不存在或已停诊');
@@ -653,10 +670,10 @@ describe('确认预约 pages/booking/confirm', () => {
 
 // ---- result ----
 
-describe('预约结果 pages/booking/result', () => {
+describe('预约结果 packageBooking/pages/result', () => {
   test('success state with time point, arrival window, location and fee; buttons', async () => {
     const wx = installWx({ backend: routes({ 'booking.get': ok(booking()) }) });
-    const page = renderPage('pages/booking/result/index');
+    const page = renderPage('packageBooking/pages/result/index');
     page.instance.onLoad({ bookingId: 'b1' });
     await flush();
     expect(wx.eventsTo('booking')).toEqual([{ action: 'get', bookingId: 'b1' }]);
@@ -669,14 +686,14 @@ describe('预约结果 pages/booking/result', () => {
     }
     await tapVant(page, '#go-records');
     await tapVant(page, '#go-home');
-    expect(wx.argsOf('redirectTo')[0]).toMatchObject({ url: '/pages/booking/records/index' });
+    expect(wx.argsOf('redirectTo')[0]).toMatchObject({ url: '/packageBooking/pages/records/index' });
     expect(wx.argsOf('switchTab')[0]).toMatchObject({ url: '/pages/home/index' });
   });
 });
 
 // ---- records ----
 
-describe('预约记录 pages/booking/records', () => {
+describe('预约记录 packageBooking/pages/records', () => {
   test('tabs switch the range sent; newest first; status tags; waitlist entries; empty per tab', async () => {
     const byRange: Record<string, BackendReply> = {
       '1w': ok({
@@ -705,7 +722,7 @@ describe('预约记录 pages/booking/records', () => {
         'booking.list': (call) => (emptyAll ? ok({ bookings: [], waitlist: [] }) : byRange[String(call.event.range)]!),
       }),
     });
-    const page = renderPage('pages/booking/records/index');
+    const page = renderPage('packageBooking/pages/records/index');
     page.instance.onShow();
     await flush();
     expect(wx.eventsTo('booking')).toEqual([{ action: 'list', range: '1w' }]);
@@ -736,8 +753,8 @@ describe('预约记录 pages/booking/records', () => {
     expect(wx.eventsTo('booking')[3]).toEqual({ action: 'list', range: '1w' });
     expect(textOf(page.querySelector('#empty-state'))).toContain('1周内暂无预约记录');
 
-    await tapVant(page, '#go-book');
-    expect(wx.argsOf('navigateTo')[0]).toMatchObject({ url: '/pages/booking/departments/index' });
+    await tapVant(page, '#empty-state >>> #action');
+    expect(wx.argsOf('navigateTo')[0]).toMatchObject({ url: '/packageBooking/pages/departments/index' });
   });
 
   test('a booking opens its detail; 退出候补 asks, then leaves', async () => {
@@ -747,11 +764,11 @@ describe('预约记录 pages/booking/records', () => {
         'booking.leaveWaitlist': ok(waitlistEntry({ status: 'left', position: null })),
       }),
     });
-    const page = renderPage('pages/booking/records/index');
+    const page = renderPage('packageBooking/pages/records/index');
     page.instance.onShow();
     await flush();
     await tapView(page, '#booking-b1');
-    expect(wx.argsOf('navigateTo')[0]).toMatchObject({ url: '/pages/booking/detail/index?bookingId=b1' });
+    expect(wx.argsOf('navigateTo')[0]).toMatchObject({ url: '/packageBooking/pages/detail/index?bookingId=b1' });
     await tapVant(page, '#leave-w1');
     await flush();
     expect(wx.argsOf('showModal')[0]).toMatchObject({ title: '退出候补' });
@@ -762,7 +779,7 @@ describe('预约记录 pages/booking/records', () => {
     installWx({
       backend: routes({ 'booking.list': ok({ bookings: [booking()], waitlist: [], truncated: true }) }),
     });
-    const page = renderPage('pages/booking/records/index');
+    const page = renderPage('packageBooking/pages/records/index');
     page.instance.onShow();
     await flush();
     expect(textOf(page.querySelector('#truncated'))).toContain('仅显示最近的预约记录');
@@ -772,7 +789,7 @@ describe('预约记录 pages/booking/records', () => {
     installWx({
       backend: routes({ 'booking.list': ok({ bookings: [booking()], waitlist: [], truncated: false }) }),
     });
-    const page = renderPage('pages/booking/records/index');
+    const page = renderPage('packageBooking/pages/records/index');
     page.instance.onShow();
     await flush();
     expect(page.querySelector('#booking-b1')).toBeTruthy();
@@ -781,7 +798,7 @@ describe('预约记录 pages/booking/records', () => {
 
   test('error state shows the message', async () => {
     installWx({ backend: () => networkDown() });
-    const page = renderPage('pages/booking/records/index');
+    const page = renderPage('packageBooking/pages/records/index');
     page.instance.onShow();
     await flush();
     expect(textOf(page.querySelector('#error-state'))).toContain('网络异常，请稍后重试');
@@ -790,10 +807,10 @@ describe('预约记录 pages/booking/records', () => {
 
 // ---- detail ----
 
-describe('预约详情 pages/booking/detail', () => {
+describe('预约详情 packageBooking/pages/detail', () => {
   /** The detail page opened with `query` and its first load settled. */
   async function openDetail(query: Record<string, string> = { bookingId: 'b1' }) {
-    const page = renderPage('pages/booking/detail/index');
+    const page = renderPage('packageBooking/pages/detail/index');
     page.instance.onLoad(query);
     await flush();
     return page;

@@ -95,7 +95,8 @@ describe('就诊人详情 pages/patients/detail', () => {
     await flush();
     expect(textOf(page.querySelector('#not-found'))).toContain('就诊人不存在或已解绑');
     expect(page.querySelector('#card-info')).toBeFalsy();
-    await tapVant(page, '#back-to-list');
+    expect(textOf(page.querySelector('#not-found >>> #action'))).toBe('返回就诊人列表');
+    await tapVant(page, '#not-found >>> #action');
     expect(wx.argsOf('redirectTo')[0]).toMatchObject({ url: '/pages/patients/list/index' });
   });
 

@@ -25,18 +25,28 @@ export const SUCCESS_BACK_DELAY_MS = mpRequire<{ SUCCESS_BACK_DELAY_MS: number }
 const loaded = new Map<string, string>();
 
 /**
- * Loads a page once per test file (jest caches the page module, so a second `simulate.load` would
- * not re-run its `Component()` call) and renders a fresh, attached instance.
+ * Loads a page or component once per test file (jest caches its module, so a second
+ * `simulate.load` would not re-run its `Component()` call) and renders a fresh, attached instance.
  */
-export function renderPage(page: string): PageComponent {
-  let id = loaded.get(page);
+function renderOnce(mpPath: string, properties?: Record<string, unknown>): SimRoot {
+  let id = loaded.get(mpPath);
   if (!id) {
-    id = simulate.load(path.join(mpRoot, page), { rootPath: mpRoot });
-    loaded.set(page, id);
+    id = simulate.load(path.join(mpRoot, mpPath), { rootPath: mpRoot });
+    loaded.set(mpPath, id);
   }
-  const comp = simulate.render(id);
+  const comp = simulate.render(id, properties);
   comp.attach(document.createElement('parent-wrapper'));
   return comp;
+}
+
+/** A page by its route, e.g. `packageBooking/pages/records/index`. */
+export function renderPage(page: string): PageComponent {
+  return renderOnce(page);
+}
+
+/** A shared component of miniprogram/components (e.g. `components/state-view/index`) with properties. */
+export function renderComponent(component: string, properties: Record<string, unknown> = {}): SimRoot {
+  return renderOnce(component, properties);
 }
 
 /** Visible text of a rendered component, whitespace collapsed. */
@@ -49,8 +59,10 @@ const TAP_TARGETS = ['.van-button', '.van-cell', '.van-grid-item', '.van-radio__
 /**
  * Taps a Vant component (button, cell, grid item, radio) the way a finger does: `tap` on the inner
  * view that carries Vant's own bindtap, so Vant's handler runs and emits its `click`/`change`.
+ * Inside a custom component, name the way in with exparser's `>>>`:
+ * `tapVant(page, '#error-state >>> #retry')` (the 重新加载 of a <state-view id="error-state">).
  */
-export async function tapVant(comp: PageComponent, selector: string): Promise<void> {
+export async function tapVant(comp: SimNode, selector: string): Promise<void> {
   const host = comp.querySelector(selector);
   if (!host) throw new Error(`no element ${selector}`);
   for (const inner of TAP_TARGETS) {
@@ -87,6 +99,14 @@ export async function tapDialogButton(
 /** Number of elements matching a WXML class selector (class names as written in the WXML). */
 export function countOf(comp: PageComponent, selector: string): number {
   return comp.querySelectorAll(selector).length;
+}
+
+/**
+ * Number of rendered elements with this tag anywhere in the component, inside its custom
+ * components too (`van-skeleton` of a <state-view>): the DOM keeps the WXML tag names.
+ */
+export function countTags(comp: SimNode, tagName: string): number {
+  return comp.dom?.querySelectorAll(tagName).length ?? 0;
 }
 
 export function card(overrides: Partial<PatientCardView> = {}): PatientCardView {

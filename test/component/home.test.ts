@@ -1,33 +1,31 @@
 import { flush, installWx, ok, routes, fail } from './wx-mock';
-import { card, countOf, renderPage, tapVant, textOf } from './helpers';
+import { card, countTags, renderPage, tapVant, textOf } from './helpers';
 
 describe('首页 pages/home', () => {
-  test('renders the four entries in Chinese; 门诊服务, 微官网 and 就诊人管理 navigate, 住院服务 says 建设中', async () => {
+  test('renders the four entries in Chinese, all built: each navigates; nothing "coming soon"', async () => {
     const wx = installWx({ backend: routes({ 'patient.list': ok({ cards: [], limit: 5 }) }) });
     const page = renderPage('pages/home/index');
     page.instance.onShow();
     await flush();
 
     const text = textOf(page);
-    for (const label of ['智慧医院', '门诊服务', '住院服务', '微官网', '就诊人管理']) expect(text).toContain(label);
-    // Only the unbuilt 住院服务 carries the 即将开放 badge.
-    expect(countOf(page, '.entry__badge')).toBe(1);
-    expect(textOf(page.querySelector('#entry-inpatient'))).toContain('即将开放');
+    for (const label of ['智慧医院', '门诊服务', '预约记录', '微官网', '就诊人管理']) expect(text).toContain(label);
+    // The home page names only what exists: no unbuilt service, no "coming soon" badge.
+    for (const missing of ['住院服务', '即将开放', '缴费', '报告']) expect(text).not.toContain(missing);
+    expect(countTags(page, 'van-grid-item')).toBe(4);
 
     await tapVant(page, '#entry-patients');
     await tapVant(page, '#entry-outpatient');
+    await tapVant(page, '#entry-records');
     await tapVant(page, '#entry-website');
     await flush();
     expect(wx.argsOf('navigateTo').map((o) => o.url)).toEqual([
       '/pages/patients/list/index',
-      '/pages/booking/index/index',
-      '/pages/site/index/index',
+      '/packageBooking/pages/index/index',
+      '/packageBooking/pages/records/index',
+      '/packageSite/pages/index/index',
     ]);
-
-    await tapVant(page, '#entry-inpatient');
-    await flush();
-    expect(wx.argsOf('showToast')).toEqual([expect.objectContaining({ title: '功能建设中，敬请期待' })]);
-    expect(wx.argsOf('navigateTo')).toHaveLength(3);
+    expect(wx.argsOf('showToast')).toEqual([]);
   });
 
   test('shows the default card summary with 切换/管理', async () => {
@@ -54,14 +52,18 @@ describe('首页 pages/home', () => {
     page.instance.onShow();
     await flush();
     expect(textOf(page.querySelector('#no-card'))).toContain('还没有就诊人');
-    await tapVant(page, '#add-card');
+    await tapVant(page, '#no-card >>> #action');
     await flush();
     expect(wx.argsOf('navigateTo')[0]).toMatchObject({ url: '/pages/patients/add/index' });
 
-    installWx({ backend: routes({ 'patient.list': fail('UNAVAILABLE', '医院系统维护中') }) });
+    let down = true;
+    installWx({ backend: () => (down ? fail('UNAVAILABLE', '医院系统维护中') : ok({ cards: [], limit: 5 })) });
     const page2 = renderPage('pages/home/index');
     page2.instance.onShow();
     await flush();
     expect(textOf(page2.querySelector('#card-error'))).toContain('医院系统维护中');
+    down = false;
+    await tapVant(page2, '#card-error >>> #retry');
+    expect(textOf(page2.querySelector('#no-card'))).toContain('还没有就诊人');
   });
 });

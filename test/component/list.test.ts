@@ -1,5 +1,5 @@
 import { fail, flush, installWx, networkDown, ok, routes } from './wx-mock';
-import { card, countOf, renderPage, tapVant, textOf } from './helpers';
+import { card, countTags, renderPage, tapVant, textOf } from './helpers';
 
 const RAW_ID = '330602199001011231';
 const RAW_PHONE = '13800138000';
@@ -22,7 +22,7 @@ describe('就诊人列表 pages/patients/list', () => {
   test('renders masked cards with relation/默认 tags and the count', async () => {
     installWx({ backend: routes({ 'patient.list': ok({ cards: twoCards(), limit: 5 }) }) });
     const page = renderPage('pages/patients/list/index');
-    expect(page.querySelector('#loading')).toBeTruthy(); // skeleton before the answer
+    expect(countTags(page.querySelector('#loading')!, 'van-skeleton')).toBe(2); // skeletons before the answer
     page.instance.onShow();
     await flush();
 
@@ -37,7 +37,7 @@ describe('就诊人列表 pages/patients/list', () => {
     expect(second).toContain('王*华');
     expect(second).toContain('父母');
     expect(second).not.toContain('默认');
-    expect(countOf(page, '.van-skeleton')).toBe(0);
+    expect(countTags(page, 'van-skeleton')).toBe(0);
   });
 
   test('only Chinese UI text and no raw ID number or phone in the DOM', async () => {
@@ -101,7 +101,7 @@ describe('就诊人列表 pages/patients/list', () => {
     expect(textOf(page.querySelector('#error-state'))).toContain('网络异常，请稍后重试');
 
     down = false;
-    await tapVant(page, '#retry');
+    await tapVant(page, '#error-state >>> #retry');
     expect(textOf(page.querySelector('#summary'))).toContain('已绑定 2/5');
 
     page.instance.onPullDownRefresh();

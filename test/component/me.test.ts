@@ -2,12 +2,17 @@ import { installWx } from './wx-mock';
 import { renderPage, tapVant, textOf } from './helpers';
 
 describe('我的 pages/me', () => {
-  test('lists 就诊人管理 and 关于 with the version; entries navigate / explain', async () => {
+  test('lists 就诊人管理, 预约记录 and 关于 with the version; entries navigate / explain', async () => {
     const wx = installWx();
     const page = renderPage('pages/me/index');
     page.instance.onLoad({});
+    expect(textOf(page.querySelector('#records'))).toContain('预约记录');
     await tapVant(page, '#patients');
-    expect(wx.argsOf('navigateTo')[0]).toMatchObject({ url: '/pages/patients/list/index' });
+    await tapVant(page, '#records');
+    expect(wx.argsOf('navigateTo').map((o) => o.url)).toEqual([
+      '/pages/patients/list/index',
+      '/packageBooking/pages/records/index',
+    ]);
 
     expect(textOf(page.querySelector('#about'))).toContain('关于智慧医院');
     expect(textOf(page.querySelector('#about'))).toContain('v0.1.0');

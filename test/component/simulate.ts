@@ -26,6 +26,8 @@ export interface SimNode {
   querySelector(selector: string): SimNode | undefined;
   querySelectorAll(selector: string): SimNode[];
   dispatchEvent(eventName: string, options?: { detail?: unknown; [key: string]: unknown }): void;
+  /** Listens to the events this component triggers itself (`this.triggerEvent`). */
+  addEventListener(eventName: string, handler: (event: { detail: unknown }) => void): void;
   setData(data: Record<string, unknown>, callback?: () => void): void;
   triggerLifeTime(lifetime: 'created' | 'ready' | 'attached' | 'moved' | 'detached'): void;
   toJSON(): { tagName: string; event: Record<string, { handler: string }> };

@@ -1,5 +1,5 @@
 import type { Announcement, AnnouncementSummary, HospitalIntro, VisitorGuide } from '../../typings/site';
-import { renderPage, tapVant, textOf } from './helpers';
+import { countTags, renderPage, tapVant, textOf } from './helpers';
 import { fail, flush, installWx, networkDown, ok, routes } from './wx-mock';
 
 /** Several pages share Vant components here; see the note in booking.test.ts. */
@@ -45,12 +45,12 @@ function summary(i: number, overrides: Partial<AnnouncementSummary> = {}): Annou
   };
 }
 
-describe('微官网 pages/site/index', () => {
+describe('微官网 packageSite/pages/index', () => {
   test('hospital intro, figures, hours and contact; entries open 科室介绍, 公告, 导航', async () => {
     const wx = installWx({ backend: routes({ 'site.hospital': ok(hospital) }) });
-    const page = renderPage('pages/site/index/index');
+    const page = renderPage('packageSite/pages/index/index');
     page.instance.onLoad({});
-    expect(page.querySelector('#loading')).toBeTruthy();
+    expect(countTags(page.querySelector('#loading')!, 'van-skeleton')).toBe(1);
     await flush();
     expect(wx.eventsTo('site')).toEqual([{ action: 'hospital' }]);
     const intro = textOf(page.querySelector('#hospital'));
@@ -64,26 +64,26 @@ describe('微官网 pages/site/index', () => {
     await tapVant(page, '#site-announcements');
     await tapVant(page, '#site-guide');
     expect(wx.argsOf('navigateTo').map((o) => o.url)).toEqual([
-      '/pages/booking/departments/index?mode=intro',
-      '/pages/site/announcements/index',
-      '/pages/site/guide/index',
+      '/packageBooking/pages/departments/index?mode=intro',
+      '/packageSite/pages/announcements/index',
+      '/packageSite/pages/guide/index',
     ]);
   });
 
   test('error state with retry', async () => {
     let down = true;
     installWx({ backend: () => (down ? networkDown() : ok(hospital)) });
-    const page = renderPage('pages/site/index/index');
+    const page = renderPage('packageSite/pages/index/index');
     page.instance.onLoad({});
     await flush();
     expect(textOf(page.querySelector('#error-state'))).toContain('网络异常，请稍后重试');
     down = false;
-    await tapVant(page, '#retry');
+    await tapVant(page, '#error-state >>> #retry');
     expect(textOf(page.querySelector('#hospital'))).toContain('市第一人民医院');
   });
 });
 
-describe('医院公告 pages/site/announcements', () => {
+describe('医院公告 packageSite/pages/announcements', () => {
   test('list with pinned tag and Shanghai date; reaching the bottom loads the next page', async () => {
     const first = Array.from({ length: 20 }, (_, i) => summary(i + 1, { pinned: i === 0 }));
     const wx = installWx({
@@ -92,7 +92,7 @@ describe('医院公告 pages/site/announcements', () => {
           call.event.offset === 0 ? ok({ items: first, total: 21 }) : ok({ items: [summary(21)], total: 21 }),
       }),
     });
-    const page = renderPage('pages/site/announcements/index');
+    const page = renderPage('packageSite/pages/announcements/index');
     page.instance.onLoad({});
     await flush();
     expect(wx.eventsTo('site')[0]).toEqual({ action: 'announcements', offset: 0, limit: 20 });
@@ -111,23 +111,23 @@ describe('医院公告 pages/site/announcements', () => {
     expect(wx.eventsTo('site')).toHaveLength(2); // nothing more to load
 
     await tapVant(page, '#announcement-a21');
-    expect(wx.argsOf('navigateTo')[0]).toMatchObject({ url: '/pages/site/announcement/index?id=a21' });
+    expect(wx.argsOf('navigateTo')[0]).toMatchObject({ url: '/packageSite/pages/announcement/index?id=a21' });
   });
 
   test('empty state', async () => {
     installWx({ backend: routes({ 'site.announcements': ok({ items: [], total: 0 }) }) });
-    const page = renderPage('pages/site/announcements/index');
+    const page = renderPage('packageSite/pages/announcements/index');
     page.instance.onLoad({});
     await flush();
     expect(textOf(page.querySelector('#empty-state'))).toContain('暂无公告');
   });
 });
 
-describe('公告详情 pages/site/announcement', () => {
+describe('公告详情 packageSite/pages/announcement', () => {
   test('title, date and paragraphs; NOT_FOUND state', async () => {
     const a: Announcement = { ...summary(7, { title: '五一假期门诊安排' }), body: ['第一段。', '第二段。'] };
     const wx = installWx({ backend: routes({ 'site.announcement': ok(a) }) });
-    const page = renderPage('pages/site/announcement/index');
+    const page = renderPage('packageSite/pages/announcement/index');
     page.instance.onLoad({ id: 'a7' });
     await flush();
     expect(wx.eventsTo('site')).toEqual([{ action: 'announcement', id: 'a7' }]);
@@ -135,17 +135,17 @@ describe('公告详情 pages/site/announcement', () => {
     for (const s of ['五一假期门诊安排', '2024-05-02', '第一段。', '第二段。']) expect(text).toContain(s);
 
     installWx({ backend: routes({ 'site.announcement': fail('NOT_FOUND', '公告不存在') }) });
-    const gone = renderPage('pages/site/announcement/index');
+    const gone = renderPage('packageSite/pages/announcement/index');
     gone.instance.onLoad({ id: 'nope' });
     await flush();
     expect(textOf(gone.querySelector('#not-found'))).toContain('公告不存在或已下线');
   });
 });
 
-describe('来院导航 pages/site/guide', () => {
+describe('来院导航 packageSite/pages/guide', () => {
   test('address, phone, transport, parking and floors', async () => {
     const wx = installWx({ backend: routes({ 'site.guide': ok(guide), 'site.hospital': ok(hospital) }) });
-    const page = renderPage('pages/site/guide/index');
+    const page = renderPage('packageSite/pages/guide/index');
     page.instance.onLoad({});
     await flush();
     expect(
@@ -167,7 +167,7 @@ describe('来院导航 pages/site/guide', () => {
     installWx({
       backend: routes({ 'site.guide': ok(guide), 'site.hospital': fail('UNAVAILABLE', '服务繁忙') }),
     });
-    const page = renderPage('pages/site/guide/index');
+    const page = renderPage('packageSite/pages/guide/index');
     page.instance.onLoad({});
     await flush();
     expect(textOf(page.querySelector('#address'))).toContain('市中心人民路100号');

@@ -9,7 +9,7 @@
  * In the pages as A: 首页 → 门诊服务 → 预约挂号 → search the department → the expert → 近7日出诊 →
  * date and time point → 确认预约 (本人 card preselected) → the subscription consent sheet → 允许 →
  * 预约结果. Then B, in the pages, finds the session full and joins the waitlist (consent 允许). As A:
- * 预约记录 → 1周内 → 详情 → 取消预约 → confirm → 已取消. B now holds the seat (source 'waitlist'),
+ * 我的 → 预约记录 → 1周内 → 详情 → 取消预约 → confirm → 已取消. B now holds the seat (source 'waitlist'),
  * got the 候补成功 message, and sees it in 预约记录. After every step neither the runtime nor the
  * browser reported an error.
  */
@@ -39,15 +39,16 @@ const TMPL_CANCELLED = 'tmpl-booking-cancelled';
 
 const R = {
   home: 'pages/home/index',
-  hub: 'pages/booking/index/index',
-  departments: 'pages/booking/departments/index',
-  doctors: 'pages/booking/doctors/index',
-  doctor: 'pages/booking/doctor/index',
-  schedule: 'pages/booking/schedule/index',
-  confirm: 'pages/booking/confirm/index',
-  result: 'pages/booking/result/index',
-  records: 'pages/booking/records/index',
-  detail: 'pages/booking/detail/index',
+  me: 'pages/me/index',
+  hub: 'packageBooking/pages/index/index',
+  departments: 'packageBooking/pages/departments/index',
+  doctors: 'packageBooking/pages/doctors/index',
+  doctor: 'packageBooking/pages/doctor/index',
+  schedule: 'packageBooking/pages/schedule/index',
+  confirm: 'packageBooking/pages/confirm/index',
+  result: 'packageBooking/pages/result/index',
+  records: 'packageBooking/pages/records/index',
+  detail: 'packageBooking/pages/detail/index',
 } as const;
 
 // Each step drives several screens; jest's project-level testTimeout does not reach this file.
@@ -253,10 +254,11 @@ describe('预约挂号 journey in the browser preview', () => {
   });
 
   test('A: 确认预约 with the 本人 card preselected; the tap asks consent; 允许 → 预约结果', async () => {
-    const cardRow = $(`van-cell[data-id="${cardOf[A]!.id}"]`);
+    const cardRow = $(`card-picker van-cell[data-id="${cardOf[A]!.id}"]`);
     await expect(cardRow.innerText()).resolves.toContain(people[A]!.name);
-    // The selected card's right icon is the filled check.
+    // The selected card shows the filled check and says 已选 (not colour alone).
     await expect(cardRow.locator('[class*="van-icon-checked"]').count()).resolves.toBe(1);
+    await expect(cardRow.innerText()).resolves.toContain('已选');
     const text = await visiblePage(page).innerText();
     for (const t of [dept.name, '专家号', expert.name, session.location, '¥']) expect(text).toContain(t);
     const tp = session.timePoints[0]!;
@@ -322,7 +324,7 @@ describe('预约挂号 journey in the browser preview', () => {
       templateTitle: '预约成功通知',
       status: 'sent',
       errCode: 0,
-      page: `pages/booking/detail/index?id=${bookingA.bookingId}`,
+      page: `${R.detail}?id=${bookingA.bookingId}`,
     });
     const values = Object.values(mine[0]!.data).map((v) => v.value);
     expect(values.join(' ')).toContain(dept.name);
@@ -348,10 +350,15 @@ describe('预约挂号 journey in the browser preview', () => {
     await e2e.shot('schedule-full');
 
     await $(`van-button[data-session="${session.sessionId}"]`).filter({ hasText: '加入候补' }).click();
-    const sheet = $('van-action-sheet');
+    const sheet = $('van-popup').filter({ hasText: '选择候补就诊人' });
     await sheet.getByText('选择候补就诊人').waitFor({ state: 'visible' });
     await e2e.shot('waitlist-card-sheet');
-    await sheet.getByText(`${people[B]!.name}（本人）`).click();
+    // B's one card, nothing chosen yet: the tap chooses it.
+    const row = sheet.locator(`card-picker van-cell[data-id="${cardOf[B]!.id}"]`);
+    await expect(row.innerText()).resolves.toContain(people[B]!.name);
+    await expect(row.innerText()).resolves.toContain('本人');
+    await expect(row.innerText()).resolves.not.toContain('已选');
+    await row.click();
     await allowConsent([TMPL_WAITLIST, TMPL_REMINDER, TMPL_CANCELLED]);
     await page.getByTestId('consent-allow').click();
 
@@ -372,13 +379,14 @@ describe('预约挂号 journey in the browser preview', () => {
     await expectNoErrors();
   });
 
-  test('A: 预约记录 → 1周内 shows the booking → 详情 → 取消预约 → 已取消', async () => {
+  test('A: 我的 → 预约记录 → 1周内 shows the booking → 详情 → 取消预约 → 已取消', async () => {
     await e2e.open(A);
     await waitRoute(page, R.home);
-    await visiblePage(page).getByText('门诊服务', { exact: true }).click();
-    await waitRoute(page, R.hub);
-    await $('van-cell[data-key="records"]').click();
+    await page.locator('#mp-tabbar').getByText('我的', { exact: true }).click();
+    await waitRoute(page, R.me);
+    await visiblePage(page).locator('van-cell', { hasText: '预约记录' }).click();
     await waitRoute(page, R.records);
+    await expect(stackOf(page)).resolves.toEqual([R.me, R.records]);
     const row = $(`wx-view[data-id="${bookingA.bookingId}"]`);
     await row.waitFor({ state: 'visible' });
     // Another range and back to 1周内.
@@ -467,7 +475,7 @@ describe('预约挂号 journey in the browser preview', () => {
       templateTitle: '候补成功通知',
       status: 'sent',
       errCode: 0,
-      page: `pages/booking/detail/index?id=${seat.bookingId}`,
+      page: `${R.detail}?id=${seat.bookingId}`,
     });
 
     await e2e.open({ openid: B, path: R.records });

@@ -1,9 +1,9 @@
 /**
  * Fidelity of the browser preview:
- * (a) every page of miniprogram/app.json opens in `/preview` (pages taking an id with a real one —
- *     a bound card, a department and doctor of the HIS, a session staged in the HIS sandbox and a
- *     booking made over HTTP, an announcement — and without / with an unknown id: their not-found
- *     state) and neither the runtime nor the browser reports an error;
+ * (a) every page of miniprogram/app.json, main package and subpackages, opens in `/preview` (pages
+ *     taking an id with a real one — a bound card, a department and doctor of the HIS, a session
+ *     staged in the HIS sandbox and a booking made over HTTP, an announcement — and without / with
+ *     an unknown id: their not-found state) and neither the runtime nor the browser reports an error;
  * (b) the home page and the patient list render the same text in the browser as in jsdom with
  *     miniprogram-simulate (the component tests' renderer), fed with the very envelope the devstack
  *     answers over HTTP.
@@ -48,9 +48,12 @@ interface PageJson {
 }
 const appJson = JSON.parse(readFileSync(join(MP_ROOT, 'app.json'), 'utf8')) as {
   pages: string[];
+  subpackages: { root: string; pages: string[] }[];
   window: PageJson;
   tabBar: { list: { pagePath: string }[] };
 };
+/** Every page: the main package's and each subpackage's (under its root). */
+const allPages = [...appJson.pages, ...appJson.subpackages.flatMap((s) => s.pages.map((p) => `${s.root}/${p}`))];
 
 function titleOf(route: string): string {
   const own = JSON.parse(readFileSync(join(MP_ROOT, `${route}.json`), 'utf8')) as PageJson;
@@ -163,7 +166,7 @@ describe('(a) every page opens in the preview without errors', () => {
       name: 'pages/home/index',
       path: () => 'pages/home/index',
       route: 'pages/home/index',
-      shows: () => ['就诊人管理', '默认就诊人', self.name, '切换/管理'],
+      shows: () => ['门诊服务', '预约记录', '微官网', '就诊人管理', '默认就诊人', self.name, '切换/管理'],
     },
     {
       name: 'pages/patients/list/index',
@@ -199,63 +202,63 @@ describe('(a) every page opens in the preview without errors', () => {
       name: 'pages/me/index',
       path: () => 'pages/me/index',
       route: 'pages/me/index',
-      shows: () => ['管理您和家人的就诊信息', '就诊人管理', '关于智慧医院'],
+      shows: () => ['管理您和家人的就诊信息', '就诊人管理', '预约记录', '关于智慧医院'],
     },
     // ---- 门诊服务 ----
     {
-      name: 'pages/booking/index/index',
-      path: () => 'pages/booking/index/index',
-      route: 'pages/booking/index/index',
+      name: 'packageBooking/pages/index/index',
+      path: () => 'packageBooking/pages/index/index',
+      route: 'packageBooking/pages/index/index',
       shows: () => ['线上预约，按时段到院签到/取号', '预约挂号', '预约记录', '就诊人管理', '每日07:00放出第7日号源'],
     },
     {
-      name: 'pages/booking/departments/index',
-      path: () => 'pages/booking/departments/index',
-      route: 'pages/booking/departments/index',
+      name: 'packageBooking/pages/departments/index',
+      path: () => 'packageBooking/pages/departments/index',
+      route: 'packageBooking/pages/departments/index',
       shows: () => ['内科', dept.name, dept.location, '康复医学科'],
     },
     {
-      name: 'pages/booking/departments/index?mode=intro',
-      path: () => 'pages/booking/departments/index?mode=intro',
-      route: 'pages/booking/departments/index',
+      name: 'packageBooking/pages/departments/index?mode=intro',
+      path: () => 'packageBooking/pages/departments/index?mode=intro',
+      route: 'packageBooking/pages/departments/index',
       shows: () => [dept.name, dept.location],
       title: () => '科室介绍',
     },
     {
-      name: 'pages/booking/doctors/index?deptCode=<dept>',
-      path: () => `pages/booking/doctors/index?deptCode=${dept.code}`,
-      route: 'pages/booking/doctors/index',
+      name: 'packageBooking/pages/doctors/index?deptCode=<dept>',
+      path: () => `packageBooking/pages/doctors/index?deptCode=${dept.code}`,
+      route: 'packageBooking/pages/doctors/index',
       shows: () => [dept.location, `${dept.name} 专科号`, '专家号', expert.name, `擅长：${expert.specialty}`],
       title: () => dept.name,
     },
     {
-      name: 'pages/booking/doctors/index (no deptCode)',
-      path: () => 'pages/booking/doctors/index',
-      route: 'pages/booking/doctors/index',
+      name: 'packageBooking/pages/doctors/index (no deptCode)',
+      path: () => 'packageBooking/pages/doctors/index',
+      route: 'packageBooking/pages/doctors/index',
       shows: () => ['科室不存在或已停诊'],
     },
     {
-      name: 'pages/booking/doctors/index?deptCode=<unknown>',
-      path: () => 'pages/booking/doctors/index?deptCode=9999',
-      route: 'pages/booking/doctors/index',
+      name: 'packageBooking/pages/doctors/index?deptCode=<unknown>',
+      path: () => 'packageBooking/pages/doctors/index?deptCode=9999',
+      route: 'packageBooking/pages/doctors/index',
       shows: () => ['科室不存在或已停诊'],
     },
     {
-      name: 'pages/booking/doctor/index?doctorId=<expert>',
-      path: () => `pages/booking/doctor/index?doctorId=${expert.doctorId}&deptCode=${dept.code}`,
-      route: 'pages/booking/doctor/index',
+      name: 'packageBooking/pages/doctor/index?doctorId=<expert>',
+      path: () => `packageBooking/pages/doctor/index?doctorId=${expert.doctorId}&deptCode=${dept.code}`,
+      route: 'packageBooking/pages/doctor/index',
       shows: () => [expert.name, expert.title, `${dept.name} · ${dept.location}`, '擅长', '近7日出诊'],
     },
     {
-      name: 'pages/booking/doctor/index?doctorId=<unknown>',
-      path: () => `pages/booking/doctor/index?doctorId=D99999&deptCode=${dept.code}`,
-      route: 'pages/booking/doctor/index',
+      name: 'packageBooking/pages/doctor/index?doctorId=<unknown>',
+      path: () => `packageBooking/pages/doctor/index?doctorId=D99999&deptCode=${dept.code}`,
+      route: 'packageBooking/pages/doctor/index',
       shows: () => ['医生不存在或已停诊'],
     },
     {
-      name: 'pages/booking/schedule/index?deptCode=<dept>&date=<staged>',
-      path: () => `pages/booking/schedule/index?deptCode=${dept.code}&kind=specialist&date=${session.date}`,
-      route: 'pages/booking/schedule/index',
+      name: 'packageBooking/pages/schedule/index?deptCode=<dept>&date=<staged>',
+      path: () => `packageBooking/pages/schedule/index?deptCode=${dept.code}&kind=specialist&date=${session.date}`,
+      route: 'packageBooking/pages/schedule/index',
       // The staged session: its first seat is booked, the second one is left.
       shows: () => [
         `${dept.name} · 专科号`,
@@ -265,17 +268,17 @@ describe('(a) every page opens in the preview without errors', () => {
       ],
     },
     {
-      name: 'pages/booking/schedule/index (no deptCode)',
-      path: () => 'pages/booking/schedule/index',
-      route: 'pages/booking/schedule/index',
+      name: 'packageBooking/pages/schedule/index (no deptCode)',
+      path: () => 'packageBooking/pages/schedule/index',
+      route: 'packageBooking/pages/schedule/index',
       shows: () => ['缺少科室信息，请返回重新选择'],
     },
     {
-      name: 'pages/booking/confirm/index?sessionId=<staged>&time=<free>',
+      name: 'packageBooking/pages/confirm/index?sessionId=<staged>&time=<free>',
       path: () =>
-        `pages/booking/confirm/index?sessionId=${session.sessionId}&time=${session.timePoints[1]!.time}` +
+        `packageBooking/pages/confirm/index?sessionId=${session.sessionId}&time=${session.timePoints[1]!.time}` +
         `&deptCode=${dept.code}&kind=specialist`,
-      route: 'pages/booking/confirm/index',
+      route: 'packageBooking/pages/confirm/index',
       shows: () => [
         self.name,
         '就诊信息',
@@ -286,21 +289,22 @@ describe('(a) every page opens in the preview without errors', () => {
       ],
     },
     {
-      name: 'pages/booking/confirm/index (no session)',
-      path: () => 'pages/booking/confirm/index',
-      route: 'pages/booking/confirm/index',
+      name: 'packageBooking/pages/confirm/index (no session)',
+      path: () => 'packageBooking/pages/confirm/index',
+      route: 'packageBooking/pages/confirm/index',
       shows: () => ['号源不存在或已停诊，请返回重新选择'],
     },
     {
-      name: 'pages/booking/confirm/index?sessionId=<unknown>',
-      path: () => `pages/booking/confirm/index?sessionId=S20000101-X&time=08:00&deptCode=${dept.code}&kind=specialist`,
-      route: 'pages/booking/confirm/index',
+      name: 'packageBooking/pages/confirm/index?sessionId=<unknown>',
+      path: () =>
+        `packageBooking/pages/confirm/index?sessionId=S20000101-X&time=08:00&deptCode=${dept.code}&kind=specialist`,
+      route: 'packageBooking/pages/confirm/index',
       shows: () => ['号源不存在或已停诊，请返回重新选择'],
     },
     {
-      name: 'pages/booking/result/index?bookingId=<booking>',
-      path: () => `pages/booking/result/index?bookingId=${booking.bookingId}`,
-      route: 'pages/booking/result/index',
+      name: 'packageBooking/pages/result/index?bookingId=<booking>',
+      path: () => `packageBooking/pages/result/index?bookingId=${booking.bookingId}`,
+      route: 'packageBooking/pages/result/index',
       shows: () => [
         '预约成功',
         booking.display,
@@ -310,82 +314,82 @@ describe('(a) every page opens in the preview without errors', () => {
       ],
     },
     {
-      name: 'pages/booking/result/index (no bookingId)',
-      path: () => 'pages/booking/result/index',
-      route: 'pages/booking/result/index',
+      name: 'packageBooking/pages/result/index (no bookingId)',
+      path: () => 'packageBooking/pages/result/index',
+      route: 'packageBooking/pages/result/index',
       shows: () => ['预约记录不存在'],
     },
     {
-      name: 'pages/booking/result/index?bookingId=<unknown>',
-      path: () => 'pages/booking/result/index?bookingId=bk_nope',
-      route: 'pages/booking/result/index',
+      name: 'packageBooking/pages/result/index?bookingId=<unknown>',
+      path: () => 'packageBooking/pages/result/index?bookingId=bk_nope',
+      route: 'packageBooking/pages/result/index',
       shows: () => ['预约记录不存在'],
     },
     {
-      name: 'pages/booking/records/index',
-      path: () => 'pages/booking/records/index',
-      route: 'pages/booking/records/index',
+      name: 'packageBooking/pages/records/index',
+      path: () => 'packageBooking/pages/records/index',
+      route: 'packageBooking/pages/records/index',
       shows: () => ['1周内', '1个月内', '3个月内', dept.name, '已预约', booking.display],
     },
     {
-      name: 'pages/booking/detail/index?bookingId=<booking>',
-      path: () => `pages/booking/detail/index?bookingId=${booking.bookingId}`,
-      route: 'pages/booking/detail/index',
+      name: 'packageBooking/pages/detail/index?bookingId=<booking>',
+      path: () => `packageBooking/pages/detail/index?bookingId=${booking.bookingId}`,
+      route: 'packageBooking/pages/detail/index',
       shows: () => [dept.name, '已预约', booking.display, booking.bookingId, '取消预约'],
     },
     {
-      name: 'pages/booking/detail/index (no bookingId)',
-      path: () => 'pages/booking/detail/index',
-      route: 'pages/booking/detail/index',
+      name: 'packageBooking/pages/detail/index (no bookingId)',
+      path: () => 'packageBooking/pages/detail/index',
+      route: 'packageBooking/pages/detail/index',
       shows: () => ['预约记录不存在', '查看预约记录'],
     },
     {
-      name: 'pages/booking/detail/index?bookingId=<unknown>',
-      path: () => 'pages/booking/detail/index?bookingId=bk_nope',
-      route: 'pages/booking/detail/index',
+      name: 'packageBooking/pages/detail/index?bookingId=<unknown>',
+      path: () => 'packageBooking/pages/detail/index?bookingId=bk_nope',
+      route: 'packageBooking/pages/detail/index',
       shows: () => ['预约记录不存在'],
     },
     // ---- 微官网 ----
     {
-      name: 'pages/site/index/index',
-      path: () => 'pages/site/index/index',
-      route: 'pages/site/index/index',
+      name: 'packageSite/pages/index/index',
+      path: () => 'packageSite/pages/index/index',
+      route: 'packageSite/pages/index/index',
       shows: () => ['科室介绍', '医院公告', '来院导航', '越州市第一人民医院', '三级甲等', '就诊时间', '联系我们'],
     },
     {
-      name: 'pages/site/announcements/index',
-      path: () => 'pages/site/announcements/index',
-      route: 'pages/site/announcements/index',
+      name: 'packageSite/pages/announcements/index',
+      path: () => 'packageSite/pages/announcements/index',
+      route: 'packageSite/pages/announcements/index',
       shows: () => [pinned.title, '置顶', '没有更多了'],
     },
     {
-      name: 'pages/site/announcement/index?id=<pinned>',
-      path: () => `pages/site/announcement/index?id=${pinned.id}`,
-      route: 'pages/site/announcement/index',
+      name: 'packageSite/pages/announcement/index?id=<pinned>',
+      path: () => `packageSite/pages/announcement/index?id=${pinned.id}`,
+      route: 'packageSite/pages/announcement/index',
       shows: () => [pinned.title, '置顶', '发布时间'],
     },
     {
-      name: 'pages/site/announcement/index (no id)',
-      path: () => 'pages/site/announcement/index',
-      route: 'pages/site/announcement/index',
+      name: 'packageSite/pages/announcement/index (no id)',
+      path: () => 'packageSite/pages/announcement/index',
+      route: 'packageSite/pages/announcement/index',
       shows: () => ['公告不存在或已下线'],
     },
     {
-      name: 'pages/site/announcement/index?id=<unknown>',
-      path: () => 'pages/site/announcement/index?id=ann-nope',
-      route: 'pages/site/announcement/index',
+      name: 'packageSite/pages/announcement/index?id=<unknown>',
+      path: () => 'packageSite/pages/announcement/index?id=ann-nope',
+      route: 'packageSite/pages/announcement/index',
       shows: () => ['公告不存在或已下线'],
     },
     {
-      name: 'pages/site/guide/index',
-      path: () => 'pages/site/guide/index',
-      route: 'pages/site/guide/index',
+      name: 'packageSite/pages/guide/index',
+      path: () => 'packageSite/pages/guide/index',
+      route: 'packageSite/pages/guide/index',
       shows: () => ['医院地址', '咨询电话', '交通指引', '公交', '停车', '楼层分布', '门诊楼 1楼'],
     },
   ];
 
   test('the cases cover every page of app.json', () => {
-    expect([...new Set(cases.map((c) => c.route))].sort()).toEqual([...appJson.pages].sort());
+    expect([...new Set(cases.map((c) => c.route))].sort()).toEqual([...allPages].sort());
   });
 
   test.each(cases)('$name', async (c) => {

@@ -97,9 +97,11 @@ describe('就诊人 journey in the browser preview', () => {
     await waitRoute(page, HOME);
     await waitText(page, '还没有就诊人，添加后即可为本人或家人办理就医服务');
     const text = await visiblePage(page).innerText();
-    for (const label of ['智慧医院', '门诊服务', '住院服务', '微官网', '就诊人管理', '默认就诊人', '即将开放']) {
+    for (const label of ['智慧医院', '门诊服务', '预约记录', '微官网', '就诊人管理', '默认就诊人']) {
       expect(text).toContain(label);
     }
+    // Only what exists: no unbuilt service and no "coming soon".
+    for (const missing of ['住院服务', '即将开放']) expect(text).not.toContain(missing);
     await expect(page.locator('#mp-title').innerText()).resolves.toBe('智慧医院');
     await expect(page.locator('#mp-tabbar').innerText()).resolves.toMatch(/首页\s*我的/);
     await expect(page.locator('#mp-identity').inputValue()).resolves.toBe(OPENID);

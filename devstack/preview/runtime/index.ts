@@ -300,15 +300,18 @@ async function boot(): Promise<void> {
   );
   await loadIdentities();
 
+  // `?path=` opens any page first, a subpackage's too (`packageBooking/pages/records/index?…`).
+  const wanted = new URLSearchParams(location.search).get('path');
+  const first = wanted ? `/${wanted.replace(/^\/+/, '')}` : `/${app.pages[0]}`;
+
   requireModule('/app');
-  const launch = { path: app.pages[0], query: {}, scene: 1001, referrerInfo: {} };
+  const [launchPath = ''] = first.slice(1).split('?', 1);
+  const launch = { path: launchPath, query: {}, scene: 1001, referrerInfo: {} };
   for (const hook of ['onLaunch', 'onShow']) {
     const fn = appInstance?.[hook];
     if (typeof fn === 'function') (fn as (o: unknown) => void).call(appInstance, launch);
   }
 
-  const wanted = new URLSearchParams(location.search).get('path');
-  const first = wanted ? `/${wanted.replace(/^\/+/, '')}` : `/${app.pages[0]}`;
   await router.reLaunch(first);
   renderFrame();
 }

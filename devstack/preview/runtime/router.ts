@@ -5,7 +5,7 @@
  * onHide when covered, onUnload when popped; tab pages stay alive across switchTab.
  */
 import type { AppJson, PageJson } from './state';
-import { appJson, describeError, el, fileMap, reportError } from './state';
+import { allPages, appJson, describeError, el, fileMap, reportError } from './state';
 import type { RouterApi } from './wx';
 
 export const MAX_STACK = 10;
@@ -60,10 +60,13 @@ export class Router implements RouterApi {
   private readonly tabCache = new Map<string, PageEntry>();
   private readonly loaded = new Map<string, string>();
   private readonly app: AppJson;
+  /** Main package and subpackage pages alike. */
+  private readonly pages: Set<string>;
   onChange: () => void = () => undefined;
 
   constructor(private readonly simulate: Simulate) {
     this.app = appJson();
+    this.pages = new Set(allPages());
   }
 
   get tabRoutes(): string[] {
@@ -127,7 +130,7 @@ export class Router implements RouterApi {
 
   private create(url: string): PageEntry {
     const { route, query } = parseUrl(url, this.top()?.route ?? null);
-    if (!this.app.pages.includes(route)) throw new Error(`page "${route}" is not found`);
+    if (!this.pages.has(route)) throw new Error(`page "${route}" is not found`);
     const jsonText = fileMap()[`/${route}.json`];
     const json = (typeof jsonText === 'string' ? JSON.parse(jsonText) : {}) as PageJson;
     let id = this.loaded.get(route);
@@ -183,7 +186,7 @@ export class Router implements RouterApi {
   async redirectTo(url: string): Promise<void> {
     const { route } = parseUrl(url, this.top()?.route ?? null);
     if (this.isTab(route)) throw new Error('can not redirectTo a tabbar page');
-    if (!this.app.pages.includes(route)) throw new Error(`page "${route}" is not found`);
+    if (!this.pages.has(route)) throw new Error(`page "${route}" is not found`);
     const current = this.stack.pop();
     if (current) this.unload(current);
     this.open(url);
@@ -215,7 +218,7 @@ export class Router implements RouterApi {
 
   async reLaunch(url: string): Promise<void> {
     const { route } = parseUrl(url, this.top()?.route ?? null);
-    if (!this.app.pages.includes(route)) throw new Error(`page "${route}" is not found`);
+    if (!this.pages.has(route)) throw new Error(`page "${route}" is not found`);
     this.clear(false);
     for (const entry of [...this.tabCache.values()]) this.unload(entry);
     this.tabCache.clear();

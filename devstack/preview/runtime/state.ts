@@ -15,6 +15,7 @@ export interface PageJson {
 }
 
 export interface AppJson {
+  /** The main package's pages only: see allPages() for every page. */
   pages: string[];
   window?: PageJson;
   tabBar?: {
@@ -47,6 +48,18 @@ export function appJson(): AppJson {
   const json = (window as unknown as { __MP_APP_JSON__?: AppJson }).__MP_APP_JSON__;
   if (!json) throw new Error('[preview] filemap.js did not load (window.__MP_APP_JSON__ missing)');
   return json;
+}
+
+/**
+ * Every page route of app.json: the main package's, then each subpackage's under its root
+ * (`packageBooking/pages/records/index`), as scripts/build-preview.ts listed them. The preview has
+ * all of them in its file map from the start, so a subpackage page opens like any other; WeChat
+ * would download the subpackage first (or earlier, by app.json `preloadRule`).
+ */
+export function allPages(): string[] {
+  const pages = (window as unknown as { __MP_PAGES__?: string[] }).__MP_PAGES__;
+  if (!pages) throw new Error('[preview] filemap.js did not load (window.__MP_PAGES__ missing)');
+  return pages;
 }
 
 export function readStorage(key: string): unknown {

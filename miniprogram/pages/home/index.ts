@@ -1,4 +1,7 @@
-/** 首页: hospital header, service entries, default patient card summary. */
+/**
+ * 首页: hospital header, the service entries and the default patient card summary. The entries
+ * name only what is built (门诊服务 with 预约挂号, 预约记录, 微官网, 就诊人管理): nothing "coming soon".
+ */
 import { errorMessage } from '../../services/cloud';
 import { listCards } from '../../services/patient';
 import { BOOKING_ROUTES, SITE_ROUTES } from '../../utils/booking-nav';
@@ -6,39 +9,36 @@ import { ROUTES, toast } from '../../utils/nav';
 import { pickDefault, toCardItem } from '../../utils/patient-view';
 import type { CardItem } from '../../utils/patient-view';
 
-export type EntryKey = 'outpatient' | 'inpatient' | 'website' | 'patients';
+export type EntryKey = 'outpatient' | 'records' | 'website' | 'patients';
 
 export interface HomeEntry {
   key: EntryKey;
   text: string;
   icon: string;
-  /** False: not built yet — shown with a 即将开放 badge, tapping explains. */
-  ready: boolean;
+  /** What a screen reader says for the entry. */
+  label: string;
 }
 
 export const HOME_ENTRIES: readonly HomeEntry[] = [
-  { key: 'outpatient', text: '门诊服务', icon: 'notes-o', ready: true },
-  { key: 'inpatient', text: '住院服务', icon: 'hotel-o', ready: false },
-  { key: 'website', text: '微官网', icon: 'home-o', ready: true },
-  { key: 'patients', text: '就诊人管理', icon: 'friends-o', ready: true },
+  { key: 'outpatient', text: '门诊服务', icon: 'notes-o', label: '门诊服务：预约挂号' },
+  { key: 'records', text: '预约记录', icon: 'orders-o', label: '预约记录' },
+  { key: 'website', text: '微官网', icon: 'home-o', label: '微官网：医院介绍、公告与来院导航' },
+  { key: 'patients', text: '就诊人管理', icon: 'friends-o', label: '就诊人管理' },
 ];
 
-/** Where each ready entry leads ('' = not built yet). */
+/** Where each entry leads (kept out of the rendered entries). */
 const ENTRY_URLS: Record<EntryKey, string> = {
   outpatient: BOOKING_ROUTES.hub,
-  inpatient: '',
+  records: BOOKING_ROUTES.records,
   website: SITE_ROUTES.index,
   patients: ROUTES.patientList,
 };
-
-export const COMING_SOON = '功能建设中，敬请期待';
 
 interface HomeData {
   entries: readonly HomeEntry[];
   /** 'loading' only before the first answer; later reloads keep the shown card. */
   cardStatus: 'loading' | 'ready' | 'error';
   defaultCard: CardItem | null;
-  cardCount: number;
   errorMessage: string;
 }
 
@@ -46,7 +46,6 @@ const initialData: HomeData = {
   entries: HOME_ENTRIES,
   cardStatus: 'loading',
   defaultCard: null,
-  cardCount: 0,
   errorMessage: '',
 };
 
@@ -66,12 +65,7 @@ Component({
       try {
         const { cards } = await listCards();
         const def = pickDefault(cards);
-        this.setData({
-          cardStatus: 'ready',
-          defaultCard: def ? toCardItem(def) : null,
-          cardCount: cards.length,
-          errorMessage: '',
-        });
+        this.setData({ cardStatus: 'ready', defaultCard: def ? toCardItem(def) : null, errorMessage: '' });
       } catch (err) {
         if (this.data.cardStatus === 'ready' && this.data.defaultCard) {
           toast(errorMessage(err));
@@ -94,13 +88,7 @@ Component({
       >,
     ) {
       const entry = HOME_ENTRIES.find((e) => e.key === event.currentTarget.dataset.key);
-      if (!entry) return;
-      if (!entry.ready) {
-        toast(COMING_SOON);
-        return;
-      }
-      const url = ENTRY_URLS[entry.key];
-      if (url) wx.navigateTo({ url });
+      if (entry) wx.navigateTo({ url: ENTRY_URLS[entry.key] });
     },
 
     goPatients() {

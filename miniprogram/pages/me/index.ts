@@ -1,5 +1,6 @@
-/** 我的: entry to 就诊人管理 and 关于 (version). */
+/** 我的: entries to 就诊人管理 and 预约记录, and 关于 (version). */
 import { APP_VERSION } from '../../config';
+import { BOOKING_ROUTES } from '../../utils/booking-nav';
 import { ROUTES } from '../../utils/nav';
 
 interface MeData {
@@ -30,10 +31,14 @@ Component({
       wx.navigateTo({ url: ROUTES.patientList });
     },
 
+    goRecords() {
+      wx.navigateTo({ url: BOOKING_ROUTES.records });
+    },
+
     onAbout() {
       wx.showModal({
         title: '关于智慧医院',
-        content: `智慧医院患者服务小程序 ${this.data.version}\n为您和家人提供就诊人管理等线上就医服务，更多功能陆续开放。`,
+        content: `智慧医院患者服务小程序 ${this.data.version}\n为您和家人提供就诊人管理、预约挂号与预约记录、医院介绍等线上服务。`,
         showCancel: false,
         confirmText: '我知道了',
       });

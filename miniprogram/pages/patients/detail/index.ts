@@ -5,6 +5,7 @@ import { ROUTES, SUCCESS_BACK_DELAY_MS, toast } from '../../../utils/nav';
 import { toCardDetail } from '../../../utils/patient-view';
 import type { CardDetail } from '../../../utils/patient-view';
 import { pageLoad } from '../../../behaviors/page-load';
+import { definePage } from '../../../utils/page';
 
 export const UNBIND_CONFIRM_MESSAGE = '解除绑定后将无法为其预约挂号，确定解除？';
 
@@ -17,7 +18,6 @@ function safeDecode(value: string): string {
 }
 
 interface DetailData {
-  cardId: string;
   status: 'loading' | 'ready' | 'notFound' | 'error';
   card: CardDetail | null;
   errorMessage: string;
@@ -28,7 +28,6 @@ interface DetailData {
 }
 
 const initialData: DetailData = {
-  cardId: '',
   status: 'loading',
   card: null,
   errorMessage: '',
@@ -37,7 +36,12 @@ const initialData: DetailData = {
   unbindMessage: UNBIND_CONFIRM_MESSAGE,
 };
 
-Component({
+/** Not rendered: the card shown, from the query. */
+interface DetailFields {
+  _cardId: string;
+}
+
+definePage<DetailFields>(() => ({ _cardId: '' }))({
   behaviors: [pageLoad],
   data: initialData,
 
@@ -48,14 +52,14 @@ Component({
         this.setData({ status: 'notFound' });
         return;
       }
-      this.setData({ cardId });
+      this._cardId = cardId;
       void this.load();
     },
 
     async load(): Promise<void> {
-      if (!this.data.cardId) return;
+      if (!this._cardId) return;
       try {
-        const card = await getCard(this.data.cardId);
+        const card = await getCard(this._cardId);
         this.setData({ status: 'ready', card: toCardDetail(card), errorMessage: '' });
       } catch (err) {
         if (isCloudError(err) && err.code === 'NOT_FOUND') this.setData({ status: 'notFound', card: null });
@@ -67,7 +71,7 @@ Component({
       if (this.data.busy || !this.data.card || this.data.card.isDefault) return;
       this.setData({ busy: 'setDefault' });
       try {
-        const card = await setDefaultCard(this.data.cardId);
+        const card = await setDefaultCard(this._cardId);
         this.setData({ busy: '', card: toCardDetail(card) });
         wx.showToast({ title: '已设为默认', icon: 'success' });
       } catch (err) {
@@ -91,7 +95,7 @@ Component({
       if (this.data.busy) return;
       this.setData({ busy: 'unbind' });
       try {
-        await unbindCard(this.data.cardId);
+        await unbindCard(this._cardId);
         wx.showToast({ title: '已解除绑定', icon: 'success', duration: SUCCESS_BACK_DELAY_MS });
         // Stay busy while leaving, so nothing can be tapped twice.
         setTimeout(() => wx.navigateBack({ delta: 1 }), SUCCESS_BACK_DELAY_MS);

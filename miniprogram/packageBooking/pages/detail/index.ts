@@ -1,0 +1,151 @@
+/**
+ * 预约详情 (query `bookingId`, or `id` as in the subscription messages' page path): every field of
+ * the booking; 取消预约 (when `canCancel`, after a confirm dialog), 签到取号 (when `canCheckIn`)
+ * and, once checked in, the queue status.
+ */
+import { cancelBooking, checkIn, getBooking, getQueue } from '../../services/booking';
+import { errorMessage, isCloudError } from '../../../services/cloud';
+import type { BookingView } from '../../../../typings/booking';
+import { BOOKING_ROUTES, queryValue } from '../../../utils/booking-nav';
+import { queueText, toBookingDetail } from '../../utils/record-view';
+import type { BookingDetail } from '../../utils/record-view';
+import { toast } from '../../../utils/nav';
+import { pageLoad } from '../../../behaviors/page-load';
+import { definePage } from '../../../utils/page';
+
+export const CANCEL_CONFIRM_MESSAGE = '取消后该号源将释放给其他患者，确定取消本次预约？';
+
+interface QueueState {
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  queueNo: number | null;
+  text: string;
+}
+
+interface DetailData {
+  status: 'loading' | 'ready' | 'notFound' | 'error';
+  booking: BookingDetail | null;
+  errorMessage: string;
+  busy: '' | 'cancel' | 'checkIn';
+  cancelDialogShow: boolean;
+  cancelMessage: string;
+  queue: QueueState;
+}
+
+const idleQueue: QueueState = { status: 'idle', queueNo: null, text: '' };
+
+const initialData: DetailData = {
+  status: 'loading',
+  booking: null,
+  errorMessage: '',
+  busy: '',
+  cancelDialogShow: false,
+  cancelMessage: CANCEL_CONFIRM_MESSAGE,
+  queue: idleQueue,
+};
+
+/** Not rendered: the booking of the query. */
+interface DetailFields {
+  _bookingId: string;
+}
+
+definePage<DetailFields>(() => ({ _bookingId: '' }))({
+  behaviors: [pageLoad],
+  data: initialData,
+
+  methods: {
+    onLoad(query: Record<string, string | undefined>) {
+      // `id`: the page path the booking function puts in its subscription messages.
+      const bookingId = queryValue(query, 'bookingId') || queryValue(query, 'id');
+      if (!bookingId) {
+        this.setData({ status: 'notFound' });
+        return;
+      }
+      this._bookingId = bookingId;
+      void this.load();
+    },
+
+    async load(): Promise<void> {
+      if (!this._bookingId) return;
+      try {
+        this.show(await getBooking(this._bookingId));
+      } catch (err) {
+        this.fail(err, this.data.status === 'ready');
+      }
+    },
+
+    /** Shows a booking and, when it is checked in, its queue. */
+    show(booking: BookingView): void {
+      this.setData({ status: 'ready', booking: toBookingDetail(booking), errorMessage: '' });
+      if (booking.status === 'checkedIn') void this.loadQueue();
+      else if (this.data.queue.status !== 'idle') this.setData({ queue: idleQueue });
+    },
+
+    fail(err: unknown, keepShown: boolean): void {
+      if (isCloudError(err) && err.code === 'NOT_FOUND') this.setData({ status: 'notFound', booking: null });
+      else if (keepShown) toast(errorMessage(err));
+      else this.setData({ status: 'error', errorMessage: errorMessage(err) });
+    },
+
+    async loadQueue(): Promise<void> {
+      if (this.data.queue.status !== 'loading') this.setData({ 'queue.status': 'loading' });
+      try {
+        const q = await getQueue(this._bookingId);
+        this.setData({ queue: { status: 'ready', queueNo: q.queueNo, text: queueText(q.nowServing, q.ahead) } });
+      } catch (err) {
+        this.setData({
+          queue: { status: 'error', queueNo: this.data.booking?.queueNo ?? null, text: errorMessage(err) },
+        });
+      }
+    },
+
+    onQueueRefresh() {
+      if (this.data.queue.status !== 'loading') void this.loadQueue();
+    },
+
+    onCancelTap() {
+      if (this.data.busy || !this.data.booking?.canCancel) return;
+      this.setData({ cancelDialogShow: true });
+    },
+
+    onCancelDismiss() {
+      if (this.data.cancelDialogShow) this.setData({ cancelDialogShow: false });
+    },
+
+    async onCancelConfirm(): Promise<void> {
+      this.setData({ cancelDialogShow: false });
+      if (this.data.busy) return;
+      this.setData({ busy: 'cancel' });
+      try {
+        const booking = await cancelBooking(this._bookingId);
+        this.setData({ busy: '' });
+        this.show(booking);
+        wx.showToast({ title: '已取消预约', icon: 'success' });
+      } catch (err) {
+        this.setData({ busy: '' });
+        if (isCloudError(err) && err.code === 'NOT_FOUND') this.fail(err, true);
+        else
+          wx.showModal({ title: '取消失败', content: errorMessage(err), showCancel: false, confirmText: '我知道了' });
+      }
+    },
+
+    async onCheckIn(): Promise<void> {
+      if (this.data.busy || !this.data.booking?.canCheckIn) return;
+      this.setData({ busy: 'checkIn' });
+      try {
+        const booking = await checkIn(this._bookingId);
+        this.setData({ busy: '' });
+        this.show(booking);
+        wx.showToast({ title: '签到成功', icon: 'success' });
+      } catch (err) {
+        this.setData({ busy: '' });
+        if (isCloudError(err) && err.code === 'NOT_FOUND') this.fail(err, true);
+        else
+          wx.showModal({ title: '签到失败', content: errorMessage(err), showCancel: false, confirmText: '我知道了' });
+      }
+    },
+
+    goRecords() {
+      wx.redirectTo({ url: BOOKING_ROUTES.records });
+    },
+  },
+});
