@@ -22,7 +22,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { maskIdNumber, maskMiddle, maskName, maskPhone } from '../common/mask';
 import type { CloudEmulator } from './cloud';
-import type { FunctionHost, HttpAccessEvent } from './functions';
+import type { FunctionHost, HttpAccessEvent } from './function-host';
 import { freshPerson, TEST_IDENTITIES } from './seed/identities';
 
 export interface DevstackServerDeps {

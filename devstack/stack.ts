@@ -2,8 +2,8 @@
  * Starts the whole local stack in this process: HIS sandbox, CloudBase emulator, the built cloud
  * functions and the HTTP server of the devstack contract.
  *
- * One process runs one devstack at a time: the `wx-server-sdk` hook and the HIS_* environment
- * variables the functions read at cold start are process-global. `startDevstack` refuses to start
+ * One process runs one devstack at a time: the `wx-server-sdk` hook and the environment variables
+ * the functions read at cold start (HIS_*, PII_HASH_KEY, TMPL_*) are process-global. `startDevstack` refuses to start
  * a second one until the first is stopped. Tests therefore start their own stack per test file
  * (jest runs each file in its own worker/module registry, but the integration project should run
  * serially — `--runInBand` or `maxWorkers: 1` — so two stacks never race for the same ports).
@@ -11,14 +11,15 @@
  * and restores the environment, so jest exits without open handles.
  */
 import { DEV_PII_HASH_KEY } from '../server/config/pii';
+import { BOOKING_TEMPLATE_ENV, type BookingTemplates } from '../server/config/templates';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createCloudEmulator, DEFAULT_APP_ID, installWxServerSdk, type CloudEmulator } from './cloud';
-import { FunctionHost } from './functions';
+import { FunctionHost } from './function-host';
 import { DEVSTACK_HIS_APP_ID, DEVSTACK_HIS_APP_SECRET, startHisSandbox, type HisSandbox } from './his';
 import { seedSiteContent } from './seed/site-content';
-import { DEVSTACK_TEMPLATES } from './seed/subscribe-templates';
+import { DEVSTACK_BOOKING_TEMPLATES, DEVSTACK_TEMPLATES } from './seed/subscribe-templates';
 import { createDevstackServer } from './server';
 
 export const REPO_ROOT = resolve(__dirname, '..');
@@ -64,7 +65,14 @@ export interface Devstack {
   stop(): Promise<void>;
 }
 
-const FUNCTION_ENV = ['HIS_BASE_URL', 'HIS_APP_ID', 'HIS_APP_SECRET', 'PII_HASH_KEY'] as const;
+const TEMPLATE_KINDS = Object.keys(BOOKING_TEMPLATE_ENV) as (keyof BookingTemplates)[];
+const FUNCTION_ENV = [
+  'HIS_BASE_URL',
+  'HIS_APP_ID',
+  'HIS_APP_SECRET',
+  'PII_HASH_KEY',
+  ...TEMPLATE_KINDS.map((k) => BOOKING_TEMPLATE_ENV[k]),
+] as const;
 
 let active = false;
 
@@ -150,6 +158,7 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
     process.env.HIS_APP_ID = DEVSTACK_HIS_APP_ID;
     process.env.HIS_APP_SECRET = DEVSTACK_HIS_APP_SECRET;
     process.env.PII_HASH_KEY = DEV_PII_HASH_KEY;
+    for (const k of TEMPLATE_KINDS) process.env[BOOKING_TEMPLATE_ENV[k]] = DEVSTACK_BOOKING_TEMPLATES[k];
 
     const emulator = createCloudEmulator({ dbFile: cloudDb, envId: DEVSTACK_ENV_ID, templates: DEVSTACK_TEMPLATES });
     cleanups.push(() => emulator.close());

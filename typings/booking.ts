@@ -1,6 +1,7 @@
 /**
  * Contract of the `booking` cloud function (预约挂号). Request payloads are validated by
- * server/functions/booking/schemas.ts, which must stay in step with these types.
+ * server/actions/booking/schemas.ts; the compiler holds the two together (server/core/contract.ts:
+ * each schema's payload type equals the request here, each handler's result the response).
  *
  * Vocabulary
  * - session (出诊单元): one department clinic (专科号) or one named expert (专家号) on one date
@@ -22,6 +23,52 @@ export type WaitlistStatus = 'waiting' | 'fulfilled' | 'left' | 'expired';
  * session (停诊), or the hospital's window (at the patient's request there; learnt from the HIS).
  */
 export type CancelReason = 'patient' | 'stopped' | 'window';
+
+/**
+ * Why `booking` refused (ErrorBody.reason), with the code it comes with:
+ * - `full` (FAILED_PRECONDITION): the time point has no seat left — the waitlist may be open;
+ * - `notReleased` (FAILED_PRECONDITION): before the release time (`rules.releaseTime`);
+ * - `closed` (FAILED_PRECONDITION): the session has started, or the doctor stopped it (停诊);
+ * - `noShowBlocked` (FAILED_PRECONDITION): `noShowLimit` no-shows within `noShowWindowDays`;
+ * - `perDeptDay` (ALREADY_EXISTS): the patient already has a booking in that department that day;
+ * - `maxActive` (RESOURCE_EXHAUSTED): the patient has `maxActivePerPatient` active bookings;
+ * - `tooLateToCancel` / `notCancellable` (FAILED_PRECONDITION): cancel after the deadline / in a
+ *   state that allows none;
+ * - `notCheckInnable` / `outsideArrivalWindow` (FAILED_PRECONDITION): check-in in a state that
+ *   allows none / outside the arrival window; `notCheckedIn` (FAILED_PRECONDITION): queue before it;
+ * - `waitlistClosed` / `waitlistNotFull` (FAILED_PRECONDITION), `waitlistDuplicate`
+ *   (ALREADY_EXISTS), `waitlistNotWaiting` (FAILED_PRECONDITION): the waitlist;
+ * - `processing` (ABORTED): the same idempotency key is being answered — ask again shortly;
+ * - `pending` (UNAVAILABLE): the HIS did not say whether it booked (确认中): see 预约记录, never
+ *   book again with a new key;
+ * - `hisUnavailable` (UNAVAILABLE): the HIS is busy or unreachable, nothing was booked — the same
+ *   key may be tried again; `hisRefused` (FAILED_PRECONDITION): the HIS refused;
+ * - `contention` (ABORTED): too many changes to the patient's bookings at once — try again.
+ * NOT_FOUND, INVALID_ARGUMENT (with `field`), UNAUTHENTICATED and INTERNAL carry no reason.
+ */
+export const BOOKING_REFUSAL_REASONS = [
+  'full',
+  'notReleased',
+  'closed',
+  'noShowBlocked',
+  'perDeptDay',
+  'maxActive',
+  'tooLateToCancel',
+  'notCancellable',
+  'notCheckInnable',
+  'outsideArrivalWindow',
+  'notCheckedIn',
+  'waitlistClosed',
+  'waitlistNotFull',
+  'waitlistDuplicate',
+  'waitlistNotWaiting',
+  'processing',
+  'pending',
+  'hisUnavailable',
+  'hisRefused',
+  'contention',
+] as const;
+export type BookingRefusalReason = (typeof BOOKING_REFUSAL_REASONS)[number];
 
 export interface DepartmentView {
   code: string;
@@ -170,6 +217,64 @@ export interface BookingScheduleResponse {
   sessions: SessionView[];
 }
 
+export interface BookingSessionRequest {
+  action: 'session';
+  sessionId: string;
+}
+/** One session as `schedule` shows it (NOT_FOUND when unknown or stopped). */
+export type BookingSessionResponse = SessionView;
+
+export interface BookingRulesRequest {
+  action: 'rules';
+}
+/**
+ * The booking rules a patient is told about, as this deployment has them (server/config/
+ * booking-rules.ts holds them, with their defaults, next to the server-only settings).
+ */
+export interface PublicBookingRules {
+  /** Days after today that can be booked: the window is today … today + windowDays. */
+  windowDays: number;
+  /** A date is released `windowDays` days before at this time of day (`HH:mm`, Asia/Shanghai). */
+  releaseTime: string;
+  /** One active booking per HIS patient per department per date. */
+  onePerDeptPerDay: boolean;
+  /** At most this many active future bookings per HIS patient. */
+  maxActivePerPatient: number;
+  /** This many no-shows (过号/爽约) within `noShowWindowDays` days … */
+  noShowLimit: number;
+  noShowWindowDays: number;
+  /** … block new bookings for this many days from the no-show that reached the limit. */
+  noShowBlockDays: number;
+  /** Cancellation is allowed until the time point minus this many minutes (inclusive). */
+  cancelBeforeMinutes: number;
+  /** Arrival / check-in window: from this many minutes before the time point until it starts. */
+  arrivalBeforeMinutes: number;
+  /** The waitlist of a session closes (entries expire) this many minutes before the session starts. */
+  waitlistClosesBeforeMinutes: number;
+  /** 预约记录: at most this many bookings per answer (newest first; the answer says when cut). */
+  listLimit: number;
+}
+
+/** What the pages show of the rules, and need for consent: never copies of them. */
+export interface BookingRulesResponse extends PublicBookingRules {
+  /** Subscription message template ids (wx.requestSubscribeMessage), as the server sends them. */
+  templates: BookingTemplateIds;
+  /** What to ask consent for (at most 3 ids, WeChat's limit): on the 确认预约 tap, and on 加入候补. */
+  consent: { book: string[]; waitlist: string[] };
+}
+
+/** The subscription messages of booking, by kind → template id. */
+export interface BookingTemplateIds {
+  /** 预约成功通知 */
+  bookingConfirmed: string;
+  /** 就诊提醒 */
+  visitReminder: string;
+  /** 候补成功通知 */
+  waitlistSuccess: string;
+  /** 预约取消通知: the patient cancelled, or the hospital did (医生停诊, the window). */
+  bookingCancelled: string;
+}
+
 export interface BookingBookRequest {
   action: 'book';
   cardId: string;
@@ -239,6 +344,8 @@ export interface BookingActions {
   departments: [BookingDepartmentsRequest, BookingDepartmentsResponse];
   doctors: [BookingDoctorsRequest, BookingDoctorsResponse];
   schedule: [BookingScheduleRequest, BookingScheduleResponse];
+  session: [BookingSessionRequest, BookingSessionResponse];
+  rules: [BookingRulesRequest, BookingRulesResponse];
   book: [BookingBookRequest, BookingBookResponse];
   cancel: [BookingCancelRequest, BookingCancelResponse];
   list: [BookingListRequest, BookingListResponse];

@@ -1,15 +1,23 @@
-import type { BookingActions } from './booking';
-import type { PatientActions } from './patient';
+import type { BookingActions, BookingRefusalReason } from './booking';
+import type { PatientActions, PatientRefusalReason } from './patient';
 import type { SiteActions } from './site';
 
 /**
  * Every cloud function and its actions: function name → action name → [request, response].
- * The mini program's `callCloud` is typed by this map.
+ * The mini program's `callCloud` is typed by this map; the server's action maps are checked
+ * against it at compile time (server/core/contract.ts).
  */
 export interface CloudFunctions {
   patient: PatientActions;
   booking: BookingActions;
   site: SiteActions;
+}
+
+/** Function name → the `reason` values its refusals carry (ErrorBody.reason). */
+export interface CloudFunctionReasons {
+  patient: PatientRefusalReason;
+  booking: BookingRefusalReason;
+  site: never;
 }
 
 export type FunctionName = keyof CloudFunctions;
@@ -26,3 +34,4 @@ export type ActionResponse<F extends FunctionName, A extends ActionName<F>> = Cl
 ]
   ? Res
   : never;
+export type FunctionReason<F extends FunctionName> = CloudFunctionReasons[F];

@@ -1,7 +1,7 @@
 /**
  * Contract of the `patient` cloud function (就诊人管理).
- * Request payloads are validated on the server by server/functions/patient/schemas.ts,
- * which must stay in step with these types.
+ * Request payloads are validated on the server by server/actions/patient/schemas.ts; the compiler
+ * holds the two together (server/core/contract.ts).
  */
 
 /** What the card holder is to the WeChat user who binds the card. */
@@ -9,6 +9,30 @@ export const RELATIONS = ['本人', '父母', '子女', '配偶', '其他'] as c
 export type Relation = (typeof RELATIONS)[number];
 
 export type Gender = 'M' | 'F';
+
+/**
+ * Why `patient` refused (ErrorBody.reason), with the code it comes with:
+ * - `duplicate` (ALREADY_EXISTS): this person is already bound by the caller;
+ * - `limit` (RESOURCE_EXHAUSTED): the caller has `limit` cards (PatientListResponse.limit);
+ * - `selfExists` (FAILED_PRECONDITION): the caller already has a 本人 card;
+ * - `guardianRequired` (FAILED_PRECONDITION): a small child only with a guardian relation (子女);
+ * - `realNameMismatch` (FAILED_PRECONDITION): the name does not match the HIS record;
+ * - `hisInvalidInput` (INVALID_ARGUMENT, no field): the HIS refused the entered data;
+ * - `hisRefused` (FAILED_PRECONDITION) / `hisUnavailable` (UNAVAILABLE): the HIS refused / is busy;
+ * - `contention` (ABORTED): concurrent changes to the caller's cards — try again.
+ */
+export const PATIENT_REFUSAL_REASONS = [
+  'duplicate',
+  'limit',
+  'selfExists',
+  'guardianRequired',
+  'realNameMismatch',
+  'hisInvalidInput',
+  'hisRefused',
+  'hisUnavailable',
+  'contention',
+] as const;
+export type PatientRefusalReason = (typeof PATIENT_REFUSAL_REASONS)[number];
 
 /** A patient card as the mini program sees it: PII masked. */
 export interface PatientCardView {

@@ -1,12 +1,13 @@
 /**
- * Cloud function `booking` (预约挂号). Thin entry: everything lives in server/functions/booking.
- * Bundled by scripts/build.ts into index.js with wx-server-sdk external.
+ * Cloud function `booking` (预约挂号). Thin entry: the actions and timers live in
+ * server/actions/booking. Bundled by scripts/build.ts into index.js with wx-server-sdk external.
  */
 import cloud from 'wx-server-sdk';
-import { bookingFunction, createTimerAwareMain } from '../../server/functions/booking';
-import { hisConfigFromEnv } from '../../server/adapters/his/client';
+import { bookingFunction } from '../../server/actions/booking';
 import { createHisBookingClient } from '../../server/adapters/his/booking-client';
-import { bookingTemplatesFromEnv } from '../../server/config/booking-rules';
+import { hisConfigFromEnv } from '../../server/config/his';
+import { bookingTemplatesFromEnv } from '../../server/config/templates';
+import { createTimerAwareMain } from '../../server/core/timer-main';
 
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
 

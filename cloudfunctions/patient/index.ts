@@ -1,16 +1,17 @@
 /**
- * Cloud function `patient` (就诊人管理). Thin entry: everything lives in server/functions/patient.
+ * Cloud function `patient` (就诊人管理). Thin entry: the actions live in server/actions/patient.
  * Bundled by scripts/build.ts into index.js with wx-server-sdk external.
  */
 import cloud from 'wx-server-sdk';
+import { patientActions } from '../../server/actions/patient';
+import { createHisPatientClient } from '../../server/adapters/his/patient-client';
+import { hisConfigFromEnv } from '../../server/config/his';
 import { createMain } from '../../server/core/handler';
-import { patientActions } from '../../server/functions/patient';
-import { createHisClient, hisConfigFromEnv } from '../../server/adapters/his/client';
 
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
 
 export const main = createMain(
   cloud,
-  () => patientActions({ db: cloud.database(), his: createHisClient(hisConfigFromEnv()) }),
+  () => patientActions({ db: cloud.database(), his: createHisPatientClient(hisConfigFromEnv()) }),
   { fn: 'patient' },
 );

@@ -1,10 +1,10 @@
 /**
- * Cloud function `site` (微官网). Thin entry: everything lives in server/functions/site.
+ * Cloud function `site` (微官网). Thin entry: the actions live in server/actions/site.
  * Bundled by scripts/build.ts into index.js with wx-server-sdk external.
  */
 import cloud from 'wx-server-sdk';
+import { siteActions } from '../../server/actions/site';
 import { createMain } from '../../server/core/handler';
-import { siteActions } from '../../server/functions/site';
 
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
 

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { HisPatient } from '../../server/ports/his';
+import type { HisPatient } from '../../server/ports/his-patient';
 import { generateSeed, type PatientRow } from './seed';
 
 export type SandboxDb = Database.Database;

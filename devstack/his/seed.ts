@@ -3,7 +3,7 @@
  * departments, doctors and patients. Pure (no I/O, no clock).
  */
 import { idCheckChar } from '../../common/idcard';
-import type { HisPatient } from '../../server/ports/his';
+import type { HisPatient } from '../../server/ports/his-patient';
 import { createPrng, type Prng } from './prng';
 import {
   DEPARTMENTS,

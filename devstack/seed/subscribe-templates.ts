@@ -1,12 +1,24 @@
 /**
  * Subscription message templates of the devstack (what the hospital's mini program would have
  * picked in the MP console, medical category). Ids are stable names instead of WeChat's random
- * template ids; production ids come from configuration.
+ * template ids; production ids come from configuration (TMPL_*, server/config/templates.ts).
  *
  * Key prefixes are WeChat data types and decide the value rules (thing ≤ 20 chars, time/date
  * formats, amount `¥12.50`, character_string ASCII ≤ 32, phrase ≤ 5 Chinese chars, ...).
  */
+import type { BookingTemplates } from '../../server/config/templates';
 import type { SubscribeTemplate } from '../cloud';
+
+/**
+ * The booking function's templates here (the devstack sets them as TMPL_* before loading the
+ * functions, devstack/stack.ts; tests hand them to the booking service directly).
+ */
+export const DEVSTACK_BOOKING_TEMPLATES: Readonly<BookingTemplates> = Object.freeze({
+  bookingConfirmed: 'tmpl-booking-confirmed',
+  visitReminder: 'tmpl-visit-reminder',
+  waitlistSuccess: 'tmpl-waitlist-success',
+  bookingCancelled: 'tmpl-booking-cancelled',
+});
 
 export const DEVSTACK_TEMPLATES: SubscribeTemplate[] = [
   {

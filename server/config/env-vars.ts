@@ -23,10 +23,10 @@ export const ENV_VARS = {
   HIS_APP_SECRET: { required: true, secret: true, description: 'signing secret for the HIS gateway' },
   HIS_TIMEOUT_MS: { required: false, secret: false, description: 'per-attempt HIS timeout in ms (default 3000)' },
   HIS_RETRIES: { required: false, secret: false, description: 'extra attempts of idempotent HIS calls (default 2)' },
-  TMPL_BOOKING_CONFIRMED: { required: false, secret: false, description: 'subscription template id: 预约成功通知' },
-  TMPL_VISIT_REMINDER: { required: false, secret: false, description: 'subscription template id: 就诊提醒' },
-  TMPL_WAITLIST_SUCCESS: { required: false, secret: false, description: 'subscription template id: 候补成功通知' },
-  TMPL_BOOKING_CANCELLED: { required: false, secret: false, description: 'subscription template id: 预约取消通知' },
+  TMPL_BOOKING_CONFIRMED: { required: true, secret: false, description: 'subscription template id: 预约成功通知' },
+  TMPL_VISIT_REMINDER: { required: true, secret: false, description: 'subscription template id: 就诊提醒' },
+  TMPL_WAITLIST_SUCCESS: { required: true, secret: false, description: 'subscription template id: 候补成功通知' },
+  TMPL_BOOKING_CANCELLED: { required: true, secret: false, description: 'subscription template id: 预约取消通知' },
 } as const satisfies Record<string, EnvVarSpec>;
 
 export type EnvVarName = keyof typeof ENV_VARS;

@@ -41,10 +41,10 @@ export function schemaError(error: z.ZodError): AppError {
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '';
     const field = [...issue.path.map(String), key].filter(Boolean).join('.');
-    return new AppError('INVALID_ARGUMENT', `不支持的字段：${field}`, field);
+    return new AppError('INVALID_ARGUMENT', `不支持的字段：${field}`, { field });
   }
   const field = issue.path.map(String).join('.') || '(payload)';
-  return new AppError('INVALID_ARGUMENT', issue.message, field);
+  return new AppError('INVALID_ARGUMENT', issue.message, { field });
 }
 
 export interface MainOptions {
@@ -53,10 +53,47 @@ export interface MainOptions {
   log?: Logger;
 }
 
+/** What the one log line of a call names besides its outcome: an action, or a timer trigger. */
+export type CallLine = { fn: string; requestId: string } & ({ action: string } | { trigger: string });
+
+/**
+ * Runs one call and answers it: its result as `{ ok: true, data }`, or its error mapped to the
+ * envelope — an AppError as it is (code, message, field, reason), anything else as INTERNAL with a
+ * generic message. Logs one line (`call`: function, action or trigger, outcome, code, reason,
+ * field, detail, duration, request id; never the payload). Used by createMain and by
+ * createTimerAwareMain (./timer-main.ts), so both answer and log alike.
+ */
+export async function answerCall(
+  log: Logger,
+  line: () => CallLine,
+  run: () => Promise<unknown>,
+): Promise<Envelope<unknown>> {
+  const started = Date.now();
+  try {
+    const data = await run();
+    log.info('call', { ...line(), ok: true, ms: Date.now() - started });
+    return { ok: true, data };
+  } catch (err) {
+    const appErr =
+      err instanceof AppError ? err : new AppError('INTERNAL', '系统繁忙，请稍后再试', { detail: errorSummary(err) });
+    const level = appErr.code === 'INTERNAL' || appErr.code === 'UNAVAILABLE' ? 'error' : 'info';
+    log[level]('call', {
+      ...line(),
+      ok: false,
+      code: appErr.code,
+      reason: appErr.reason,
+      field: appErr.field,
+      detail: appErr.detail,
+      ms: Date.now() - started,
+    });
+    return { ok: false, error: appErr.toBody() };
+  }
+}
+
 /**
  * Builds a cloud function's `main`: routes `event.action`, validates the payload with the action's
- * schema, takes identity from getWXContext(), maps errors to the envelope and logs one line per
- * call (function, action, outcome, duration; never the payload).
+ * schema, takes identity from getWXContext(), and answers through answerCall (the envelope, one
+ * log line per call).
  */
 export function createMain(
   cloud: Pick<CloudSdk, 'getWXContext'>,
@@ -68,51 +105,37 @@ export function createMain(
   let resolved: ActionMap | undefined;
   const getActions = (): ActionMap => (resolved ??= typeof actions === 'function' ? actions() : actions);
 
-  return async (event: unknown): Promise<Envelope<unknown>> => {
-    const started = Date.now();
+  return (event: unknown): Promise<Envelope<unknown>> => {
     const requestId = randomUUID();
     let actionName = '(none)';
-    try {
-      if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-        throw new AppError('INVALID_ARGUMENT', '请求格式不正确', '(payload)');
-      }
-      const ev = event as Record<string, unknown>;
-      if (typeof ev.action !== 'string' || ev.action === '') {
-        throw new AppError('INVALID_ARGUMENT', '缺少操作类型', 'action');
-      }
-      const table = getActions();
-      const def = Object.prototype.hasOwnProperty.call(table, ev.action) ? table[ev.action] : undefined;
-      if (!def) throw new AppError('INVALID_ARGUMENT', '不支持的操作', 'action');
-      actionName = ev.action;
+    return answerCall(
+      log,
+      () => ({ fn: opts.fn, action: actionName, requestId }),
+      async () => {
+        if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+          throw new AppError('INVALID_ARGUMENT', '请求格式不正确', { field: '(payload)' });
+        }
+        const ev = event as Record<string, unknown>;
+        if (typeof ev.action !== 'string' || ev.action === '') {
+          throw new AppError('INVALID_ARGUMENT', '缺少操作类型', { field: 'action' });
+        }
+        const table = getActions();
+        const def = Object.prototype.hasOwnProperty.call(table, ev.action) ? table[ev.action] : undefined;
+        if (!def) throw new AppError('INVALID_ARGUMENT', '不支持的操作', { field: 'action' });
+        actionName = ev.action;
 
-      const wx: WXContext = cloud.getWXContext();
-      if (!def.allowAnonymous && !wx.OPENID) throw new AppError('UNAUTHENTICATED', '请在微信中打开');
+        const wx: WXContext = cloud.getWXContext();
+        if (!def.allowAnonymous && !wx.OPENID) throw new AppError('UNAUTHENTICATED', '请在微信中打开');
 
-      const payload: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(ev)) if (!PLATFORM_KEYS.has(k)) payload[k] = v;
-      const parsed = def.schema.safeParse(payload);
-      if (!parsed.success) throw schemaError(parsed.error);
+        const payload: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(ev)) if (!PLATFORM_KEYS.has(k)) payload[k] = v;
+        const parsed = def.schema.safeParse(payload);
+        if (!parsed.success) throw schemaError(parsed.error);
 
-      const ctx: CallContext = { openid: wx.OPENID, appid: wx.APPID, source: wx.SOURCE, requestId, now: clock, log };
-      const data = await def.run(parsed.data, ctx);
-      log.info('call', { fn: opts.fn, action: actionName, ok: true, ms: Date.now() - started, requestId });
-      return { ok: true, data };
-    } catch (err) {
-      const appErr =
-        err instanceof AppError ? err : new AppError('INTERNAL', '系统繁忙，请稍后再试', undefined, errorSummary(err));
-      const level = appErr.code === 'INTERNAL' || appErr.code === 'UNAVAILABLE' ? 'error' : 'info';
-      log[level]('call', {
-        fn: opts.fn,
-        action: actionName,
-        ok: false,
-        code: appErr.code,
-        field: appErr.field,
-        detail: appErr.detail,
-        ms: Date.now() - started,
-        requestId,
-      });
-      return { ok: false, error: appErr.toBody() };
-    }
+        const ctx: CallContext = { openid: wx.OPENID, appid: wx.APPID, source: wx.SOURCE, requestId, now: clock, log };
+        return def.run(parsed.data, ctx);
+      },
+    );
   };
 }
 

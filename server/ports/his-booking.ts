@@ -1,7 +1,7 @@
 /**
  * What the booking feature needs from the HIS (schedules, seats, bookings, check-in, queue).
  * Adapter: server/adapters/his/booking-client.ts; protocol: docs/his-gateway.md ("Schedules and
- * bookings"). Failures are `HisError` from ./his (kind 'unavailable' | 'rejected', code).
+ * bookings"). Failures are `HisError` from ./his-error (kind 'unavailable' | 'rejected', code).
  */
 import type { Period, SlotKind } from '../../typings/booking';
 

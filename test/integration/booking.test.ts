@@ -1,18 +1,20 @@
 /**
  * The `booking` function through the devstack HTTP contract, against the HIS sandbox: timer sync,
- * schedule, book (idempotent), list, cancel. Skipped when the HIS booking adapter is absent.
+ * schedule, session, book (idempotent), list, cancel; the rules the devstack configures.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Devstack } from '../../devstack/stack';
 import { freshPerson } from '../../devstack/seed/identities';
-import type { BookingListResponse, BookingScheduleResponse, BookingView } from '../../typings/booking';
+import { DEVSTACK_BOOKING_TEMPLATES } from '../../devstack/seed/subscribe-templates';
+import type {
+  BookingListResponse,
+  BookingRulesResponse,
+  BookingScheduleResponse,
+  BookingView,
+  SessionView,
+} from '../../typings/booking';
 import { callFn, freshStateDir, removeStateDir, startTestStack } from './helpers';
 
-const ready = existsSync(join(__dirname, '../../server/adapters/his/booking-client.ts'));
-const d = ready ? describe : describe.skip;
-
-d('booking through the devstack', () => {
+describe('booking through the devstack', () => {
   let stack: Devstack;
   let dir: string;
 
@@ -53,6 +55,7 @@ d('booking through the devstack', () => {
     expect(depts.body.ok).toBe(true);
     const codes = depts.body.ok ? depts.body.data.departments.map((x) => x.code) : [];
     let target: { sessionId: string; time: string } | null = null;
+    let shown: SessionView | undefined;
     for (const deptCode of codes) {
       const s = await callFn<BookingScheduleResponse>(stack, 'booking', { action: 'schedule', deptCode }, 'it-u1');
       if (!s.body.ok) continue;
@@ -61,12 +64,21 @@ d('booking through the devstack', () => {
         // Far enough ahead that cancelling is still allowed.
         if (tp && Date.parse(session.startsAt) - Date.now() > 3 * 3_600_000) {
           target = { sessionId: session.sessionId, time: tp.time };
+          shown = session;
           break;
         }
       }
       if (target) break;
     }
     expect(target).not.toBeNull();
+    // The confirm page reads just this session: as the schedule showed it.
+    const one = await callFn<SessionView>(
+      stack,
+      'booking',
+      { action: 'session', sessionId: target!.sessionId },
+      'it-u1',
+    );
+    expect(one.body).toEqual({ ok: true, data: shown });
     const ev = { action: 'book', cardId, ...target!, idempotencyKey: `it-${Date.now()}` };
     const first = await callFn<BookingView>(stack, 'booking', ev, 'it-u1');
     expect(first.body).toMatchObject({ ok: true, data: { status: 'booked' } });
@@ -83,6 +95,14 @@ d('booking through the devstack', () => {
     const cancelled = await callFn<BookingView>(stack, 'booking', { action: 'cancel', bookingId }, 'it-u1');
     expect(cancelled.body).toMatchObject({ ok: true, data: { status: 'cancelled', cancelReason: 'patient' } });
   }, 60_000);
+
+  test('rules: the devstack configures the seeded template ids (TMPL_*), and the pages get them', async () => {
+    const r = await callFn<BookingRulesResponse>(stack, 'booking', { action: 'rules' }, 'it-u5');
+    expect(r.body).toMatchObject({
+      ok: true,
+      data: { maxActivePerPatient: 5, releaseTime: '07:00', templates: DEVSTACK_BOOKING_TEMPLATES },
+    });
+  });
 
   test('停诊 in the HIS sandbox → the next sync cancels the booking (reason stopped)', async () => {
     const cardId = await bindSelf('it-u3');

@@ -28,6 +28,7 @@ async function cardsOf(s: Devstack, openid: string): Promise<CardView[]> {
 
 test('cards and 建档 patients persist across a restart; --reset wipes them', async () => {
   const person = freshPerson();
+  await stack?.stop(); // whatever another test left running
   stack = await startTestStack(stateDir, true);
   const b = await callFn<CardView>(
     stack,
@@ -64,7 +65,7 @@ test('cards and 建档 patients persist across a restart; --reset wipes them', a
 });
 
 test('only one devstack per process', async () => {
-  expect(stack).toBeDefined();
+  stack ??= await startTestStack(stateDir, true); // the one running
   const other = freshStateDir();
   try {
     await expect(startTestStack(other, true)).rejects.toThrow(/already running/);

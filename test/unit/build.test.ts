@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCloudEmulator, installWxServerSdk, type CloudEmulator } from '../../devstack/cloud';
-import { loadBundle, readFunctionConfig } from '../../devstack/functions';
+import { loadBundle, readFunctionConfig } from '../../devstack/function-host';
 import { DEVSTACK_TEMPLATES } from '../../devstack/seed/subscribe-templates';
 import { loadWithRealSdk } from '../../scripts/lib/bundles';
 

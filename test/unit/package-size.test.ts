@@ -1,7 +1,8 @@
 /**
  * `npm run size` (scripts/lib/package-size.ts): what DevTools would upload per package, and
- * WeChat's limits. The real mini program (miniprogram_npm built by the postinstall), then small
- * fixture trees for what today's app.json does not have (subpackages, cross-package references).
+ * WeChat's limits. The real mini program (miniprogram_npm built by the postinstall; its main
+ * package and the packageBooking and packageSite subpackages), then small fixture trees for what it
+ * must not have (cross-package references, broken paths) and other shapes of app.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -75,9 +76,13 @@ describe('the real mini program', () => {
   });
 
   test('leaves out what nothing uses: an unused Vant component, type-only modules, .d.ts', () => {
-    const pageJsons = readdirSync(join(miniRoot, 'pages'), { recursive: true, encoding: 'utf8' })
-      .filter((p) => p.endsWith('.json'))
-      .map((p) => readFileSync(join(miniRoot, 'pages', p), 'utf8'))
+    // Every page and shared component: the main package's, the subpackages' and components/.
+    const pageJsons = ['pages', 'packageBooking', 'packageSite', 'components']
+      .flatMap((dir) =>
+        readdirSync(join(miniRoot, dir), { recursive: true, encoding: 'utf8' })
+          .filter((p) => p.endsWith('.json'))
+          .map((p) => readFileSync(join(miniRoot, dir, p), 'utf8')),
+      )
       .join('\n');
     // The check below only means something while no page uses the uploader.
     expect(pageJsons).not.toContain('uploader');

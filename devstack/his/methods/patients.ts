@@ -2,7 +2,7 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { checkIdNumber } from '../../../common/idcard';
-import type { HisPatient } from '../../../server/ports/his';
+import type { HisPatient } from '../../../server/ports/his-patient';
 import { businessDate } from '../../../server/core/time';
 import {
   MOBILE_RE,

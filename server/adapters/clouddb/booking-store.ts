@@ -13,6 +13,7 @@
  * - `booking_sync/{scope}`                  lazy-sync throttle (`lockedUntilMs`)
  */
 import type { Database, DocData } from '../../ports/cloud-sdk';
+import { isDuplicateKey } from './errors';
 import type {
   BookingRecord,
   PatientRuleState,
@@ -39,7 +40,8 @@ export const timepointId = (sessionId: string, time: string): string => `${sessi
 export const seatId = (sessionId: string, seatNo: number): string => `${sessionId}_${seatNo}`;
 
 /** Stored result of one idempotent request. */
-export type RequestResult = { ok: true; bookingId: string } | { ok: false; code: string; message: string };
+export type RequestResult =
+  { ok: true; bookingId: string } | { ok: false; code: string; message: string; reason?: string };
 
 export interface RequestDoc {
   _id: string;
@@ -65,14 +67,6 @@ interface PatientDoc extends PatientRuleState {
 function stripId<T extends { _id?: unknown }>(doc: T): DocData {
   const { _id: _ignored, ...rest } = doc;
   return rest as DocData;
-}
-
-export function isDuplicateKey(err: unknown): boolean {
-  const text =
-    typeof err === 'object' && err !== null
-      ? `${String((err as { message?: unknown }).message ?? '')} ${String((err as { errMsg?: unknown }).errMsg ?? '')}`
-      : '';
-  return /duplicate key|E11000|already exists/i.test(text);
 }
 
 export class BookingStore {

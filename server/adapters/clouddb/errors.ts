@@ -1,12 +1,21 @@
+/** The error text of a rejected database call (`message`, and `errMsg` as the SDK sets it). */
+function errorText(err: unknown): string {
+  if (typeof err !== 'object' || err === null) return '';
+  const e = err as { message?: unknown; errMsg?: unknown };
+  return `${typeof e.message === 'string' ? e.message : ''} ${typeof e.errMsg === 'string' ? e.errMsg : ''}`;
+}
+
 /**
  * CloudBase rejects `doc(id).get()` of a missing document (errCode -502001 style, message with
  * "does not exist"); the devstack emulator does the same. This tells that case from real failures.
  */
 export function isDocNotFound(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const e = err as { message?: unknown; errMsg?: unknown };
-  const text = `${typeof e.message === 'string' ? e.message : ''} ${typeof e.errMsg === 'string' ? e.errMsg : ''}`;
-  return /does not exist|not exist|cannot find document|不存在/i.test(text);
+  return /does not exist|not exist|cannot find document|不存在/i.test(errorText(err));
+}
+
+/** An `add` whose `_id` is taken (deterministic ids: the other writer won). */
+export function isDuplicateKey(err: unknown): boolean {
+  return /duplicate key|E11000|already exists/i.test(errorText(err));
 }
 
 /** A transaction that could not commit because what it read changed (after the DB's own retries). */

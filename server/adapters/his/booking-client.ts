@@ -10,7 +10,6 @@
  * unknown outcome: void it with `cancelBooking({ confirmRequestId })`.
  */
 import { z } from 'zod';
-import { HisError } from '../../ports/his';
 import type {
   HisBooking,
   HisBookingPort,
@@ -20,7 +19,7 @@ import type {
   HisSession,
   HisTimePoint,
 } from '../../ports/his-booking';
-import { createHisTransport, type HisClientConfig, type HisClientDeps } from './transport';
+import { createHisTransport, orNullIfNotFound, type HisClientConfig, type HisClientDeps } from './transport';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const time = z.string().regex(/^\d{2}:\d{2}$/);
@@ -132,12 +131,8 @@ export function createHisBookingClient(config: HisClientConfig, deps: HisClientD
     },
 
     async getBooking(hisBookingId: string): Promise<HisBooking | null> {
-      try {
-        return (await call('booking.get', { hisBookingId }, bookingData, IDEMPOTENT)).booking;
-      } catch (err) {
-        if (err instanceof HisError && err.kind === 'rejected' && err.code === 'NOT_FOUND') return null;
-        throw err;
-      }
+      const data = await orNullIfNotFound(call('booking.get', { hisBookingId }, bookingData, IDEMPOTENT));
+      return data?.booking ?? null;
     },
 
     async queueStatus(sessionId: string): Promise<{ nowServing: number | null; checkedIn: number }> {

@@ -53,8 +53,6 @@ export const HIS_ARRIVAL_WINDOW_BEFORE_MIN = 30;
 /** Method names look like `domain.verbObject`. */
 export const HIS_METHOD_RE = /^[a-z][a-zA-Z]*\.[a-z][a-zA-Z]*$/;
 
-/** Resident ID number (format only; the checksum is checked by common/idcard.ts). */
-export const ID_NUMBER_RE = /^\d{17}[\dX]$/;
 /** Mainland mobile number. */
 export const MOBILE_RE = /^1[3-9]\d{9}$/;
 /** Patient name: 2–20 characters, Chinese or Latin letters, with `·` only between parts. */

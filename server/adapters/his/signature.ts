@@ -97,10 +97,6 @@ export class NonceCache {
     return true;
   }
 
-  get size(): number {
-    return this.seen.size;
-  }
-
   private sweep(nowMs: number): void {
     if (nowMs - this.lastSweep < 10_000) return;
     this.lastSweep = nowMs;

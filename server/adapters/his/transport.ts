@@ -1,12 +1,13 @@
 /**
- * The HIS gateway transport shared by the cloud side's HIS clients (client.ts: patients;
- * booking-client.ts: schedules and bookings): signing, per-attempt timeout, bounded retries for
- * idempotent calls, envelope and zod validation of `data`, failures mapped to HisError, one log line
- * per call (method, outcome, code, attempts, duration — never a body).
+ * The HIS gateway transport shared by the cloud side's HIS clients (patient-client.ts: patients;
+ * booking-client.ts: schedules and bookings): a concurrency gate, signing, per-attempt timeout,
+ * bounded retries for idempotent calls, envelope and zod validation of `data`, failures mapped to
+ * HisError, one log line per call (method, outcome, code, attempts, duration — never a body).
  */
 import { z } from 'zod';
+import { Gate } from '../../core/gate';
 import { logger as defaultLogger, type Logger } from '../../core/log';
-import { HisError } from '../../ports/his';
+import { HisError } from '../../ports/his-error';
 import { HIS_API_PREFIX, HIS_RETRYABLE_CODES } from './protocol';
 import { nodeHttpFetch, type HisFetch } from './node-http';
 import { signRequest } from './signature';
@@ -29,10 +30,21 @@ export interface HisClientDeps {
   log?: Logger;
   /** Clock for request timestamps (unix ms); default Date.now. Tests share a fake clock with the sandbox. */
   now?: () => number;
+  /** At most this many attempts in flight at once (default HIS_CONCURRENCY). */
+  concurrency?: number;
 }
 
 export const DEFAULT_HIS_TIMEOUT_MS = 3000;
 export const DEFAULT_HIS_RETRIES = 2;
+
+/**
+ * At most this many HIS requests of one client (one per function instance) on the wire; the rest
+ * wait in FIFO order, and their per-attempt timeout starts only when they are sent (a retry's
+ * back-off holds no place). In a release burst every concurrent booker reaches the HIS at once:
+ * unbounded, each opens its own connection, the calls crowd each other out and the slowest run into
+ * the HIS timeout and are retried.
+ */
+export const HIS_CONCURRENCY = 48;
 
 const envelopeSchema = z.object({
   code: z.string().min(1),
@@ -67,6 +79,7 @@ export function createHisTransport(config: HisClientConfig, deps: HisClientDeps 
   const base = config.baseUrl.replace(/\/+$/, '');
   const timeoutMs = config.timeoutMs > 0 ? config.timeoutMs : DEFAULT_HIS_TIMEOUT_MS;
   const retries = Math.max(0, Math.floor(config.retries));
+  const gate = new Gate(deps.concurrency ?? HIS_CONCURRENCY);
 
   async function attempt<T>(method: string, rawBody: string, schema: z.ZodType<T>): Promise<Attempt<T>> {
     // A fresh timestamp and nonce per attempt: the gateway refuses a nonce it has seen.
@@ -154,7 +167,7 @@ export function createHisTransport(config: HisClientConfig, deps: HisClientDeps 
     let last: HisError | undefined;
     for (;;) {
       attempts += 1;
-      const r = await attempt(method, rawBody, schema);
+      const r = await gate.run(() => attempt(method, rawBody, schema));
       if (r.ok) {
         log.info('his.call', { method, ok: true, attempts, ms: Date.now() - started });
         return r.data;
@@ -169,6 +182,16 @@ export function createHisTransport(config: HisClientConfig, deps: HisClientDeps 
   }
 
   return { call };
+}
+
+/** A read's "the HIS has no such record" (rejected NOT_FOUND) as null; other failures as they are. */
+export async function orNullIfNotFound<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (err) {
+    if (err instanceof HisError && err.kind === 'rejected' && err.code === 'NOT_FOUND') return null;
+    throw err;
+  }
 }
 
 /** 100 ms, 200 ms, 400 ms ... (capped at 1 s), each with ±50 % jitter. */

@@ -9,7 +9,7 @@ import { addDays, businessInstantMs, chineseDate, clockMinus, daysBetween } from
 export const BOOKING_MESSAGES = {
   sessionNotFound: '该号源不存在或已停诊',
   timeNotFound: '该时段不存在',
-  notReleased: '号源尚未开放，每日07:00放号',
+  notReleased: (releaseTime: string) => `号源尚未开放，每日${releaseTime}放号`,
   started: '该时段已停止预约',
   stopped: '该医生已停诊',
   full: '该时段已约满，可加入候补',
@@ -38,7 +38,11 @@ function formatMinutes(m: number): string {
   return m % 60 === 0 ? `${m / 60}小时` : `${m}分钟`;
 }
 
-const refuse = (reason: string, code: Refusal['code'], message: string): { ok: false; refusal: Refusal } => ({
+const refuse = (
+  reason: Refusal['reason'],
+  code: Refusal['code'],
+  message: string,
+): { ok: false; refusal: Refusal } => ({
   ok: false,
   refusal: { reason, code, message },
 });
@@ -70,11 +74,14 @@ export function closedReason(
 /** May a seat of this session be requested now (before the seat counter is touched)? */
 export function decideSessionOpen(
   session: Pick<SessionRecord, 'releaseAtMs' | 'startsAtMs' | 'status'>,
+  rules: Pick<BookingRules, 'releaseTime'>,
   nowMs: number,
 ): Decision {
-  if (session.status === 'stopped') return refuse('stopped', 'FAILED_PRECONDITION', BOOKING_MESSAGES.stopped);
-  if (nowMs < session.releaseAtMs) return refuse('notReleased', 'FAILED_PRECONDITION', BOOKING_MESSAGES.notReleased);
-  if (nowMs >= session.startsAtMs) return refuse('started', 'FAILED_PRECONDITION', BOOKING_MESSAGES.started);
+  if (session.status === 'stopped') return refuse('closed', 'FAILED_PRECONDITION', BOOKING_MESSAGES.stopped);
+  if (nowMs < session.releaseAtMs) {
+    return refuse('notReleased', 'FAILED_PRECONDITION', BOOKING_MESSAGES.notReleased(rules.releaseTime));
+  }
+  if (nowMs >= session.startsAtMs) return refuse('closed', 'FAILED_PRECONDITION', BOOKING_MESSAGES.started);
   return { ok: true, value: undefined };
 }
 
@@ -128,17 +135,17 @@ export function decideBook(
   const until = blockedUntil(state.noShows, rules);
   if (until !== null && today < until) {
     return refuse(
-      'blocked',
+      'noShowBlocked',
       'FAILED_PRECONDITION',
       BOOKING_MESSAGES.blocked(rules.noShowWindowDays, rules.noShowLimit, until),
     );
   }
   const live = liveEntries(state.active, nowMs).filter((a) => a.bookingId !== candidate.bookingId);
   if (rules.onePerDeptPerDay && live.some((a) => a.deptCode === candidate.deptCode && a.date === candidate.date)) {
-    return refuse('duplicateDeptDay', 'ALREADY_EXISTS', BOOKING_MESSAGES.duplicateDeptDay);
+    return refuse('perDeptDay', 'ALREADY_EXISTS', BOOKING_MESSAGES.duplicateDeptDay);
   }
   if (live.length >= rules.maxActivePerPatient) {
-    return refuse('tooMany', 'RESOURCE_EXHAUSTED', BOOKING_MESSAGES.tooMany(rules.maxActivePerPatient));
+    return refuse('maxActive', 'RESOURCE_EXHAUSTED', BOOKING_MESSAGES.tooMany(rules.maxActivePerPatient));
   }
   const entry: ActiveEntry = {
     bookingId: candidate.bookingId,
@@ -169,9 +176,9 @@ export function decideCancel(
   rules: BookingRules,
   nowMs: number,
 ): Decision {
-  if (b.status !== 'booked') return refuse('status', 'FAILED_PRECONDITION', BOOKING_MESSAGES.notCancellable);
+  if (b.status !== 'booked') return refuse('notCancellable', 'FAILED_PRECONDITION', BOOKING_MESSAGES.notCancellable);
   if (nowMs > cancellableUntilMs(b, rules)) {
-    return refuse('tooLate', 'FAILED_PRECONDITION', BOOKING_MESSAGES.cancelTooLate(rules.cancelBeforeMinutes));
+    return refuse('tooLateToCancel', 'FAILED_PRECONDITION', BOOKING_MESSAGES.cancelTooLate(rules.cancelBeforeMinutes));
   }
   return { ok: true, value: undefined };
 }
@@ -186,11 +193,11 @@ export function decideCheckIn(
   rules: BookingRules,
   nowMs: number,
 ): Decision {
-  if (b.status !== 'booked') return refuse('status', 'FAILED_PRECONDITION', BOOKING_MESSAGES.notCheckInnable);
+  if (b.status !== 'booked') return refuse('notCheckInnable', 'FAILED_PRECONDITION', BOOKING_MESSAGES.notCheckInnable);
   const from = b.startMs - rules.arrivalBeforeMinutes * 60_000;
   if (nowMs < from || nowMs >= b.startMs) {
     const w = arrivalWindow(b.date, b.time, rules);
-    return refuse('window', 'FAILED_PRECONDITION', BOOKING_MESSAGES.checkInWindow(w.from, w.to));
+    return refuse('outsideArrivalWindow', 'FAILED_PRECONDITION', BOOKING_MESSAGES.checkInWindow(w.from, w.to));
   }
   return { ok: true, value: undefined };
 }
@@ -207,11 +214,11 @@ export function decideJoinWaitlist(
   rules: BookingRules,
   nowMs: number,
 ): Decision {
-  const open = decideSessionOpen(session, nowMs);
+  const open = decideSessionOpen(session, rules, nowMs);
   if (!open.ok) return open;
   if (nowMs >= waitlistClosesAtMs(session, rules))
-    return refuse('closed', 'FAILED_PRECONDITION', BOOKING_MESSAGES.waitlistClosed);
-  if (remaining > 0) return refuse('notFull', 'FAILED_PRECONDITION', BOOKING_MESSAGES.waitlistNotFull);
+    return refuse('waitlistClosed', 'FAILED_PRECONDITION', BOOKING_MESSAGES.waitlistClosed);
+  if (remaining > 0) return refuse('waitlistNotFull', 'FAILED_PRECONDITION', BOOKING_MESSAGES.waitlistNotFull);
   return { ok: true, value: undefined };
 }
 

@@ -107,5 +107,5 @@ export function renderVisitReminder(b: BookingRecord, rules: BookingRules): Mess
   });
 }
 
-/** The mini program page a message opens. */
-export const bookingPage = (bookingId: string): string => `pages/booking/detail/index?id=${bookingId}`;
+/** The mini program page a message opens: 预约详情, in the booking subpackage (miniprogram/app.json). */
+export const bookingPage = (bookingId: string): string => `packageBooking/pages/detail/index?id=${bookingId}`;

@@ -4,6 +4,7 @@
  */
 import type { ErrorCode } from '../../../typings/envelope';
 import type {
+  BookingRefusalReason,
   BookingStatus,
   CancelReason,
   Period,
@@ -139,8 +140,6 @@ export interface PatientRuleState {
   noShows: string[];
 }
 
-export const EMPTY_RULE_STATE: PatientRuleState = Object.freeze({ active: [], noShows: [] }) as PatientRuleState;
-
 /** `booking_waitlist/{waitlistId}`. */
 export interface WaitlistRecord {
   _id: string;
@@ -165,8 +164,9 @@ export interface WaitlistRecord {
   updatedAtMs: number;
 }
 
+/** A rule's refusal: the envelope's code, reason (typings/booking.ts) and message. */
 export interface Refusal {
-  reason: string;
+  reason: BookingRefusalReason;
   code: ErrorCode;
   /** Patient-readable; never contains patient data. */
   message: string;

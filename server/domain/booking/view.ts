@@ -1,7 +1,14 @@
 /**
  * Views the mini program gets (typings/booking.ts) from stored records. Pure.
  */
-import type { BookingView, SessionView, TimePointView, WaitlistView } from '../../../typings/booking';
+import type {
+  BookingRulesResponse,
+  BookingTemplateIds,
+  BookingView,
+  SessionView,
+  TimePointView,
+  WaitlistView,
+} from '../../../typings/booking';
 import type { BookingRules } from '../../config/booking-rules';
 import { arrivalWindow, cancellableUntilMs, closedReason, decideCheckIn, waitlistClosesAtMs } from './decide';
 import type { BookingRecord, SessionRecord, TimePointRecord, WaitlistRecord } from './types';
@@ -105,5 +112,32 @@ export function toSessionView(
     closedReason: reason,
     timePoints: tps,
     waitlist: { open: waitlistOpen, waiting: Math.max(0, s.waiting ?? 0) },
+  };
+}
+
+/**
+ * The rules and template ids the pages show or need (`rules` action). Consent is asked for the
+ * messages that may follow the tap: after a booking its confirmation, the reminder and a
+ * cancellation; after joining the waitlist its success, the reminder and a cancellation.
+ */
+export function toRulesView(rules: BookingRules, templates: BookingTemplateIds): BookingRulesResponse {
+  const t = templates;
+  return {
+    windowDays: rules.windowDays,
+    releaseTime: rules.releaseTime,
+    onePerDeptPerDay: rules.onePerDeptPerDay,
+    maxActivePerPatient: rules.maxActivePerPatient,
+    noShowLimit: rules.noShowLimit,
+    noShowWindowDays: rules.noShowWindowDays,
+    noShowBlockDays: rules.noShowBlockDays,
+    cancelBeforeMinutes: rules.cancelBeforeMinutes,
+    arrivalBeforeMinutes: rules.arrivalBeforeMinutes,
+    waitlistClosesBeforeMinutes: rules.waitlistClosesBeforeMinutes,
+    listLimit: rules.listLimit,
+    templates: { ...t },
+    consent: {
+      book: [t.bookingConfirmed, t.visitReminder, t.bookingCancelled],
+      waitlist: [t.waitlistSuccess, t.visitReminder, t.bookingCancelled],
+    },
   };
 }

@@ -3,7 +3,7 @@
  */
 import type { Relation } from '../../../typings/patient';
 import { ageOn } from '../../../common/idcard';
-import type { PatientRules } from '../../config/rules';
+import type { PatientRules } from '../../config/patient-rules';
 import { sameName } from './name';
 import type { PatientCardRecord, PatientUserState, Refusal } from './types';
 
@@ -73,18 +73,18 @@ export function decideBind(
     });
   }
   if (candidate.relation === SELF && existing.some((c) => c.relation === SELF)) {
-    return refuse({ reason: 'selfTaken', code: 'FAILED_PRECONDITION', message: PATIENT_MESSAGES.selfTaken });
+    return refuse({ reason: 'selfExists', code: 'FAILED_PRECONDITION', message: PATIENT_MESSAGES.selfTaken });
   }
   const age = ageOn(candidate.birthDate, today);
   if (age < rules.childGuardianAge && !rules.guardianRelations.includes(candidate.relation)) {
     return refuse({
-      reason: 'guardian',
+      reason: 'guardianRequired',
       code: 'FAILED_PRECONDITION',
       message: PATIENT_MESSAGES.guardian(rules.childGuardianAge, rules.guardianRelations),
     });
   }
   if (his?.existed && !sameName(his.name, candidate.name)) {
-    return refuse({ reason: 'realName', code: 'FAILED_PRECONDITION', message: PATIENT_MESSAGES.realName });
+    return refuse({ reason: 'realNameMismatch', code: 'FAILED_PRECONDITION', message: PATIENT_MESSAGES.realName });
   }
   return { ok: true, isDefault: existing.length === 0 };
 }
@@ -114,7 +114,7 @@ export function decideLink(
   if (link.relation === SELF && state.selfCardId) {
     return {
       ok: false,
-      refusal: { reason: 'selfTaken', code: 'FAILED_PRECONDITION', message: PATIENT_MESSAGES.selfTaken },
+      refusal: { reason: 'selfExists', code: 'FAILED_PRECONDITION', message: PATIENT_MESSAGES.selfTaken },
     };
   }
   const isDefault = !state.defaultCardId;

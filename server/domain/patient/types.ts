@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../../typings/envelope';
-import type { Gender, Relation } from '../../../typings/patient';
+import type { Gender, PatientRefusalReason, Relation } from '../../../typings/patient';
 
 /**
  * One link "WeChat user ↔ HIS patient" as stored in the cloud DB (collection `patient_cards`).
@@ -41,10 +41,9 @@ export interface PatientUserState {
   defaultCardId: string | null;
 }
 
-export type RefusalReason = 'duplicate' | 'limit' | 'selfTaken' | 'guardian' | 'realName';
-
+/** A rule's refusal: the envelope's code, reason (typings/patient.ts) and message. */
 export interface Refusal {
-  reason: RefusalReason;
+  reason: PatientRefusalReason;
   code: ErrorCode;
   /** Patient-readable; never contains patient data. */
   message: string;

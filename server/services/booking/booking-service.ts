@@ -10,19 +10,15 @@ import type {
   BookingView,
   WaitlistView,
 } from '../../../typings/booking';
-import { aborted, AppError, failedPrecondition, notFound, unavailable } from '../../core/errors';
+import { aborted, AppError, failedPrecondition, notFound, refusalError, unavailable } from '../../core/errors';
 import { logger as defaultLogger, type Logger } from '../../core/log';
 import { businessDate, type Clock } from '../../core/time';
-import {
-  bookingRules,
-  DEFAULT_BOOKING_TEMPLATES,
-  type BookingRules,
-  type BookingTemplates,
-} from '../../config/booking-rules';
+import { bookingRules, type BookingRules } from '../../config/booking-rules';
 import { piiHashKeyFromEnv } from '../../config/pii';
+import { bookingTemplatesFromEnv, type BookingTemplates } from '../../config/templates';
 import { BookingCardReader } from '../../adapters/clouddb/booking-cards';
 import { BookingStore, timepointId, type RequestDoc } from '../../adapters/clouddb/booking-store';
-import { HisError } from '../../ports/his';
+import { HisError } from '../../ports/his-error';
 import type { HisBooking } from '../../ports/his-booking';
 import {
   addDays,
@@ -43,12 +39,11 @@ import {
   toWaitlistView,
   waitlistClosesAtMs,
   type BookingRecord,
-  type Refusal,
   type WaitlistRecord,
 } from '../../domain/booking';
 import { MessageOutbox, type SendSummary } from '../messages/outbox';
 import { BookingEngine, resultOf } from './engine';
-import { callHis, mapHisError } from './his-errors';
+import { callHis, mapHisError } from '../his-errors';
 import { bookingKeys, type BookingKeys } from './keys';
 import { ScheduleService, type SeatsFreedInHis, type SyncSummary } from './schedule-service';
 import type { BookingServiceDeps, Caller } from './deps';
@@ -61,14 +56,19 @@ const DAY_MS = 86_400_000;
 /** A booking's seat, as handOver takes it. */
 const seatOf = (b: BookingRecord) => ({ sessionId: b.sessionId, time: b.time, seatNo: b.seatNo, holder: b._id });
 
-const refusalError = (r: Refusal): AppError => new AppError(r.code, r.message, undefined, `refused: ${r.reason}`);
-
 export interface BookInput {
   cardId: string;
   sessionId: string;
   time: string;
   idempotencyKey: string;
 }
+
+const processing = (detail?: string): AppError =>
+  aborted(BOOKING_MESSAGES.processing, { reason: 'processing', detail });
+const hisBusy = (detail?: string): AppError =>
+  unavailable(BOOKING_MESSAGES.hisBusy, { reason: 'hisUnavailable', detail });
+const waitlistDuplicate = (): AppError =>
+  new AppError('ALREADY_EXISTS', BOOKING_MESSAGES.waitlistDuplicate, { reason: 'waitlistDuplicate' });
 
 /** How long after its time point a checked-in visit is asked about (→ completed) by markNoShows. */
 export const COMPLETION_WATCH_MS = 24 * 3_600_000;
@@ -81,13 +81,13 @@ export class BookingService {
   private readonly keys: BookingKeys;
   private readonly engine: BookingEngine;
   private readonly outbox: MessageOutbox;
-  private readonly templates: BookingTemplates;
+  readonly templates: BookingTemplates;
   private readonly log: Logger;
 
   constructor(private readonly deps: BookingServiceDeps) {
     this.store = new BookingStore(deps.db);
     this.rules = bookingRules(deps.rules);
-    this.templates = { ...DEFAULT_BOOKING_TEMPLATES, ...(deps.templates ?? {}) };
+    this.templates = deps.templates ?? bookingTemplatesFromEnv();
     this.keys = bookingKeys(deps.piiHashKey ?? piiHashKeyFromEnv());
     this.log = deps.log ?? defaultLogger;
     this.cards = new BookingCardReader(deps.db);
@@ -142,7 +142,7 @@ export class BookingService {
     // Any other id is read with the write, in one round trip, and a card the caller does not own
     // turns the stored answer into "not found".
     if (this.engine.isKnownFull(tpId, nowMs)) {
-      const refusal = failedPrecondition(BOOKING_MESSAGES.full, 'known full');
+      const refusal = failedPrecondition(BOOKING_MESSAGES.full, { reason: 'full', detail: 'known full' });
       const [owned, stored] = await Promise.all([
         this.keys.cardIssuedTo(caller.openid, input.cardId) ||
           this.cards.findOwned(caller.openid, input.cardId).then((card) => card !== null),
@@ -237,9 +237,7 @@ export class BookingService {
         const b = await this.store.getBooking(bookingId).catch(() => null);
         if (b?.status !== 'pending') {
           const result =
-            b && b.status !== 'failed'
-              ? resultOf({ ok: true, bookingId })
-              : resultOf({ ok: false, error: unavailable(BOOKING_MESSAGES.hisBusy) });
+            b && b.status !== 'failed' ? resultOf({ ok: true, bookingId }) : resultOf({ ok: false, error: hisBusy() });
           await this.store.finishRequest(requestId, result, nowMs).catch(() => undefined);
         }
       }
@@ -255,16 +253,21 @@ export class BookingService {
     known?: RequestDoc,
   ): Promise<BookingView> {
     let req = known ?? (await this.store.getRequest(requestId));
-    if (!req || req._openid !== openid) throw aborted(BOOKING_MESSAGES.processing, 'request vanished');
+    if (!req || req._openid !== openid) throw processing('request vanished');
     if (req.status === 'pending') {
-      if (nowMs - req.updatedAtMs < this.rules.pendingResumeAfterMs) throw aborted(BOOKING_MESSAGES.processing);
+      if (nowMs - req.updatedAtMs < this.rules.pendingResumeAfterMs) throw processing();
       await this.resolveStaleRequest(req, nowMs);
       req = await this.store.getRequest(requestId);
-      if (!req || req.status !== 'done' || !req.result) throw unavailable(BOOKING_MESSAGES.hisPending, 'still pending');
+      if (!req || req.status !== 'done' || !req.result) {
+        throw unavailable(BOOKING_MESSAGES.hisPending, { reason: 'pending', detail: 'still pending' });
+      }
     }
     const result = req.result;
-    if (!result) throw aborted(BOOKING_MESSAGES.processing);
-    if (!result.ok) throw new AppError(result.code as AppError['code'], result.message, undefined, 'idempotent replay');
+    if (!result) throw processing();
+    if (!result.ok) {
+      const { code, message, reason } = result;
+      throw new AppError(code as AppError['code'], message, { reason, detail: 'idempotent replay' });
+    }
     const b = await this.store.getBooking(result.bookingId);
     if (!b) throw notFound(BOOKING_MESSAGES.bookingNotFound);
     return this.view(b, nowMs);
@@ -285,11 +288,7 @@ export class BookingService {
       // Died before the booking was written: make sure no rule claim is left behind.
       await this.engine.undoPatient(req.patientKey, req.bookingId, nowMs);
     }
-    await this.store.finishRequest(
-      req._id,
-      resultOf({ ok: false, error: unavailable(BOOKING_MESSAGES.hisBusy) }),
-      nowMs,
-    );
+    await this.store.finishRequest(req._id, resultOf({ ok: false, error: hisBusy() }), nowMs);
   }
 
   // ---- cancel ------------------------------------------------------------------------------------
@@ -304,12 +303,8 @@ export class BookingService {
       await this.deps.his.cancelBooking({ requestId: `cancel-${b._id}`, confirmRequestId: b.confirmRequestId });
     } catch (err) {
       if (err instanceof HisError && err.kind === 'rejected' && err.code === 'TOO_LATE') {
-        throw new AppError(
-          'FAILED_PRECONDITION',
-          BOOKING_MESSAGES.cancelTooLate(this.rules.cancelBeforeMinutes),
-          undefined,
-          'his TOO_LATE',
-        );
+        const message = BOOKING_MESSAGES.cancelTooLate(this.rules.cancelBeforeMinutes);
+        throw failedPrecondition(message, { reason: 'tooLateToCancel', detail: 'his TOO_LATE' });
       }
       throw mapHisError('cancelBooking', err);
     }
@@ -456,7 +451,7 @@ export class BookingService {
     if (b.status === 'checkedIn') return this.view(b, nowMs);
     const d = decideCheckIn(b, this.rules, nowMs);
     if (!d.ok) throw refusalError(d.refusal);
-    if (!b.hisBookingId) throw unavailable(BOOKING_MESSAGES.hisBusy, 'booking without hisBookingId');
+    if (!b.hisBookingId) throw hisBusy('booking without hisBookingId');
     const hisBookingId = b.hisBookingId;
     const his = await callHis('checkIn', () => this.deps.his.checkIn({ requestId: `checkin-${b._id}`, hisBookingId }));
     const at = new Date(nowMs).toISOString();
@@ -468,7 +463,7 @@ export class BookingService {
   async queue(caller: Caller, bookingId: string): Promise<BookingQueueResponse> {
     const b = await this.ownedBooking(caller.openid, bookingId);
     if (b.status !== 'checkedIn' || b.queueNo === null) {
-      throw new AppError('FAILED_PRECONDITION', BOOKING_MESSAGES.notCheckedIn);
+      throw failedPrecondition(BOOKING_MESSAGES.notCheckedIn, { reason: 'notCheckedIn' });
     }
     const q = await callHis('queueStatus', () => this.deps.his.queueStatus(b.sessionId));
     return {
@@ -536,14 +531,14 @@ export class BookingService {
     };
     if (!(await this.store.addWaitlist(record))) {
       const existing = await this.store.getWaitlist(waitlistId);
-      if (!existing) throw aborted(BOOKING_MESSAGES.processing);
-      if (existing.status === 'waiting') throw new AppError('ALREADY_EXISTS', BOOKING_MESSAGES.waitlistDuplicate);
+      if (!existing) throw processing();
+      if (existing.status === 'waiting') throw waitlistDuplicate();
       // Re-join after leaving / expiry / fulfilment: to the back of the queue, a new round.
       const rejoined = await this.store.transitionWaitlist(waitlistId, existing.status, {
         ...record,
         round: (existing.round ?? 1) + 1,
       });
-      if (!rejoined) throw new AppError('ALREADY_EXISTS', BOOKING_MESSAGES.waitlistDuplicate);
+      if (!rejoined) throw waitlistDuplicate();
       record.round = (existing.round ?? 1) + 1;
     }
     await this.store.incWaiting(sessionId, 1);
@@ -554,9 +549,10 @@ export class BookingService {
     const nowMs = this.nowMs(caller.now);
     const w = await this.store.getWaitlist(waitlistId);
     if (!w || w._openid !== caller.openid) throw notFound(BOOKING_MESSAGES.waitlistNotFound);
-    if (w.status !== 'waiting') throw new AppError('FAILED_PRECONDITION', BOOKING_MESSAGES.waitlistNotWaiting);
+    const notWaiting = () => failedPrecondition(BOOKING_MESSAGES.waitlistNotWaiting, { reason: 'waitlistNotWaiting' });
+    if (w.status !== 'waiting') throw notWaiting();
     if (!(await this.store.transitionWaitlist(waitlistId, 'waiting', { status: 'left', updatedAtMs: nowMs }))) {
-      throw new AppError('FAILED_PRECONDITION', BOOKING_MESSAGES.waitlistNotWaiting);
+      throw notWaiting();
     }
     await this.store.incWaiting(w.sessionId, -1);
     return toWaitlistView({ ...w, status: 'left', updatedAtMs: nowMs }, null);
@@ -739,7 +735,7 @@ export class BookingService {
         let his: HisBooking | null = null;
         if (b.hisBookingId) {
           try {
-            his = await this.engine.hisCall(() => this.deps.his.getBooking(b.hisBookingId!));
+            his = await this.deps.his.getBooking(b.hisBookingId);
           } catch (err) {
             out.unknown++;
             this.log.warn('booking settle: his unavailable', { code: err instanceof HisError ? err.code : 'error' });
@@ -826,10 +822,9 @@ export class BookingService {
    */
   private async cancelledInHis(b: BookingRecord, nowMs: number): Promise<boolean> {
     if (!b.hisBookingId) return false;
-    const hisBookingId = b.hisBookingId;
     let his: HisBooking | null;
     try {
-      his = await this.engine.hisCall(() => this.deps.his.getBooking(hisBookingId));
+      his = await this.deps.his.getBooking(b.hisBookingId);
     } catch (err) {
       this.log.warn('booking his status unavailable', { code: err instanceof HisError ? err.code : 'error' });
       return false;

@@ -1,4 +1,5 @@
-import type { BookingRules, BookingTemplates } from '../../config/booking-rules';
+import type { BookingRules } from '../../config/booking-rules';
+import type { BookingTemplates } from '../../config/templates';
 import type { Clock } from '../../core/time';
 import type { Logger } from '../../core/log';
 import type { Database, OpenApi } from '../../ports/cloud-sdk';
@@ -12,7 +13,8 @@ export interface BookingServiceDeps {
   /** Overrides the call's clock (tests). */
   clock?: Clock;
   rules?: Partial<BookingRules>;
-  templates?: Partial<BookingTemplates>;
+  /** Defaults to env TMPL_* (server/config/templates.ts). */
+  templates?: BookingTemplates;
   /** Defaults to env PII_HASH_KEY (server/config/pii.ts). */
   piiHashKey?: string;
   log?: Logger;

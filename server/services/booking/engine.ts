@@ -11,14 +11,13 @@
  *   booking stays `pending` (seat held) for the reconcile timer. Nothing here answers "booked"
  *   before the HIS confirmed.
  */
-import { AppError, failedPrecondition, notFound, unavailable } from '../../core/errors';
-import { Gate } from '../../core/gate';
+import { AppError, failedPrecondition, notFound, refusalError, unavailable } from '../../core/errors';
 import type { Logger } from '../../core/log';
 import { businessDate } from '../../core/time';
 import type { BookingRules } from '../../config/booking-rules';
 import { BookingStore, timepointId, type RequestResult } from '../../adapters/clouddb/booking-store';
 import type { BookingCard } from '../../adapters/clouddb/booking-cards';
-import { HisError } from '../../ports/his';
+import { HisError } from '../../ports/his-error';
 import type { HisBookingPort } from '../../ports/his-booking';
 import {
   BOOKING_MESSAGES,
@@ -31,7 +30,7 @@ import {
   type Refusal,
   type SessionRecord,
 } from '../../domain/booking';
-import { outcomeUnknown } from './his-errors';
+import { outcomeUnknown } from '../his-errors';
 
 export interface PlaceInput {
   openid: string;
@@ -65,22 +64,15 @@ export type PlaceOutcome =
   /** `pending`: the HIS outcome is unknown and the void failed; the reconcile timer resolves it. */
   | { ok: false; error: AppError; pending: boolean; stage: 'rules' | 'seat' | 'his'; duplicate?: true };
 
-const refusalError = (r: Refusal): AppError => new AppError(r.code, r.message, undefined, `refused: ${r.reason}`);
-
+/** An answer as the idempotency record stores it (replayed with the same code, message and reason). */
 export const resultOf = (o: { ok: true; bookingId: string } | { ok: false; error: AppError }): RequestResult =>
-  o.ok ? { ok: true, bookingId: o.bookingId } : { ok: false, code: o.error.code, message: o.error.message };
+  o.ok
+    ? { ok: true, bookingId: o.bookingId }
+    : { ok: false, code: o.error.code, message: o.error.message, reason: o.error.reason };
 
-/**
- * At most this many HIS calls of one function instance in flight; the rest wait in FIFO order
- * (their per-attempt HIS timeout starts only when they are sent). In a release burst every
- * concurrent booker reaches the HIS at once: unbounded, each opens its own connection, the
- * calls crowd each other out and the slowest run into the HIS timeout and are retried.
- */
-export const HIS_CONCURRENCY = 48;
+const full = (detail?: string): AppError => failedPrecondition(BOOKING_MESSAGES.full, { reason: 'full', detail });
 
 export class BookingEngine {
-  private readonly hisGate = new Gate(HIS_CONCURRENCY);
-
   constructor(
     readonly store: BookingStore,
     private readonly his: HisBookingPort,
@@ -89,19 +81,14 @@ export class BookingEngine {
     private readonly random: () => number,
   ) {}
 
-  /** A HIS call through this instance's gate (at most HIS_CONCURRENCY in flight). */
-  hisCall<T>(fn: () => Promise<T>): Promise<T> {
-    return this.hisGate.run(fn);
-  }
-
   /** Applies `change` to the patient's rule state with compare-and-set (retried on contention). */
-  async changePatient<T>(
+  async changePatient<T, F = Refusal>(
     patientKey: string,
-    change: (s: PatientRuleState) => { ok: true; next: PatientRuleState; value: T } | { ok: false; refusal: Refusal },
+    change: (s: PatientRuleState) => { ok: true; next: PatientRuleState; value: T } | { ok: false; refusal: F },
     nowMs: number,
     /** The state already being read (first attempt only; the compare-and-set catches a stale one). */
     firstRead?: ReturnType<BookingStore['readPatient']>,
-  ): Promise<{ ok: true; value: T } | { ok: false; refusal: Refusal }> {
+  ): Promise<{ ok: true; value: T } | { ok: false; refusal: F }> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const { state, version } = await (attempt === 0 && firstRead ? firstRead : this.store.readPatient(patientKey));
       const d = change(state);
@@ -109,7 +96,10 @@ export class BookingEngine {
       if (await this.store.casPatient(patientKey, version, d.next, nowMs)) return { ok: true, value: d.value };
       await new Promise((r) => setTimeout(r, Math.floor(this.random() * 5 * (attempt + 1))));
     }
-    throw new AppError('ABORTED', '操作过于频繁，请稍后再试', undefined, 'booking_patients cas contention');
+    throw new AppError('ABORTED', '操作过于频繁，请稍后再试', {
+      reason: 'contention',
+      detail: 'booking_patients cas contention',
+    });
   }
 
   async undoPatient(patientKey: string, bookingId: string, nowMs: number): Promise<void> {
@@ -118,7 +108,7 @@ export class BookingEngine {
       (s) =>
         s.active.some((a) => a.bookingId === bookingId)
           ? { ok: true, next: releaseEntry(s, bookingId), value: undefined }
-          : { ok: false, refusal: { reason: 'noop', code: 'INTERNAL', message: '' } },
+          : { ok: false, refusal: 'nothing to release' },
       nowMs,
     );
   }
@@ -278,7 +268,7 @@ export class BookingEngine {
     const { session, time, bookingId } = input;
     const tpId = timepointId(session.sessionId, time);
     const tp = session.timePoints.find((t) => t.time === time);
-    const open = decideSessionOpen(session, nowMs);
+    const open = decideSessionOpen(session, this.rules, nowMs);
     // A count the caller reserved for an unknown time point or a closed session goes back.
     if (!tp) {
       if (input.countReserved) await this.giveCount(tpId);
@@ -301,7 +291,7 @@ export class BookingEngine {
       const ok = input.countReserved ?? (await this.reserve(tpId, nowMs));
       if (!ok) {
         if (input.countReserved === false) this.noteFull(tpId, nowMs);
-        return { ok: false, error: failedPrecondition(BOOKING_MESSAGES.full), pending: false, stage: 'seat' };
+        return { ok: false, error: full(), pending: false, stage: 'seat' };
       }
     }
     // One round trip for three things: the patient's rule state is read, the request claimed and
@@ -325,7 +315,10 @@ export class BookingEngine {
         if (!claimed && seatClaim) await releaseSeat();
       }
       if (!claimed) {
-        const error = new AppError('ABORTED', BOOKING_MESSAGES.processing, undefined, 'request key taken');
+        const error = new AppError('ABORTED', BOOKING_MESSAGES.processing, {
+          reason: 'processing',
+          detail: 'request key taken',
+        });
         return { ok: false, error, pending: false, stage: 'rules', duplicate: true };
       }
     }
@@ -338,9 +331,7 @@ export class BookingEngine {
         await patientRead.catch(() => undefined);
         throw err;
       }
-      if (seatNo === null) {
-        return { ok: false, error: failedPrecondition(BOOKING_MESSAGES.full), pending: false, stage: 'seat' };
-      }
+      if (seatNo === null) return { ok: false, error: full(), pending: false, stage: 'seat' };
     }
 
     let claim: { ok: true; value: undefined } | { ok: false; refusal: Refusal };
@@ -385,7 +376,7 @@ export class BookingEngine {
       }
       if (seatNo === null) {
         await this.undoPatient(input.patientKey, bookingId, nowMs);
-        return { ok: false, error: failedPrecondition(BOOKING_MESSAGES.full), pending: false, stage: 'seat' };
+        return { ok: false, error: full(), pending: false, stage: 'seat' };
       }
     }
     if (seatNo === null) throw new Error('unreachable: no seat');
@@ -440,15 +431,13 @@ export class BookingEngine {
   /** HIS confirm of a `pending` booking that holds its seat. */
   private async confirm(booking: BookingRecord, nowMs: number, mayRetrySeat: boolean): Promise<PlaceOutcome> {
     try {
-      const his = await this.hisGate.run(() =>
-        this.his.confirmBooking({
-          requestId: booking.confirmRequestId,
-          sessionId: booking.sessionId,
-          time: booking.time,
-          seatNo: booking.seatNo,
-          patientId: booking.hisPatientId,
-        }),
-      );
+      const his = await this.his.confirmBooking({
+        requestId: booking.confirmRequestId,
+        sessionId: booking.sessionId,
+        time: booking.time,
+        seatNo: booking.seatNo,
+        patientId: booking.hisPatientId,
+      });
       const done = await this.store.transitionBooking(booking._id, 'pending', {
         status: 'booked',
         hisBookingId: his.hisBookingId,
@@ -459,7 +448,7 @@ export class BookingEngine {
         // The reconcile timer voided it meanwhile (we were slower than its threshold).
         return {
           ok: false,
-          error: unavailable(BOOKING_MESSAGES.hisBusy, 'confirmed after void'),
+          error: unavailable(BOOKING_MESSAGES.hisBusy, { reason: 'hisUnavailable', detail: 'confirmed after void' }),
           pending: false,
           stage: 'his',
         };
@@ -491,27 +480,27 @@ export class BookingEngine {
         await this.giveBack(booking, nowMs, false);
         return {
           ok: false,
-          error: failedPrecondition(BOOKING_MESSAGES.full, 'his SEAT_TAKEN'),
+          error: full('his SEAT_TAKEN'),
           pending: false,
           stage: 'his',
         };
       }
       if (code === 'SEAT_TAKEN') await this.store.moveSeat(booking.sessionId, booking.seatNo, booking._id, 'his');
       await this.giveBack(booking, nowMs, code !== 'SEAT_TAKEN');
-      const message =
+      const [reason, message]: [Refusal['reason'], string] =
         code === 'NOT_RELEASED'
-          ? BOOKING_MESSAGES.notReleased
+          ? ['notReleased', BOOKING_MESSAGES.notReleased(this.rules.releaseTime)]
           : code === 'SESSION_CLOSED'
-            ? BOOKING_MESSAGES.started
+            ? ['closed', BOOKING_MESSAGES.started]
             : code === 'SEAT_TAKEN'
-              ? BOOKING_MESSAGES.full
+              ? ['full', BOOKING_MESSAGES.full]
               : code === 'NOT_FOUND'
-                ? BOOKING_MESSAGES.sessionNotFound
-                : '医院系统未能受理该预约，请稍后重试';
+                ? ['hisRefused', BOOKING_MESSAGES.sessionNotFound]
+                : ['hisRefused', '医院系统未能受理该预约，请稍后重试'];
       this.log.info('booking refused by his', { code });
       return {
         ok: false,
-        error: failedPrecondition(message, `his confirm rejected ${code}`),
+        error: failedPrecondition(message, { reason, detail: `his confirm rejected ${code}` }),
         pending: false,
         stage: 'his',
       };
@@ -523,12 +512,13 @@ export class BookingEngine {
     const detail = `his confirm unknown ${cause instanceof HisError ? cause.code : 'error'}`;
     if (await this.voidInHis(booking)) {
       await this.finalizeFailed(booking, nowMs);
-      return { ok: false, error: unavailable(BOOKING_MESSAGES.hisBusy, detail), pending: false, stage: 'his' };
+      const error = unavailable(BOOKING_MESSAGES.hisBusy, { reason: 'hisUnavailable', detail });
+      return { ok: false, error, pending: false, stage: 'his' };
     }
     this.log.warn('booking left pending for reconcile', { bookingId: booking._id });
     return {
       ok: false,
-      error: unavailable(BOOKING_MESSAGES.hisPending, `${detail}; void failed`),
+      error: unavailable(BOOKING_MESSAGES.hisPending, { reason: 'pending', detail: `${detail}; void failed` }),
       pending: true,
       stage: 'his',
     };
@@ -537,12 +527,10 @@ export class BookingEngine {
   /** cancelBooking by confirmRequestId: true when the HIS has (now) no booking for it. */
   async voidInHis(booking: Pick<BookingRecord, 'confirmRequestId'>): Promise<boolean> {
     try {
-      await this.hisGate.run(() =>
-        this.his.cancelBooking({
-          requestId: `void-${booking.confirmRequestId}`,
-          confirmRequestId: booking.confirmRequestId,
-        }),
-      );
+      await this.his.cancelBooking({
+        requestId: `void-${booking.confirmRequestId}`,
+        confirmRequestId: booking.confirmRequestId,
+      });
       return true;
     } catch (err) {
       this.log.warn('booking void failed', { code: err instanceof HisError ? err.code : 'error' });
@@ -572,7 +560,7 @@ export class BookingEngine {
     await this.finalizeFailed(booking, nowMs);
     await this.store.finishRequest(
       booking.requestId,
-      resultOf({ ok: false, error: unavailable(BOOKING_MESSAGES.hisBusy) }),
+      resultOf({ ok: false, error: unavailable(BOOKING_MESSAGES.hisBusy, { reason: 'hisUnavailable' }) }),
       nowMs,
     );
     return 'voided';

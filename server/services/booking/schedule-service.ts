@@ -9,6 +9,7 @@ import type {
   BookingScheduleResponse,
   DepartmentView,
   DoctorView,
+  SessionView,
   SlotKind,
 } from '../../../typings/booking';
 import { notFound } from '../../core/errors';
@@ -19,6 +20,7 @@ import { BOOKING_COLLECTIONS, BookingStore, seatId, timepointId } from '../../ad
 import type { HisBookingPort, HisDepartment, HisDoctor, HisSession } from '../../ports/his-booking';
 import {
   addDays,
+  BOOKING_MESSAGES,
   bookingWindow,
   businessInstantMs,
   releaseAtFor,
@@ -26,7 +28,7 @@ import {
   type SessionRecord,
   type TimePointRecord,
 } from '../../domain/booking';
-import { callHis } from './his-errors';
+import { callHis } from '../his-errors';
 
 export interface SyncSummary {
   sessions: number;
@@ -126,9 +128,22 @@ export class ScheduleService {
         (q.doctorId === undefined || s.doctorId === q.doctorId) &&
         (q.kind === undefined || s.kind === q.kind),
     );
+    return { dates, releaseTime: this.rules.releaseTime, sessions: await this.views(sessions, nowMs) };
+  }
+
+  /** One session as `schedule` shows it; NOT_FOUND when the mirror has none (or it is 停诊). */
+  async session(sessionId: string, nowMs: number): Promise<SessionView> {
+    const s = await this.store.getSession(sessionId);
+    if (!s || s.status === 'stopped') throw notFound(BOOKING_MESSAGES.sessionNotFound);
+    const [view] = await this.views([s], nowMs);
+    return view!;
+  }
+
+  /** Sessions with their time point counters (one read for all). */
+  private async views(sessions: SessionRecord[], nowMs: number): Promise<SessionView[]> {
     const tpIds = sessions.flatMap((s) => s.timePoints.map((t) => timepointId(s.sessionId, t.time)));
     const tps = new Map((await this.store.getTimepoints(tpIds)).map((t) => [t._id, t]));
-    const views = sessions.map((s) => {
+    return sessions.map((s) => {
       const mine = new Map<string, TimePointRecord>();
       for (const t of s.timePoints) {
         const rec = tps.get(timepointId(s.sessionId, t.time));
@@ -136,7 +151,6 @@ export class ScheduleService {
       }
       return toSessionView(s, mine, this.rules, nowMs);
     });
-    return { dates, releaseTime: this.rules.releaseTime, sessions: views };
   }
 
   /**

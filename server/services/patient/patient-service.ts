@@ -10,11 +10,12 @@ import type {
   Relation,
 } from '../../../typings/patient';
 import { checkIdNumber, ID_NUMBER_MESSAGES } from '../../../common/idcard';
-import { aborted, AppError, invalid, notFound, unavailable } from '../../core/errors';
+import { aborted, AppError, invalid, notFound, refusalError, unavailable } from '../../core/errors';
 import { businessDate, type Clock } from '../../core/time';
 import type { Database } from '../../ports/cloud-sdk';
-import { HisError, type HisPatient, type HisPort } from '../../ports/his';
-import { patientRules, type PatientRules } from '../../config/rules';
+import { HisError } from '../../ports/his-error';
+import type { HisPatient, HisPatientPort } from '../../ports/his-patient';
+import { patientRules, type PatientRules } from '../../config/patient-rules';
 import { piiHashKeyFromEnv } from '../../config/pii';
 import { PatientCardStore } from '../../adapters/clouddb/patient-cards';
 import { isTransactionConflict } from '../../adapters/clouddb/errors';
@@ -30,14 +31,13 @@ import {
   type BindCandidate,
   type PatientCardRecord,
   type PatientUserState,
-  type Refusal,
 } from '../../domain/patient';
-import { callHis, HIS_BUSY_MESSAGE, mapHisError } from './his-errors';
+import { callHis, HIS_BUSY_MESSAGE, mapHisError, type HisCallOptions } from '../his-errors';
 import { patientKeys, type PatientKeys } from './keys';
 
 export interface PatientServiceDeps {
   db: Database;
-  his: HisPort;
+  his: HisPatientPort;
   /** Overrides the caller's clock (tests). */
   clock?: Clock;
   rules?: Partial<PatientRules>;
@@ -61,12 +61,16 @@ export interface BindInput {
 
 type TxOutcome<T> = { ok: true; value: T } | { ok: false; error: AppError };
 
-const refusalError = (r: Refusal): AppError => new AppError(r.code, r.message, undefined, `refused: ${r.reason}`);
 const cardNotFound = (): AppError => notFound(PATIENT_MESSAGES.notFound);
+const duplicate = (): AppError => new AppError('ALREADY_EXISTS', PATIENT_MESSAGES.duplicate, { reason: 'duplicate' });
+/** The HIS lookups and 建档 carry what the patient entered. */
+const INPUT: HisCallOptions = { input: true };
 
 /** Concurrent changes to the same user's cards that the DB could not serialize: ask to retry. */
 function conflictOr(err: unknown): unknown {
-  return isTransactionConflict(err) ? aborted('操作过于频繁，请稍后再试', 'patient tx conflict') : err;
+  return isTransactionConflict(err)
+    ? aborted('操作过于频繁，请稍后再试', { reason: 'contention', detail: 'patient tx conflict' })
+    : err;
 }
 
 /** The ID-number check that needs the business date (so it cannot live in the static schema). */
@@ -162,7 +166,7 @@ export class PatientService {
     try {
       outcome = await this.store.transact(async (tx) => {
         if (await tx.getOwnedCard(caller.openid, cardId)) {
-          return { ok: false, error: new AppError('ALREADY_EXISTS', PATIENT_MESSAGES.duplicate) };
+          return { ok: false, error: duplicate() };
         }
         const state = (await tx.getUser(userId)) ?? EMPTY_USER_STATE;
         const link = decideLink(state, { cardId, relation: input.relation }, this.rules);
@@ -174,8 +178,7 @@ export class PatientService {
       });
     } catch (err) {
       // A concurrent bind of the same patient won the race (the deterministic _id collided).
-      if (await this.store.findOwned(caller.openid, cardId))
-        throw new AppError('ALREADY_EXISTS', PATIENT_MESSAGES.duplicate);
+      if (await this.store.findOwned(caller.openid, cardId)) throw duplicate();
       throw conflictOr(err);
     }
     if (!outcome.ok) throw outcome.error;
@@ -236,7 +239,7 @@ export class PatientService {
     id: { idNumber: string; birthDate: string; gender: 'M' | 'F' },
   ): Promise<{ patient: HisPatient; created: boolean }> {
     const { his } = this.deps;
-    const found = await callHis('findPatientByIdNumber', () => his.findPatientByIdNumber(id.idNumber));
+    const found = await callHis('findPatientByIdNumber', () => his.findPatientByIdNumber(id.idNumber), INPUT);
     if (found) return { patient: found, created: false };
     try {
       const patient = await his.createPatient({
@@ -251,11 +254,16 @@ export class PatientService {
       return { patient, created: true };
     } catch (err) {
       if (!(err instanceof HisError && err.kind === 'rejected' && err.code === 'PATIENT_EXISTS')) {
-        throw mapHisError('createPatient', err);
+        throw mapHisError('createPatient', err, INPUT);
       }
       // Someone registered this ID number in between (another user, a kiosk): link to that record.
-      const again = await callHis('findPatientByIdNumber', () => his.findPatientByIdNumber(id.idNumber));
-      if (!again) throw unavailable(HIS_BUSY_MESSAGE, 'his createPatient PATIENT_EXISTS but not found');
+      const again = await callHis('findPatientByIdNumber', () => his.findPatientByIdNumber(id.idNumber), INPUT);
+      if (!again) {
+        throw unavailable(HIS_BUSY_MESSAGE, {
+          reason: 'hisUnavailable',
+          detail: 'his createPatient PATIENT_EXISTS but not found',
+        });
+      }
       return { patient: again, created: false };
     }
   }

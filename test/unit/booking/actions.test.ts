@@ -11,7 +11,7 @@ import type {
   WaitlistView,
 } from '../../../typings/booking';
 import { makeHarness, ok, type Harness } from './fakes';
-import { HisError } from '../../../server/ports/his';
+import { HisError } from '../../../server/ports/his-error';
 import type { Database } from '../../../server/ports/cloud-sdk';
 
 // 2026-06-15 10:00 in Shanghai.
@@ -30,8 +30,8 @@ async function setup(seatsPer = 2, times = ['09:00', '09:30'], random?: () => nu
   ok(await h.timer('syncSchedule'));
 }
 
-const book = (openid: string, cardId: string, over: Record<string, unknown> = {}) =>
-  h.call<BookingView>(openid, {
+const bookOn = (call: Harness['call'], openid: string, cardId: string, over: Record<string, unknown> = {}) =>
+  call<BookingView>(openid, {
     action: 'book',
     cardId,
     sessionId: 'S1',
@@ -39,6 +39,8 @@ const book = (openid: string, cardId: string, over: Record<string, unknown> = {}
     idempotencyKey: key(),
     ...over,
   });
+const book = (openid: string, cardId: string, over: Record<string, unknown> = {}) =>
+  bookOn(h.call, openid, cardId, over);
 
 /** Cards of patients u1…un (HIS ids P0000000001…), one each. */
 async function cards(n: number): Promise<string[]> {
@@ -58,6 +60,15 @@ async function reserveOnly(tpId: string): Promise<void> {
     .where({ _id: tpId, remaining: _.gt(0) })
     .update({ data: { remaining: _.inc(-1) } });
 }
+
+/** The envelopes of the refusals these tests meet most (code, reason and message: what a page sees). */
+const FULL = { ok: false, error: { code: 'FAILED_PRECONDITION', reason: 'full', message: '该时段已约满，可加入候补' } };
+const CLOSED = { ok: false, error: { code: 'FAILED_PRECONDITION', reason: 'closed', message: '该时段已停止预约' } };
+const NOT_RELEASED = {
+  ok: false,
+  error: { code: 'FAILED_PRECONDITION', reason: 'notReleased', message: '号源尚未开放，每日07:00放号' },
+};
+const refused = (code: string, reason: string) => ({ ok: false, error: { code, reason } });
 
 function seatsHeld() {
   return h.docs('booking_seats').filter((s) => typeof s.holder === 'string' && s.holder !== 'his');
@@ -116,7 +127,10 @@ describe('booking function (devstack emulator)', () => {
     expect(d.departments).toEqual([expect.objectContaining({ code: 'NK', doctorCount: 2 })]);
     const docs = ok(await h.call<{ doctors: { doctorId: string }[] }>('u1', { action: 'doctors', deptCode: 'NK' }));
     expect(docs.doctors.map((x) => x.doctorId)).toEqual(['D001', 'D002']);
-    expect((await h.call('u1', { action: 'doctors', deptCode: 'XX' })).ok).toBe(false);
+    expect(await h.call('u1', { action: 'doctors', deptCode: 'XX' })).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: '科室不存在' },
+    });
   });
 
   it('books: HIS confirmed, seat held, message sent when consented; same key → same booking', async () => {
@@ -175,7 +189,7 @@ describe('booking function (devstack emulator)', () => {
     );
     const res = await Promise.all(cards.map((c, i) => book(`u${i}`, c)));
     const okCount = res.filter((r) => r.ok).length;
-    const full = res.filter((r) => !r.ok && r.error.code === 'FAILED_PRECONDITION' && r.error.message.includes('约满'));
+    const full = res.filter((r) => !r.ok && r.error.code === 'FAILED_PRECONDITION' && r.error.reason === 'full');
     expect(okCount).toBe(50);
     expect(full).toHaveLength(150);
     const held = seatsHeld();
@@ -192,11 +206,63 @@ describe('booking function (devstack emulator)', () => {
     const card = await h.addCard('u1', 'P0000000001');
     h.his.confirmMode = { reject: 'NOT_RELEASED' };
     const r = await book('u1', card);
-    expect(r).toEqual({ ok: false, error: { code: 'FAILED_PRECONDITION', message: '号源尚未开放，每日07:00放号' } });
+    expect(r).toEqual(NOT_RELEASED);
     expect(seatsHeld()).toHaveLength(0);
     expect(h.docs('booking_timepoints').find((t) => t.time === '09:00')!.remaining).toBe(2);
     h.his.confirmMode = 'ok';
     ok(await book('u1', card)); // the rule claim was undone too
+  });
+
+  it('each HIS refusal of a confirm, cancel or check-in has its code and reason', async () => {
+    await setup(3, ['09:00', '09:30']);
+    const card = await h.addCard('u1', 'P0000000001');
+    const confirmRefusals: [string, Record<string, unknown>][] = [
+      ['SESSION_CLOSED', CLOSED],
+      [
+        'NOT_FOUND',
+        { ok: false, error: { code: 'FAILED_PRECONDITION', reason: 'hisRefused', message: '该号源不存在或已停诊' } },
+      ],
+      [
+        'DUPLICATE_BOOKING',
+        {
+          ok: false,
+          error: { code: 'FAILED_PRECONDITION', reason: 'hisRefused', message: '医院系统未能受理该预约，请稍后重试' },
+        },
+      ],
+    ];
+    for (const [code, answer] of confirmRefusals) {
+      h.his.confirmMode = { reject: code };
+      expect(await book('u1', card)).toEqual(answer);
+    }
+    h.his.confirmMode = 'ok';
+    const v = ok(await book('u1', card));
+
+    h.his.cancelMode = 'tooLate'; // the HIS's deadline passed before ours
+    expect(await h.call('u1', { action: 'cancel', bookingId: v.bookingId })).toEqual({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', reason: 'tooLateToCancel', message: '就诊前2小时内不可取消预约' },
+    });
+    h.his.cancelMode = 'unavailable';
+    expect(await h.call('u1', { action: 'cancel', bookingId: v.bookingId })).toEqual({
+      ok: false,
+      error: { code: 'UNAVAILABLE', reason: 'hisUnavailable', message: '医院系统繁忙，请稍后再试' },
+    });
+    h.his.cancelMode = 'ok';
+    ok(await h.call('u1', { action: 'cancel', bookingId: v.bookingId }));
+    expect(await h.call('u1', { action: 'checkIn', bookingId: v.bookingId })).toEqual({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', reason: 'notCheckInnable', message: '该预约当前状态不可签到' },
+    });
+
+    const w = ok(await book('u1', card, { time: '09:30' }));
+    h.clock.now = at('2026-06-16T01:00:00Z'); // the arrival window of 09:30
+    h.his.checkIn = async () => {
+      throw new HisError('rejected', 'NOT_IN_WINDOW', 'not in window');
+    };
+    expect(await h.call('u1', { action: 'checkIn', bookingId: w.bookingId })).toEqual({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', reason: 'hisRefused', message: '医院系统暂时无法办理，请到医院窗口办理' },
+    });
   });
 
   it('SEAT_TAKEN by the window: seat marked his, another seat taken', async () => {
@@ -205,8 +271,7 @@ describe('booking function (devstack emulator)', () => {
     h.his.external.add('S1_1');
     h.his.external.add('S1_2');
     // Mirror thinks both free; the HIS refuses both: full, nothing held by the cloud.
-    const r = await book('u1', card);
-    expect(r.ok).toBe(false);
+    expect(await book('u1', card)).toEqual(FULL);
     expect(seatsHeld()).toHaveLength(0);
     expect(h.his.active()).toHaveLength(0);
     expect(
@@ -229,30 +294,28 @@ describe('booking function (devstack emulator)', () => {
     expect(h.docs('booking_timepoints').find((t) => t.sessionId === 'S1')!.remaining).toBe(0);
   });
 
-  it('a seat another function instance took meanwhile (stale free-seat hint) is skipped, never double-held', async () => {
-    // random 0: the hint is shuffled to [2, 3, 1] and handed out from the end: 1, then 3, then 2.
-    await setup(3, ['09:00'], () => 0);
-    const [c1, c2, c3] = await cards(3);
-    expect(ok(await book('u1', c1)).seatNo).toBe(1); // this instance now holds the hint [2, 3]
-    const [stolen, left] = [3, 2]; // the seat it would offer next is taken elsewhere
-    // Another instance takes one of them exactly as the engine does: count, then the seat.
-    await reserveOnly('S1_0900');
-    await h.emulator.db
-      .collection('booking_seats')
-      .where({ _id: `S1_${stolen}`, holder: null })
-      .update({ data: { holder: 'bk_other_instance' } });
+  it('seats another function instance took meanwhile (this one hints them free) are skipped, never double-held', async () => {
+    await setup(3, ['09:00']);
+    const [c1, c2, c3, c4] = await cards(4);
+    const other = h.otherInstance();
+    // This instance books once: the two other seats are what it now believes free.
+    const first = ok(await book('u1', c1));
+    // The other instance books both of them, then cancels the first booking: one seat is free
+    // again, and it is not one this instance believes free.
+    ok(await bookOn(other.call, 'u2', c2));
+    ok(await bookOn(other.call, 'u3', c3));
+    ok(await other.call('u1', { action: 'cancel', bookingId: first.bookingId }));
 
-    const second = ok(await book('u2', c2));
-    expect(second.seatNo).toBe(left);
-    const third = await book('u3', c3);
-    expect(third.ok).toBe(false);
+    // This instance tries the seats it believed free, finds them taken, looks again: the free one.
+    expect(ok(await book('u4', c4)).seatNo).toBe(first.seatNo);
     const holders = h
       .docs('booking_seats')
       .filter((x) => x.sessionId === 'S1')
       .map((x) => x.holder);
     expect(holders).not.toContain(null);
     expect(new Set(holders).size).toBe(3);
-    expect(h.docs('booking_timepoints').find((t) => t._id === 'S1_0900')!.remaining).toBe(0);
+    expect(h.his.active()).toHaveLength(3);
+    expect(tp().remaining).toBe(0);
   });
 
   it('known full: answered from memory for fullMemoMs (no counter touched), then asked again; a replay still gets its booking', async () => {
@@ -260,7 +323,7 @@ describe('booking function (devstack emulator)', () => {
     const [c1, c2, c3] = await cards(3);
     const k1 = key();
     const first = ok(await book('u1', c1, { idempotencyKey: k1 }));
-    expect((await book('u2', c2)).ok).toBe(false); // the counter refused: remembered
+    expect(await book('u2', c2)).toEqual(FULL); // the counter refused: remembered
     // Another instance frees the seat (its patient cancelled): count and seat back in the database.
     const db = h.emulator.db;
     const _ = db.command;
@@ -280,7 +343,7 @@ describe('booking function (devstack emulator)', () => {
 
     const k3 = key();
     const memo = await book('u3', c3, { idempotencyKey: k3 });
-    expect(memo).toEqual({ ok: false, error: { code: 'FAILED_PRECONDITION', message: '该时段已约满，可加入候补' } });
+    expect(memo).toEqual(FULL);
     expect(h.docs('booking_timepoints').find((t) => t._id === 'S1_0900')!.remaining).toBe(1);
     // The replay of u1's key (full by memory too) still finds u1's booking, not a refusal.
     expect(ok(await book('u1', c1, { idempotencyKey: k1 })).bookingId).toBe(first.bookingId);
@@ -288,14 +351,14 @@ describe('booking function (devstack emulator)', () => {
     h.clock.now = new Date(NOW.getTime() + 1000); // fullMemoMs (default 1000) later: asked again
     const v = ok(await book('u3', c3));
     expect(v.seatNo).toBe(first.seatNo);
-    expect((await book('u3', c3, { idempotencyKey: k3 })).ok).toBe(false); // k3 keeps its first answer
+    expect(await book('u3', c3, { idempotencyKey: k3 })).toEqual(FULL); // k3 keeps its first answer
   });
 
   it('a cancelled seat is offered again at once: the instance forgets "known full" and tops up its free-seat hint', async () => {
     await setup(1, ['09:00']);
     const [c1, c2, c3] = await cards(3);
     const a = ok(await book('u1', c1));
-    expect((await book('u2', c2)).ok).toBe(false);
+    expect(await book('u2', c2)).toEqual(FULL);
     ok(await h.call('u1', { action: 'cancel', bookingId: a.bookingId }));
     expect(ok(await book('u3', c3)).seatNo).toBe(a.seatNo);
     expect(h.his.active()).toHaveLength(1);
@@ -306,7 +369,10 @@ describe('booking function (devstack emulator)', () => {
     const card = await h.addCard('u1', 'P0000000001');
     h.his.confirmMode = 'appliedThenLost';
     const r = await book('u1', card);
-    expect(r).toEqual({ ok: false, error: { code: 'UNAVAILABLE', message: '医院系统繁忙，预约未成功，请稍后重试' } });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'UNAVAILABLE', reason: 'hisUnavailable', message: '医院系统繁忙，预约未成功，请稍后重试' },
+    });
     expect(h.his.active()).toHaveLength(0);
     expect(seatsHeld()).toHaveLength(0);
     expect(h.docs('booking_timepoints').find((t) => t.time === '09:00')!.remaining).toBe(2);
@@ -319,18 +385,30 @@ describe('booking function (devstack emulator)', () => {
     h.his.cancelMode = 'unavailable';
     const k = key();
     const r = await book('u1', card, { idempotencyKey: k });
-    expect(!r.ok && r.error.code).toBe('UNAVAILABLE');
+    // The HIS may have booked it: 确认中, not "try again".
+    expect(r).toEqual({
+      ok: false,
+      error: {
+        code: 'UNAVAILABLE',
+        reason: 'pending',
+        message: '医院系统繁忙，预约结果确认中，请稍后在“我的预约”中查看',
+      },
+    });
     expect(seatsHeld()).toHaveLength(1);
     expect(h.his.active()).toHaveLength(1);
     expect(ok(await h.call<BookingListResponse>('u1', { action: 'list', range: '1w' })).bookings).toHaveLength(0);
     // Same key while young: still processing.
-    expect(await book('u1', card, { idempotencyKey: k })).toMatchObject({ ok: false, error: { code: 'ABORTED' } });
+    expect(await book('u1', card, { idempotencyKey: k })).toEqual({
+      ok: false,
+      error: { code: 'ABORTED', reason: 'processing', message: '正在处理，请稍候' },
+    });
     h.his.cancelMode = 'ok';
     h.clock.now = at('2026-06-15T02:01:00Z');
     expect(ok(await h.timer('reconcile'))).toMatchObject({ voided: 1 });
     expect(h.his.active()).toHaveLength(0);
     expect(seatsHeld()).toHaveLength(0);
-    expect(await book('u1', card, { idempotencyKey: k })).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    // Voided: the key's answer is now "not booked, try again".
+    expect(await book('u1', card, { idempotencyKey: k })).toMatchObject(refused('UNAVAILABLE', 'hisUnavailable'));
   });
 
   it('a fault after the HIS confirmed (the final request write fails): told busy, booking kept, the key answers it', async () => {
@@ -393,19 +471,22 @@ describe('booking function (devstack emulator)', () => {
     const card = await h.addCard('u1', 'P0000000001');
     ok(await book('u1', card, { sessionId: 'A0' }));
     const dup = await book('u1', card, { sessionId: 'A0' });
-    expect(dup).toEqual({ ok: false, error: { code: 'ALREADY_EXISTS', message: '您已预约该科室当日的号' } });
+    expect(dup).toEqual({
+      ok: false,
+      error: { code: 'ALREADY_EXISTS', reason: 'perDeptDay', message: '您已预约该科室当日的号' },
+    });
     ok(await book('u1', card, { sessionId: 'B0' })); // other department same day is fine
     for (const s of ['A1', 'A2', 'A3']) ok(await book('u1', card, { sessionId: s }));
     const before = JSON.stringify(h.docs('booking_seats'));
     const sixth = await book('u1', card, { sessionId: 'A4' });
     expect(sixth).toEqual({
       ok: false,
-      error: { code: 'RESOURCE_EXHAUSTED', message: '每位就诊人最多可同时预约5个号' },
+      error: { code: 'RESOURCE_EXHAUSTED', reason: 'maxActive', message: '每位就诊人最多可同时预约5个号' },
     });
     expect(JSON.stringify(h.docs('booking_seats'))).toBe(before);
     // The rule is per HIS patient, not per WeChat user: another user's card of the same patient.
     const card2 = await h.addCard('u2', 'P0000000001', '王小明', '父母');
-    expect((await book('u2', card2, { sessionId: 'A5' })).ok).toBe(false);
+    expect(await book('u2', card2, { sessionId: 'A5' })).toMatchObject(refused('RESOURCE_EXHAUSTED', 'maxActive'));
     // A card of a different patient is not affected.
     const card3 = await h.addCard('u1', 'P0000000003', '王小红', '子女');
     const v = ok(await book('u1', card3, { sessionId: 'A4' }));
@@ -420,14 +501,11 @@ describe('booking function (devstack emulator)', () => {
     const patientsBefore = JSON.stringify(h.docs('booking_patients'));
     const fullKey = key();
     const full = await book('u2', c2, { idempotencyKey: fullKey });
-    expect(full).toMatchObject({
-      ok: false,
-      error: { code: 'FAILED_PRECONDITION', message: '该时段已约满，可加入候补' },
-    });
+    expect(full).toEqual(FULL);
     expect(JSON.stringify(h.docs('booking_patients'))).toBe(patientsBefore);
     expect(h.docs('booking_requests').filter((r) => r.status !== 'done')).toEqual([]);
-    // Same key again: the stored answer.
-    expect(await book('u2', c2, { idempotencyKey: fullKey })).toEqual(full);
+    // Same key again: the stored answer, reason included.
+    expect(await book('u2', c2, { idempotencyKey: fullKey })).toEqual(FULL);
 
     // A rules refusal after the count was reserved gives it back.
     h.emulator.close();
@@ -435,7 +513,7 @@ describe('booking function (devstack emulator)', () => {
     const card = await h.addCard('u1', 'P0000000001');
     ok(await book('u1', card));
     const dup = await book('u1', card, { time: '09:00' });
-    expect(dup).toMatchObject({ ok: false, error: { code: 'ALREADY_EXISTS' } });
+    expect(dup).toMatchObject(refused('ALREADY_EXISTS', 'perDeptDay'));
     const tp = h.docs('booking_timepoints').find((t) => t.time === '09:00')!;
     expect(tp.remaining).toBe(1);
     expect(seatsHeld()).toHaveLength(1);
@@ -464,7 +542,7 @@ describe('booking function (devstack emulator)', () => {
     expect(remaining()).toBe(1);
     // A closed session (started).
     h.clock.now = at('2026-06-16T01:00:00Z');
-    expect(await book('u2', c2)).toMatchObject({ ok: false, error: { message: '该时段已停止预约' } });
+    expect(await book('u2', c2)).toEqual(CLOSED);
     expect(remaining()).toBe(1);
     expect(seatsHeld()).toHaveLength(1);
     expect(h.docs('bookings')).toHaveLength(1);
@@ -537,7 +615,7 @@ describe('booking function (devstack emulator)', () => {
     const [c1, c2] = await cards(2);
     const foreign = await h.addCard('u9', 'P0000000009');
     ok(await book('u1', c1));
-    expect((await book('u2', c2)).ok).toBe(false); // the counter refused: remembered
+    expect(await book('u2', c2)).toEqual(FULL); // the counter refused: remembered
     const k = key();
     const r = await book('u2', foreign, { idempotencyKey: k });
     expect(r).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: '就诊人不存在' } });
@@ -563,8 +641,8 @@ describe('booking function (devstack emulator)', () => {
     ok(await h.timer('syncSchedule'));
     const [c1, c2] = await cards(2);
     ok(await book('u1', c1));
-    expect((await book('u2', c2)).ok).toBe(false); // the counter refused: remembered
-    const full = { ok: false, error: { code: 'FAILED_PRECONDITION', message: '该时段已约满，可加入候补' } };
+    expect(await book('u2', c2)).toEqual(FULL); // the counter refused: remembered
+    const full = FULL;
 
     cardReads = 0;
     const k = key();
@@ -598,9 +676,9 @@ describe('booking function (devstack emulator)', () => {
     await setup();
     const card = await h.addCard('u1', 'P0000000001');
     h.clock.now = at('2026-06-16T01:00:00Z'); // 09:00 tomorrow = session start
-    expect(await book('u1', card)).toMatchObject({ ok: false, error: { message: '该时段已停止预约' } });
+    expect(await book('u1', card)).toEqual(CLOSED);
     h.clock.now = at('2026-06-08T22:59:59Z'); // 06:59:59 on 06-09 Shanghai, release at 07:00
-    expect(await book('u1', card)).toMatchObject({ ok: false, error: { message: '号源尚未开放，每日07:00放号' } });
+    expect(await book('u1', card)).toEqual(NOT_RELEASED);
     h.clock.now = at('2026-06-08T23:00:00Z');
     ok(await book('u1', card));
   });
@@ -620,7 +698,7 @@ describe('booking function (devstack emulator)', () => {
     h.clock.now = at('2026-06-15T23:00:01Z');
     expect(await h.call('u1', { action: 'cancel', bookingId: v.bookingId })).toMatchObject({
       ok: false,
-      error: { code: 'FAILED_PRECONDITION', message: '就诊前2小时内不可取消预约' },
+      error: { code: 'FAILED_PRECONDITION', reason: 'tooLateToCancel', message: '就诊前2小时内不可取消预约' },
     });
     h.clock.now = at('2026-06-15T23:00:00Z'); // exactly −2 h (07:00): allowed
     const c = ok(await h.call<BookingView>('u1', { action: 'cancel', bookingId: v.bookingId }));
@@ -636,15 +714,15 @@ describe('booking function (devstack emulator)', () => {
     const b = await h.addCard('ub', 'P0000000002');
     const c = await h.addCard('uc', 'P0000000003');
     const va = ok(await book('ua', a));
-    expect(await h.call('ub', { action: 'joinWaitlist', cardId: b, sessionId: 'S2' })).toMatchObject({
+    expect(await h.call('ub', { action: 'joinWaitlist', cardId: b, sessionId: 'S2' })).toEqual({
       ok: false,
-      error: { message: '该号源尚有余号，请直接预约' },
+      error: { code: 'FAILED_PRECONDITION', reason: 'waitlistNotFull', message: '该号源尚有余号，请直接预约' },
     });
     const wb = ok(await h.call<WaitlistView>('ub', { action: 'joinWaitlist', cardId: b, sessionId: 'S1' }));
     expect(wb).toMatchObject({ status: 'waiting', position: 1, closesAt: '2026-06-15T23:00:00.000Z' });
-    expect(await h.call('ub', { action: 'joinWaitlist', cardId: b, sessionId: 'S1' })).toMatchObject({
+    expect(await h.call('ub', { action: 'joinWaitlist', cardId: b, sessionId: 'S1' })).toEqual({
       ok: false,
-      error: { code: 'ALREADY_EXISTS' },
+      error: { code: 'ALREADY_EXISTS', reason: 'waitlistDuplicate', message: '您已在该号源的候补队列中' },
     });
     const wc = ok(await h.call<WaitlistView>('uc', { action: 'joinWaitlist', cardId: c, sessionId: 'S1' }));
     expect(wc.position).toBe(2);
@@ -674,6 +752,10 @@ describe('booking function (devstack emulator)', () => {
     const listC = ok(await h.call<BookingListResponse>('uc', { action: 'list', range: '1w' }));
     expect(listC.waitlist[0]).toMatchObject({ status: 'waiting', position: 1 });
     ok(await h.call('uc', { action: 'leaveWaitlist', waitlistId: wc.waitlistId }));
+    expect(await h.call('uc', { action: 'leaveWaitlist', waitlistId: wc.waitlistId })).toEqual({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', reason: 'waitlistNotWaiting', message: '该候补已结束' },
+    });
   });
 
   it('停诊 after booking: the next sync cancels the bookings (reason stopped), frees the rule claims, tells the patients, closes the waitlist', async () => {
@@ -731,6 +813,11 @@ describe('booking function (devstack emulator)', () => {
     expect(ok(await h.timer('expireWaitlist'))).toEqual({ expired: 0 });
     h.clock.now = at('2026-06-15T23:00:00Z');
     expect(ok(await h.timer('expireWaitlist'))).toEqual({ expired: 1 });
+    const c = await h.addCard('uc', 'P0000000003');
+    expect(await h.call('uc', { action: 'joinWaitlist', cardId: c, sessionId: 'S1' })).toEqual({
+      ok: false,
+      error: { code: 'FAILED_PRECONDITION', reason: 'waitlistClosed', message: '候补已截止' },
+    });
   });
 
   it('no-shows: missed after the time point, seat not returned; the 3rd blocks with the end date', async () => {
@@ -751,7 +838,11 @@ describe('booking function (devstack emulator)', () => {
     const r = await book('u1', card, { sessionId: 'N3' });
     expect(r).toEqual({
       ok: false,
-      error: { code: 'FAILED_PRECONDITION', message: '近90天内爽约3次，2026年09月16日前暂停预约' },
+      error: {
+        code: 'FAILED_PRECONDITION',
+        reason: 'noShowBlocked',
+        message: '近90天内爽约3次，2026年09月16日前暂停预约',
+      },
     });
   });
 
@@ -841,7 +932,7 @@ describe('booking function (devstack emulator)', () => {
     const [c1, c2, c3] = await cards(3);
     ok(await book('u1', c1!));
     ok(await book('u2', c2!));
-    expect((await book('u3', c3!)).ok).toBe(false);
+    expect(await book('u3', c3!)).toEqual(FULL);
     expect(ok(await h.timer<{ countsCorrected: number }>('syncSchedule')).countsCorrected).toBe(0);
     expect(tp()).toMatchObject({ remaining: 0 });
   });
@@ -953,14 +1044,14 @@ describe('booking function (devstack emulator)', () => {
     h.his.external.add('S1_1'); // the only seat used at the window
     ok(await h.timer('syncSchedule'));
     expect(tp().remaining).toBe(0);
-    expect((await book('u1', c1)).ok).toBe(false);
+    expect(await book('u1', c1)).toEqual(FULL);
     ok(await h.call('u1', { action: 'joinWaitlist', cardId: c1, sessionId: 'S1' }));
     h.his.external.delete('S1_1'); // the window gave it back
     expect(ok(await h.timer('syncSchedule'))).toMatchObject({ seatsReturned: 1 });
     const list = ok(await h.call<BookingListResponse>('u1', { action: 'list', range: '1w' }));
     expect(list.bookings).toEqual([expect.objectContaining({ status: 'booked', time: '09:00', seatNo: 1 })]);
     expect(tp().remaining).toBe(0);
-    expect((await book('u2', c2)).ok).toBe(false);
+    expect(await book('u2', c2)).toEqual(FULL);
 
     // Nobody waiting: the seat is free for anyone.
     h.emulator.close();
@@ -988,7 +1079,7 @@ describe('booking function (devstack emulator)', () => {
       .collection('bookings')
       .doc(a.bookingId)
       .update({ data: { status: 'cancelled' } });
-    expect((await book('u2', c2)).ok).toBe(false);
+    expect(await book('u2', c2)).toEqual(FULL);
     expect(ok(await h.timer('syncSchedule'))).toMatchObject({ seatsReturned: 1, cancelledInHis: 0 });
     expect(tp().remaining).toBe(1);
     h.clock.now = new Date(NOW.getTime() + 2000); // past the known-full memo
@@ -1000,13 +1091,13 @@ describe('booking function (devstack emulator)', () => {
     const card = await h.addCard('u1', 'P0000000001');
     const v = ok(await book('u1', card));
     h.clock.now = at('2026-06-16T00:29:59Z'); // 08:29:59
-    expect(await h.call('u1', { action: 'checkIn', bookingId: v.bookingId })).toMatchObject({
+    expect(await h.call('u1', { action: 'checkIn', bookingId: v.bookingId })).toEqual({
       ok: false,
-      error: { message: '请于08:30至09:00之间签到' },
+      error: { code: 'FAILED_PRECONDITION', reason: 'outsideArrivalWindow', message: '请于08:30至09:00之间签到' },
     });
-    expect(await h.call('u1', { action: 'queue', bookingId: v.bookingId })).toMatchObject({
+    expect(await h.call('u1', { action: 'queue', bookingId: v.bookingId })).toEqual({
       ok: false,
-      error: { code: 'FAILED_PRECONDITION' },
+      error: { code: 'FAILED_PRECONDITION', reason: 'notCheckedIn', message: '请先签到取号' },
     });
     h.clock.now = at('2026-06-16T00:30:00Z');
     const c = ok(await h.call<BookingView>('u1', { action: 'checkIn', bookingId: v.bookingId }));
@@ -1031,7 +1122,7 @@ describe('booking function (devstack emulator)', () => {
     const card = await h.addCard('u1', 'P0000000001');
     // A failed attempt (the HIS refused) leaves an internal `failed` booking behind.
     h.his.confirmMode = { reject: 'NOT_RELEASED' };
-    expect((await book('u1', card, { sessionId: 'A0' })).ok).toBe(false);
+    expect(await book('u1', card, { sessionId: 'A0' })).toEqual(NOT_RELEASED);
     h.his.confirmMode = 'ok';
     expect(h.docs('bookings').map((b) => b.status)).toEqual(['failed']);
     const ids: string[] = [];

@@ -3,12 +3,12 @@
  * (actions + timers) against the devstack cloud emulator (in-memory SQLite).
  */
 import { createCloudEmulator, type CloudEmulator } from '../../../devstack/cloud';
-import { DEVSTACK_TEMPLATES } from '../../../devstack/seed/subscribe-templates';
-import { createTimerAwareMain } from '../../../server/functions/booking/timer-main';
-import { bookingFunction } from '../../../server/functions/booking';
+import { DEVSTACK_BOOKING_TEMPLATES, DEVSTACK_TEMPLATES } from '../../../devstack/seed/subscribe-templates';
+import { createTimerAwareMain } from '../../../server/core/timer-main';
+import { bookingFunction } from '../../../server/actions/booking';
 import { silentLogger } from '../../../server/core/log';
 import type { BookingRules } from '../../../server/config/booking-rules';
-import { HisError } from '../../../server/ports/his';
+import { HisError } from '../../../server/ports/his-error';
 import type { Database } from '../../../server/ports/cloud-sdk';
 import type {
   HisBooking,
@@ -18,6 +18,7 @@ import type {
   HisDoctor,
   HisSession,
 } from '../../../server/ports/his-booking';
+import { BOOKING_REFUSAL_REASONS } from '../../../typings/booking';
 import type { Envelope } from '../../../typings/envelope';
 import { businessInstantMs } from '../../../server/domain/booking/time';
 import { cardIdFor, keyedHash } from '../../../server/services/keyed-ids';
@@ -205,12 +206,19 @@ export class FakeHisBooking implements HisBookingPort {
   }
 }
 
+type Call = <T = unknown>(openid: string, event: Record<string, unknown>) => Promise<Envelope<T>>;
+
 export interface Harness {
   emulator: CloudEmulator;
   his: FakeHisBooking;
   clock: { now: Date };
-  call<T = unknown>(openid: string, event: Record<string, unknown>): Promise<Envelope<T>>;
+  call: Call;
   timer<T = unknown>(name: string): Promise<Envelope<T>>;
+  /**
+   * Another instance of the booking function (its own module state: free-seat hints, known-full
+   * memo) over the same database and HIS, as CloudBase runs a function on several instances.
+   */
+  otherInstance(): { call: Call };
   /** A card as `patient.bind` stores it (its id issued to `openid` with the harness key). */
   addCard(openid: string, hisPatientId: string, name?: string, relation?: string): Promise<string>;
   docs(collection: string): Record<string, unknown>[];
@@ -226,24 +234,35 @@ export function makeHarness(
   const clock = { now };
   const emulator = createCloudEmulator({ dbFile: ':memory:', templates: DEVSTACK_TEMPLATES, clock: () => clock.now });
   const his = new FakeHisBooking();
-  const fn = bookingFunction({
-    db: wrapDb ? wrapDb(emulator.db) : emulator.db,
-    his,
-    openapi: emulator.sdk.openapi,
-    clock: () => clock.now,
-    piiHashKey: HARNESS_PII_KEY,
-    log: silentLogger,
-    ...(rules ? { rules } : {}),
-    ...(random ? { random } : {}),
-  });
-  const main = createTimerAwareMain(emulator.sdk, fn.actions, fn.timers, { fn: 'booking', log: silentLogger });
+  const instance = () => {
+    const fn = bookingFunction({
+      db: wrapDb ? wrapDb(emulator.db) : emulator.db,
+      his,
+      openapi: emulator.sdk.openapi,
+      clock: () => clock.now,
+      piiHashKey: HARNESS_PII_KEY,
+      templates: DEVSTACK_BOOKING_TEMPLATES,
+      log: silentLogger,
+      ...(rules ? { rules } : {}),
+      ...(random ? { random } : {}),
+    });
+    const main = createTimerAwareMain(emulator.sdk, fn.actions, fn.timers, { fn: 'booking', log: silentLogger });
+    const call: Call = async (openid, event) => {
+      const env = await emulator.runWithContext({ OPENID: openid, SOURCE: 'wx_client' }, () => main(event));
+      // Every reason answered is one of the contract's (typings/booking.ts).
+      if (!env.ok && env.error.reason !== undefined) expect(BOOKING_REFUSAL_REASONS).toContain(env.error.reason);
+      return env as Envelope<never>;
+    };
+    return { main, call };
+  };
+  const { main, call } = instance();
   let cardSeq = 0;
   return {
     emulator,
     his,
     clock,
-    call: (openid, event) =>
-      emulator.runWithContext({ OPENID: openid, SOURCE: 'wx_client' }, () => main(event)) as Promise<Envelope<never>>,
+    call,
+    otherInstance: () => ({ call: instance().call }),
     timer: (name) =>
       main({ Type: 'Timer', TriggerName: name, Time: clock.now.toISOString() }) as Promise<Envelope<never>>,
     async addCard(openid, hisPatientId, name = '王小明', relation = '本人') {

@@ -2,7 +2,8 @@
  * Pure booking rules (server/domain/booking) at their boundaries. Instants are written in UTC
  * with the Shanghai wall time in comments, so the expectations hold whatever TZ jest runs with.
  */
-import { DEFAULT_BOOKING_RULES, bookingRules, bookingTemplatesFromEnv } from '../../../server/config/booking-rules';
+import { DEFAULT_BOOKING_RULES, bookingRules } from '../../../server/config/booking-rules';
+import { bookingTemplatesFromEnv } from '../../../server/config/templates';
 import {
   arrivalTip,
   blockedUntil,
@@ -61,16 +62,23 @@ describe('release and window', () => {
       startsAtMs: ms('2026-06-16T00:00:00Z'),
       status: 'open' as const,
     };
-    expect(decideSessionOpen(s, s.releaseAtMs - 1)).toMatchObject({
+    expect(decideSessionOpen(s, rules, s.releaseAtMs - 1)).toMatchObject({
       ok: false,
       refusal: { reason: 'notReleased', message: '号源尚未开放，每日07:00放号' },
     });
-    expect(decideSessionOpen(s, s.releaseAtMs).ok).toBe(true);
-    expect(decideSessionOpen(s, s.startsAtMs - 1).ok).toBe(true);
-    expect(decideSessionOpen(s, s.startsAtMs)).toMatchObject({ ok: false, refusal: { reason: 'started' } });
-    expect(decideSessionOpen({ ...s, status: 'stopped' }, s.releaseAtMs)).toMatchObject({
+    expect(decideSessionOpen(s, rules, s.releaseAtMs).ok).toBe(true);
+    expect(decideSessionOpen(s, rules, s.startsAtMs - 1).ok).toBe(true);
+    expect(decideSessionOpen(s, rules, s.startsAtMs)).toMatchObject({
       ok: false,
-      refusal: { reason: 'stopped' },
+      refusal: { reason: 'closed', message: '该时段已停止预约' },
+    });
+    expect(decideSessionOpen({ ...s, status: 'stopped' }, rules, s.releaseAtMs)).toMatchObject({
+      ok: false,
+      refusal: { reason: 'closed', message: '该医生已停诊' },
+    });
+    // The message names this deployment's release time.
+    expect(decideSessionOpen(s, { releaseTime: '08:30' }, s.releaseAtMs - 1)).toMatchObject({
+      refusal: { message: '号源尚未开放，每日08:30放号' },
     });
     expect(closedReason(s, 0, s.releaseAtMs)).toBe('full');
     expect(closedReason(s, 3, s.startsAtMs)).toBe('started');
@@ -87,7 +95,7 @@ describe('decideBook', () => {
     const five = { active: [1, 2, 3, 4, 5].map((i) => entry(i)), noShows: [] };
     expect(decideBook(five, cand, rules, NOW, TODAY)).toMatchObject({
       ok: false,
-      refusal: { code: 'RESOURCE_EXHAUSTED', message: '每位就诊人最多可同时预约5个号' },
+      refusal: { code: 'RESOURCE_EXHAUSTED', reason: 'maxActive', message: '每位就诊人最多可同时预约5个号' },
     });
   });
 
@@ -100,7 +108,7 @@ describe('decideBook', () => {
     const s = { active: [entry(1, { deptCode: 'NK', date: '2026-06-17' })], noShows: [] };
     expect(decideBook(s, cand, rules, NOW, TODAY)).toMatchObject({
       ok: false,
-      refusal: { code: 'ALREADY_EXISTS', message: '您已预约该科室当日的号' },
+      refusal: { code: 'ALREADY_EXISTS', reason: 'perDeptDay', message: '您已预约该科室当日的号' },
     });
     expect(decideBook(s, { ...cand, date: '2026-06-18' }, rules, NOW, TODAY).ok).toBe(true);
     expect(decideBook(s, cand, { ...rules, onePerDeptPerDay: false }, NOW, TODAY).ok).toBe(true);
@@ -114,7 +122,11 @@ describe('decideBook', () => {
     const blocked = { active: [], noShows: ['2026-01-01', '2026-02-01', '2026-03-31'] };
     expect(decideBook(blocked, cand, rules, NOW, TODAY)).toMatchObject({
       ok: false,
-      refusal: { code: 'FAILED_PRECONDITION', message: '近90天内爽约3次，2026年06月29日前暂停预约' },
+      refusal: {
+        code: 'FAILED_PRECONDITION',
+        reason: 'noShowBlocked',
+        message: '近90天内爽约3次，2026年06月29日前暂停预约',
+      },
     });
     expect(decideBook(blocked, cand, rules, ms('2026-06-28T16:00:00Z'), '2026-06-29').ok).toBe(true);
     expect(decideBook(blocked, cand, rules, ms('2026-06-28T15:59:59Z'), '2026-06-28').ok).toBe(false);
@@ -133,19 +145,29 @@ describe('cancel / check-in / waitlist', () => {
     expect(decideCancel(b, rules, ms('2026-06-15T23:00:00Z')).ok).toBe(true);
     expect(decideCancel(b, rules, ms('2026-06-15T23:00:00.001Z'))).toMatchObject({
       ok: false,
-      refusal: { message: '就诊前2小时内不可取消预约' },
+      refusal: { code: 'FAILED_PRECONDITION', reason: 'tooLateToCancel', message: '就诊前2小时内不可取消预约' },
     });
-    expect(decideCancel({ ...b, status: 'cancelled' }, rules, NOW).ok).toBe(false);
+    expect(decideCancel({ ...b, status: 'cancelled' }, rules, NOW)).toMatchObject({
+      ok: false,
+      refusal: { code: 'FAILED_PRECONDITION', reason: 'notCancellable' },
+    });
   });
 
   it('check-in from 30 min before the time point until it starts', () => {
     expect(decideCheckIn(b, rules, ms('2026-06-16T00:29:59.999Z'))).toMatchObject({
       ok: false,
-      refusal: { message: '请于08:30至09:00之间签到' },
+      refusal: { reason: 'outsideArrivalWindow', message: '请于08:30至09:00之间签到' },
     });
     expect(decideCheckIn(b, rules, ms('2026-06-16T00:30:00Z')).ok).toBe(true);
     expect(decideCheckIn(b, rules, ms('2026-06-16T00:59:59Z')).ok).toBe(true);
-    expect(decideCheckIn(b, rules, ms('2026-06-16T01:00:00Z')).ok).toBe(false);
+    expect(decideCheckIn(b, rules, ms('2026-06-16T01:00:00Z'))).toMatchObject({
+      ok: false,
+      refusal: { reason: 'outsideArrivalWindow' },
+    });
+    expect(decideCheckIn({ ...b, status: 'cancelled' }, rules, ms('2026-06-16T00:30:00Z'))).toMatchObject({
+      ok: false,
+      refusal: { code: 'FAILED_PRECONDITION', reason: 'notCheckInnable' },
+    });
   });
 
   it('waitlist: only when full, closes 2 h before the session', () => {
@@ -153,9 +175,9 @@ describe('cancel / check-in / waitlist', () => {
     expect(decideJoinWaitlist(s, 0, rules, ms('2026-06-15T22:59:59Z')).ok).toBe(true);
     expect(decideJoinWaitlist(s, 0, rules, ms('2026-06-15T23:00:00Z'))).toMatchObject({
       ok: false,
-      refusal: { reason: 'closed' },
+      refusal: { reason: 'waitlistClosed' },
     });
-    expect(decideJoinWaitlist(s, 1, rules, NOW)).toMatchObject({ ok: false, refusal: { reason: 'notFull' } });
+    expect(decideJoinWaitlist(s, 1, rules, NOW)).toMatchObject({ ok: false, refusal: { reason: 'waitlistNotFull' } });
   });
 
   it('people ahead', () => {
@@ -217,20 +239,37 @@ describe('messages within WeChat value rules', () => {
 });
 
 describe('configuration', () => {
-  it('defaults and env template ids', () => {
+  it('rule defaults', () => {
     expect(DEFAULT_BOOKING_RULES).toMatchObject({
       maxActivePerPatient: 5,
       noShowLimit: 3,
       noShowWindowDays: 90,
       cancelBeforeMinutes: 120,
     });
-    expect(bookingTemplatesFromEnv({})).toEqual({
-      bookingConfirmed: 'tmpl-booking-confirmed',
-      visitReminder: 'tmpl-visit-reminder',
-      waitlistSuccess: 'tmpl-waitlist-success',
-      bookingCancelled: 'tmpl-booking-cancelled',
+  });
+
+  const ALL = {
+    TMPL_BOOKING_CONFIRMED: 'abc',
+    TMPL_VISIT_REMINDER: 'def',
+    TMPL_WAITLIST_SUCCESS: 'ghi',
+    TMPL_BOOKING_CANCELLED: ' xyz ',
+  };
+
+  it('template ids come from the environment, trimmed', () => {
+    expect(bookingTemplatesFromEnv(ALL)).toEqual({
+      bookingConfirmed: 'abc',
+      visitReminder: 'def',
+      waitlistSuccess: 'ghi',
+      bookingCancelled: 'xyz',
     });
-    expect(bookingTemplatesFromEnv({ TMPL_BOOKING_CONFIRMED: 'abc' }).bookingConfirmed).toBe('abc');
-    expect(bookingTemplatesFromEnv({ TMPL_BOOKING_CANCELLED: ' xyz ' }).bookingCancelled).toBe('xyz');
+  });
+
+  it('template ids are required: no fallback to the devstack ids, every missing one named', () => {
+    expect(() => bookingTemplatesFromEnv({})).toThrow(
+      /TMPL_BOOKING_CONFIRMED, TMPL_VISIT_REMINDER, TMPL_WAITLIST_SUCCESS, TMPL_BOOKING_CANCELLED/,
+    );
+    expect(() => bookingTemplatesFromEnv({ ...ALL, TMPL_VISIT_REMINDER: '  ' })).toThrow(
+      /not set: TMPL_VISIT_REMINDER \(/,
+    );
   });
 });

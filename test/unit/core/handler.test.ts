@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { action, createMain } from '../../../server/core/handler';
 import { AppError } from '../../../server/core/errors';
+import { createTimerAwareMain } from '../../../server/core/timer-main';
 import type { Logger, LogFields } from '../../../server/core/log';
 import type { WXContext } from '../../../server/ports/cloud-sdk';
 
@@ -69,7 +70,7 @@ describe('createMain', () => {
         fail: action({
           schema: z.object({ secret: z.string() }).strict(),
           run: async () => {
-            throw new AppError('FAILED_PRECONDITION', '不可以', undefined, 'rule x');
+            throw new AppError('FAILED_PRECONDITION', '不可以', { reason: 'notAllowed', detail: 'rule x' });
           },
         }),
         boom: action({
@@ -83,7 +84,7 @@ describe('createMain', () => {
     );
     expect(await main({ action: 'fail', secret: '330602199001011234' })).toEqual({
       ok: false,
-      error: { code: 'FAILED_PRECONDITION', message: '不可以' },
+      error: { code: 'FAILED_PRECONDITION', message: '不可以', reason: 'notAllowed' },
     });
     expect(await main({ action: 'boom', secret: '330602199001011234' })).toEqual({
       ok: false,
@@ -95,5 +96,77 @@ describe('createMain', () => {
       ['info', 'FAILED_PRECONDITION'],
       ['error', 'INTERNAL'],
     ]);
+    // The detail goes to the log only; the reason to both.
+    expect(log.lines[0]).toMatchObject({
+      msg: 'call',
+      fields: { fn: 't', action: 'fail', ok: false, reason: 'notAllowed', detail: 'rule x' },
+    });
+  });
+});
+
+describe('createTimerAwareMain', () => {
+  const timerEvent = (name: string) => ({ Type: 'Timer', TriggerName: name, Time: '2026-06-15T02:00:00Z' });
+  const jobs = {
+    ok: async () => ({ done: 1 }),
+    refused: async () => {
+      throw new AppError('UNAVAILABLE', '医院系统繁忙，请稍后再试', { reason: 'hisUnavailable', detail: 'his down' });
+    },
+    boom: async () => {
+      throw new TypeError('kaput');
+    },
+  };
+
+  it('routes timer events to their job and logs the same line as a call (trigger instead of action)', async () => {
+    const log = recordingLogger();
+    const main = createTimerAwareMain(wx(''), { echo }, jobs, { fn: 't', log });
+    expect(await main(timerEvent('ok'))).toEqual({ ok: true, data: { done: 1 } });
+    expect(log.lines).toEqual([
+      { level: 'info', msg: 'call', fields: expect.objectContaining({ fn: 't', trigger: 'ok', ok: true }) },
+    ]);
+    // Everything else is an action call.
+    expect(
+      await createTimerAwareMain(wx('u1'), { echo }, jobs, { fn: 't', log })({ action: 'echo', text: 'a' }),
+    ).toEqual({ ok: true, data: { text: 'a', openid: 'u1' } });
+  });
+
+  it('maps a job failure as createMain maps an action failure', async () => {
+    const log = recordingLogger();
+    const main = createTimerAwareMain(wx(''), { echo }, jobs, { fn: 't', log });
+    expect(await main(timerEvent('refused'))).toEqual({
+      ok: false,
+      error: { code: 'UNAVAILABLE', message: '医院系统繁忙，请稍后再试', reason: 'hisUnavailable' },
+    });
+    expect(await main(timerEvent('boom'))).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: '系统繁忙，请稍后再试' },
+    });
+    expect(await main(timerEvent('nope'))).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: '不支持的定时任务', field: 'TriggerName' },
+    });
+    expect(log.lines.map((l) => [l.level, l.fields?.trigger, l.fields?.code, l.fields?.detail])).toEqual([
+      ['error', 'refused', 'UNAVAILABLE', 'his down'],
+      ['error', 'boom', 'INTERNAL', 'TypeError: kaput'],
+      ['info', 'nope', 'INVALID_ARGUMENT', undefined],
+    ]);
+  });
+
+  it('refuses a timer event that carries a WeChat user (forged through callFunction)', async () => {
+    let ran = false;
+    const main = createTimerAwareMain(
+      wx('u1'),
+      { echo },
+      {
+        ok: async () => {
+          ran = true;
+        },
+      },
+      { fn: 't', log: recordingLogger() },
+    );
+    expect(await main(timerEvent('ok'))).toEqual({
+      ok: false,
+      error: { code: 'PERMISSION_DENIED', message: '无权执行该操作' },
+    });
+    expect(ran).toBe(false);
   });
 });

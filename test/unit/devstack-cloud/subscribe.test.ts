@@ -90,7 +90,7 @@ describe('cloud emulator: subscribeMessage.send', () => {
   it('records every attempt in the outbox, newest first', async () => {
     h.emu.subscriptions.grant('o1', 'tmpl-one');
     h.now.value = new Date('2026-11-27T01:00:00.000Z');
-    await send({ touser: 'o1', templateId: 'tmpl-one', page: 'pages/booking/detail?id=1', data: good });
+    await send({ touser: 'o1', templateId: 'tmpl-one', page: 'packageBooking/pages/detail/index?id=1', data: good });
     h.now.value = new Date('2026-11-27T01:00:01.000Z');
     await rejection(send({ touser: 'o1', templateId: 'tmpl-one', data: good }));
     h.now.value = new Date('2026-11-27T01:00:02.000Z');
@@ -107,7 +107,7 @@ describe('cloud emulator: subscribeMessage.send', () => {
       touser: 'o1',
       templateId: 'tmpl-one',
       templateTitle: '预约成功通知',
-      page: 'pages/booking/detail?id=1',
+      page: 'packageBooking/pages/detail/index?id=1',
       data: good,
       status: 'sent',
       errCode: 0,

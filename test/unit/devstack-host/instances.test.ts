@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCloudEmulator, type CloudEmulator } from '../../../devstack/cloud';
-import { FunctionHost } from '../../../devstack/functions';
+import { FunctionHost } from '../../../devstack/function-host';
 
 const PROBE = `
 const cloud = require('wx-server-sdk');

@@ -6,7 +6,7 @@
 import type { HisSandbox } from '../../../devstack/his';
 import { createHisBookingClient } from '../../../server/adapters/his/booking-client';
 import { silentLogger } from '../../../server/core/log';
-import { HisError } from '../../../server/ports/his';
+import { HisError } from '../../../server/ports/his-error';
 import type { HisBooking, HisConfirmBookingInput, HisSession } from '../../../server/ports/his-booking';
 import {
   APP_ID,
@@ -16,21 +16,12 @@ import {
   getJson,
   postJson,
   rawCall,
+  rejection,
   startTestSandbox,
 } from './helpers';
 
 const START = '2026-11-27T02:00:00.000Z';
 const MIN = 60_000;
-
-async function rejection(p: Promise<unknown>): Promise<HisError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(HisError);
-    return err as HisError;
-  }
-  throw new Error('expected a HisError');
-}
 
 let seq = 0;
 const rid = (label: string): string => `${label}-${++seq}-${Math.random().toString(36).slice(2, 8)}`;

@@ -1,9 +1,10 @@
 import { generateIdNumber, withWrongChecksum } from '../../../devstack/seed/identities';
 import type { HisSandbox } from '../../../devstack/his';
-import { createHisClient, hisConfigFromEnv } from '../../../server/adapters/his/client';
+import { createHisPatientClient } from '../../../server/adapters/his/patient-client';
+import { hisConfigFromEnv } from '../../../server/config/his';
 import { silentLogger } from '../../../server/core/log';
-import { HisError, type HisCreatePatientInput } from '../../../server/ports/his';
-import { APP_ID, APP_SECRET, clientFor, getJson, memoryLogger, startTestSandbox } from './helpers';
+import type { HisCreatePatientInput } from '../../../server/ports/his-patient';
+import { APP_ID, APP_SECRET, getJson, memoryLogger, patientClientFor, rejection, startTestSandbox } from './helpers';
 
 function person(overrides: Partial<HisCreatePatientInput> = {}): HisCreatePatientInput {
   const idNumber = overrides.idNumber ?? generateIdNumber({ fromYear: 1960, toYear: 2010 });
@@ -19,16 +20,6 @@ function person(overrides: Partial<HisCreatePatientInput> = {}): HisCreatePatien
   };
 }
 
-async function rejection(p: Promise<unknown>): Promise<HisError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(HisError);
-    return err as HisError;
-  }
-  throw new Error('expected a HisError');
-}
-
 describe('HIS client against the sandbox', () => {
   let his: HisSandbox;
   beforeAll(async () => {
@@ -39,25 +30,27 @@ describe('HIS client against the sandbox', () => {
 
   it('finds a seeded patient by ID number and gets it by id', async () => {
     const sample = (await getJson(his, '/sandbox/patients/sample?count=1')).json.data.items[0];
-    const client = clientFor(his);
+    const client = patientClientFor(his);
     const found = await client.findPatientByIdNumber(sample.idNumber);
     expect(found).toMatchObject({ patientId: sample.patientId, cardNo: sample.cardNo, idNumber: sample.idNumber });
     expect(await client.getPatient(sample.patientId)).toEqual(found);
   });
 
   it('unknown ID number → null; unknown patientId → null', async () => {
-    const client = clientFor(his);
+    const client = patientClientFor(his);
     expect(await client.findPatientByIdNumber(generateIdNumber({ fromYear: 2001, toYear: 2001 }))).toBeNull();
     expect(await client.getPatient('P9999999999')).toBeNull();
   });
 
   it('a misrouted base URL is an error, never "no such patient"', async () => {
-    const err = await rejection(clientFor(his, { baseUrl: `${his.url}/wrong-prefix` }).getPatient('P1000000001'));
+    const err = await rejection(
+      patientClientFor(his, { baseUrl: `${his.url}/wrong-prefix` }).getPatient('P1000000001'),
+    );
     expect(err).toMatchObject({ kind: 'rejected', code: 'METHOD_NOT_FOUND' });
   });
 
   it('creates a patient and reads it back (find/get/create round trip)', async () => {
-    const client = clientFor(his);
+    const client = patientClientFor(his);
     const input = person({ socialSecurityNo: 'A12345678' });
     const created = await client.createPatient(input);
     expect(created).toEqual({
@@ -76,7 +69,7 @@ describe('HIS client against the sandbox', () => {
   });
 
   it('create is idempotent by requestId; another requestId for the same ID number → PATIENT_EXISTS', async () => {
-    const client = clientFor(his);
+    const client = patientClientFor(his);
     const before = (await getJson(his, '/sandbox/summary')).json.data.counts.patients;
     const input = person();
     const first = await client.createPatient(input);
@@ -94,7 +87,7 @@ describe('HIS client against the sandbox', () => {
 
   it('a seeded ID number cannot be registered again', async () => {
     const sample = (await getJson(his, '/sandbox/patients/sample?count=1')).json.data.items[0];
-    const err = await rejection(clientFor(his).createPatient(person({ idNumber: sample.idNumber })));
+    const err = await rejection(patientClientFor(his).createPatient(person({ idNumber: sample.idNumber })));
     expect(err).toMatchObject({ kind: 'rejected', code: 'PATIENT_EXISTS' });
   });
 
@@ -111,12 +104,12 @@ describe('HIS client against the sandbox', () => {
     ['short requestId', () => ({ requestId: 'abc' })],
   ])('invalid create payload (%s) → rejected INVALID_REQUEST', async (_label, change) => {
     const input = person();
-    const err = await rejection(clientFor(his).createPatient({ ...input, ...change(input) }));
+    const err = await rejection(patientClientFor(his).createPatient({ ...input, ...change(input) }));
     expect(err).toMatchObject({ kind: 'rejected', code: 'INVALID_REQUEST' });
   });
 
   it('accepts names with · and Latin letters', async () => {
-    const client = clientFor(his);
+    const client = patientClientFor(his);
     await expect(client.createPatient(person({ name: '阿依古丽·买买提' }))).resolves.toMatchObject({
       name: '阿依古丽·买买提',
     });
@@ -125,7 +118,7 @@ describe('HIS client against the sandbox', () => {
 
   it('a malformed ID number in find is rejected, not retried', async () => {
     const log = memoryLogger();
-    const err = await rejection(clientFor(his, {}, { log }).findPatientByIdNumber('12345'));
+    const err = await rejection(patientClientFor(his, {}, { log }).findPatientByIdNumber('12345'));
     expect(err).toMatchObject({ kind: 'rejected', code: 'INVALID_REQUEST' });
     expect(log.lines).toEqual([
       { level: 'info', msg: 'his.call', fields: expect.objectContaining({ attempts: 1, ok: false }) },
@@ -140,7 +133,7 @@ describe('HIS client against the sandbox', () => {
       return fetch(input, init);
     };
     his.setFaults({ failNext: 2, methods: ['patient.get'] });
-    const p = await clientFor(his, { retries: 2 }, { log, fetch: counting }).getPatient('P1000000001');
+    const p = await patientClientFor(his, { retries: 2 }, { log, fetch: counting }).getPatient('P1000000001');
     expect(p?.patientId).toBe('P1000000001');
     expect(calls).toBe(3);
     expect(log.lines).toEqual([
@@ -160,7 +153,7 @@ describe('HIS client against the sandbox', () => {
     };
     his.setFaults({ failRate: 1 });
     const err = await rejection(
-      clientFor(his, { retries: 2 }, { fetch: counting }).findPatientByIdNumber('110105194912310021'),
+      patientClientFor(his, { retries: 2 }, { fetch: counting }).findPatientByIdNumber('110105194912310021'),
     );
     expect(err).toMatchObject({ kind: 'unavailable', code: 'UNAVAILABLE' });
     expect(calls).toBe(3);
@@ -168,15 +161,15 @@ describe('HIS client against the sandbox', () => {
 
   it('the same failure rate on another method does not touch reads', async () => {
     his.setFaults({ failRate: 1, methods: ['patient.create'] });
-    await expect(clientFor(his).getPatient('P1000000002')).resolves.toMatchObject({ patientId: 'P1000000002' });
+    await expect(patientClientFor(his).getPatient('P1000000002')).resolves.toMatchObject({ patientId: 'P1000000002' });
   });
 
   it('retries create (it carries a requestId) and still yields one record', async () => {
     const input = person();
     his.setFaults({ failNext: 1, methods: ['patient.create'] });
-    const created = await clientFor(his).createPatient(input);
+    const created = await patientClientFor(his).createPatient(input);
     expect(created.idNumber).toBe(input.idNumber);
-    expect(await clientFor(his).createPatient(input)).toEqual(created);
+    expect(await patientClientFor(his).createPatient(input)).toEqual(created);
   });
 
   it('times out slow calls → unavailable TIMEOUT after bounded attempts', async () => {
@@ -189,7 +182,7 @@ describe('HIS client against the sandbox', () => {
     his.setFaults({ delayMs: 400 });
     const started = Date.now();
     const err = await rejection(
-      clientFor(his, { timeoutMs: 60, retries: 1 }, { fetch: counting, log }).getPatient('P1000000001'),
+      patientClientFor(his, { timeoutMs: 60, retries: 1 }, { fetch: counting, log }).getPatient('P1000000001'),
     );
     expect(err).toMatchObject({ kind: 'unavailable', code: 'TIMEOUT' });
     expect(calls).toBe(2);
@@ -222,14 +215,14 @@ describe('HIS client against the sandbox', () => {
       applyThenFail: false,
       responseDelayMs: 0,
     });
-    const err = await rejection(clientFor(his, { retries: 0 }).findPatientByIdNumber('110105194912310021'));
+    const err = await rejection(patientClientFor(his, { retries: 0 }).findPatientByIdNumber('110105194912310021'));
     expect(err.kind).toBe('unavailable');
   });
 
   it('never logs names, ID numbers or phones', async () => {
     const log = memoryLogger();
     const input = person({ name: '日志检查' });
-    const client = clientFor(his, {}, { log });
+    const client = patientClientFor(his, {}, { log });
     await client.createPatient(input);
     await client.findPatientByIdNumber(input.idNumber);
     const text = JSON.stringify(log.lines);
@@ -260,7 +253,7 @@ describe('HIS client response handling (fake fetch)', () => {
       json(503, { code: 'UNAVAILABLE', message: 'x' }),
       json(200, { code: 'OK', data: { patient: null } }),
     );
-    const client = createHisClient(config, { fetch: f, sleep: async () => {}, log: silentLogger });
+    const client = createHisPatientClient(config, { fetch: f, sleep: async () => {}, log: silentLogger });
     expect(await client.findPatientByIdNumber('110105194912310021')).toBeNull();
     expect(f.calls).toHaveLength(2);
     expect(f.calls[0]!.url).toBe('http://his.invalid/api/v1/patient.findByIdNumber');
@@ -273,7 +266,7 @@ describe('HIS client response handling (fake fetch)', () => {
 
   it('garbage data on 200 → unavailable BAD_RESPONSE, not retried', async () => {
     const f = reply(json(200, { code: 'OK', data: { patient: { patientId: 1 } } }));
-    const client = createHisClient(config, { fetch: f, sleep: async () => {}, log: silentLogger });
+    const client = createHisPatientClient(config, { fetch: f, sleep: async () => {}, log: silentLogger });
     const err = await rejection(client.getPatient('P1000000001'));
     expect(err).toMatchObject({ kind: 'unavailable', code: 'BAD_RESPONSE' });
     expect(f.calls).toHaveLength(1);
@@ -281,7 +274,7 @@ describe('HIS client response handling (fake fetch)', () => {
 
   it('non-JSON 502 from a proxy is transient and retried', async () => {
     const f = reply(() => new Response('<html>Bad Gateway</html>', { status: 502 }));
-    const client = createHisClient(config, { fetch: f, sleep: async () => {}, log: silentLogger });
+    const client = createHisPatientClient(config, { fetch: f, sleep: async () => {}, log: silentLogger });
     const err = await rejection(client.getPatient('P1000000001'));
     expect(err).toMatchObject({ kind: 'unavailable', code: 'UNAVAILABLE' });
     expect(f.calls).toHaveLength(3);
@@ -291,12 +284,12 @@ describe('HIS client response handling (fake fetch)', () => {
     const down = reply(() => {
       throw new TypeError('fetch failed');
     });
-    const c1 = createHisClient(config, { fetch: down, sleep: async () => {}, log: silentLogger });
+    const c1 = createHisPatientClient(config, { fetch: down, sleep: async () => {}, log: silentLogger });
     expect(await rejection(c1.getPatient('P1000000001'))).toMatchObject({ kind: 'unavailable', code: 'NETWORK' });
     expect(down.calls).toHaveLength(3);
 
     const sig = reply(json(401, { code: 'SIGNATURE_INVALID', message: 'bad' }));
-    const c2 = createHisClient(config, { fetch: sig, sleep: async () => {}, log: silentLogger });
+    const c2 = createHisPatientClient(config, { fetch: sig, sleep: async () => {}, log: silentLogger });
     expect(await rejection(c2.getPatient('P1000000001'))).toMatchObject({
       kind: 'rejected',
       code: 'SIGNATURE_INVALID',
@@ -307,7 +300,11 @@ describe('HIS client response handling (fake fetch)', () => {
   it('backs off between attempts with small delays', async () => {
     const waits: number[] = [];
     const f = reply(json(503, { code: 'UNAVAILABLE', message: 'x' }));
-    const client = createHisClient(config, { fetch: f, sleep: async (ms) => void waits.push(ms), log: silentLogger });
+    const client = createHisPatientClient(config, {
+      fetch: f,
+      sleep: async (ms) => void waits.push(ms),
+      log: silentLogger,
+    });
     await rejection(client.getPatient('P1000000001'));
     expect(waits).toHaveLength(2);
     expect(waits[0]).toBeGreaterThanOrEqual(50);

@@ -1,10 +1,10 @@
 import { startHisSandbox, type HisSandbox, type HisSandboxOptions } from '../../../devstack/his';
 import { createHisBookingClient } from '../../../server/adapters/his/booking-client';
-import { createHisClient, type HisClientConfig } from '../../../server/adapters/his/client';
+import { createHisPatientClient } from '../../../server/adapters/his/patient-client';
 import { signRequest } from '../../../server/adapters/his/signature';
+import type { HisClientConfig, HisClientDeps } from '../../../server/adapters/his/transport';
 import { silentLogger, type Logger } from '../../../server/core/log';
-import type { HisPort } from '../../../server/ports/his';
-import type { HisBookingPort } from '../../../server/ports/his-booking';
+import { HisError } from '../../../server/ports/his-error';
 
 export const APP_ID = 'test-app';
 export const APP_SECRET = 'test-secret-0123456789';
@@ -13,16 +13,23 @@ export function startTestSandbox(opts: Partial<HisSandboxOptions> = {}): Promise
   return startHisSandbox({ port: 0, dbFile: ':memory:', appId: APP_ID, appSecret: APP_SECRET, ...opts });
 }
 
-export function clientFor(
+type TestClientDeps = { log?: Logger; fetch?: typeof fetch; now?: () => number };
+
+/** A client's settings against a sandbox (no back-off sleeps, silent unless a logger is given). */
+function against(
   his: HisSandbox,
-  config: Partial<HisClientConfig> = {},
-  deps: { log?: Logger; fetch?: typeof fetch } = {},
-): HisPort {
-  return createHisClient(
+  config: Partial<HisClientConfig>,
+  deps: TestClientDeps,
+): [HisClientConfig, HisClientDeps] {
+  return [
     { baseUrl: his.url, appId: APP_ID, appSecret: APP_SECRET, timeoutMs: 2000, retries: 2, ...config },
-    { sleep: async () => {}, log: deps.log ?? silentLogger, fetch: deps.fetch },
-  );
+    { sleep: async () => {}, log: deps.log ?? silentLogger, fetch: deps.fetch, now: deps.now },
+  ];
 }
+
+/** A patient client against a sandbox. */
+export const patientClientFor = (his: HisSandbox, config: Partial<HisClientConfig> = {}, deps: TestClientDeps = {}) =>
+  createHisPatientClient(...against(his, config, deps));
 
 export interface RawOptions {
   appId?: string;
@@ -75,16 +82,8 @@ export function memoryLogger(): Logger & { lines: { level: string; msg: string; 
 }
 
 /** A booking client against a sandbox; `now` is shared with the sandbox clock when it is faked. */
-export function bookingClientFor(
-  his: HisSandbox,
-  config: Partial<HisClientConfig> = {},
-  deps: { log?: Logger; fetch?: typeof fetch; now?: () => number } = {},
-): HisBookingPort {
-  return createHisBookingClient(
-    { baseUrl: his.url, appId: APP_ID, appSecret: APP_SECRET, timeoutMs: 2000, retries: 2, ...config },
-    { sleep: async () => {}, log: deps.log ?? silentLogger, fetch: deps.fetch, now: deps.now },
-  );
-}
+export const bookingClientFor = (his: HisSandbox, config: Partial<HisClientConfig> = {}, deps: TestClientDeps = {}) =>
+  createHisBookingClient(...against(his, config, deps));
 
 /** A settable clock for sandbox and clients. */
 export function fakeClock(iso: string): {
@@ -115,4 +114,15 @@ export async function postJson(his: HisSandbox, path: string, body: unknown): Pr
     body: JSON.stringify(body),
   });
   return { status: res.status, json: await res.json() };
+}
+
+/** The HisError a call rejects with (fails the test when it resolves or rejects otherwise). */
+export async function rejection(p: Promise<unknown>): Promise<HisError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(HisError);
+    return err as HisError;
+  }
+  throw new Error('expected a HisError');
 }

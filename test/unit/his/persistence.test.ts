@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateIdNumber } from '../../../devstack/seed/identities';
-import { clientFor, getJson, startTestSandbox } from './helpers';
+import { patientClientFor, getJson, startTestSandbox } from './helpers';
 
 describe('HIS sandbox file database', () => {
   let dir: string;
@@ -25,13 +25,13 @@ describe('HIS sandbox file database', () => {
     };
 
     const first = await startTestSandbox({ dbFile });
-    const created = await clientFor(first).createPatient(input);
+    const created = await patientClientFor(first).createPatient(input);
     const firstSample = (await getJson(first, '/sandbox/patients/sample?count=3')).json.data.items;
     await first.close();
 
     const second = await startTestSandbox({ dbFile });
     try {
-      const client = clientFor(second);
+      const client = patientClientFor(second);
       expect(await client.getPatient(created.patientId)).toEqual(created);
       expect(await client.findPatientByIdNumber(idNumber)).toEqual(created);
       // The idempotency record survived too: a retry returns the original patient.
@@ -45,7 +45,7 @@ describe('HIS sandbox file database', () => {
 
     const third = await startTestSandbox({ dbFile, reset: true });
     try {
-      expect(await clientFor(third).getPatient(created.patientId)).toBeNull();
+      expect(await patientClientFor(third).getPatient(created.patientId)).toBeNull();
       expect((await getJson(third, '/sandbox/summary')).json.data.counts).toMatchObject({
         patients: 500,
         idempotency: 0,

@@ -176,22 +176,26 @@ describe('sandbox schedule window', () => {
   });
 
   it('generates missing future days lazily, identical to a fresh sandbox seeded later', async () => {
-    clock.set('2026-12-02T02:00:00.000Z');
-    const client = bookingClientFor(his, {}, { now: clock.ms });
-    const late = await client.querySchedule({ fromDate: '2026-12-09', toDate: '2026-12-09' });
-    expect(late.length).toBeGreaterThan(16);
-    // Beyond today + 7 nothing is generated.
-    expect(await client.querySchedule({ fromDate: '2026-12-10', toDate: '2026-12-10' })).toEqual([]);
-    const fresh = await startTestSandbox({ clock: clock.now });
+    // Its own sandbox: moving the clock and generating days must not change the shared one.
+    const c = fakeClock('2026-11-27T02:00:00.000Z');
+    const aged = await startTestSandbox({ clock: c.now });
+    let fresh: HisSandbox | undefined;
     try {
-      const other = await bookingClientFor(fresh, {}, { now: clock.ms }).querySchedule({
+      c.set('2026-12-02T02:00:00.000Z');
+      const client = bookingClientFor(aged, {}, { now: c.ms });
+      const late = await client.querySchedule({ fromDate: '2026-12-09', toDate: '2026-12-09' });
+      expect(late.length).toBeGreaterThan(16);
+      // Beyond today + 7 nothing is generated.
+      expect(await client.querySchedule({ fromDate: '2026-12-10', toDate: '2026-12-10' })).toEqual([]);
+      fresh = await startTestSandbox({ clock: c.now });
+      const other = await bookingClientFor(fresh, {}, { now: c.ms }).querySchedule({
         fromDate: '2026-12-09',
         toDate: '2026-12-09',
       });
       expect(other).toEqual(late);
     } finally {
-      await fresh.close();
-      clock.set('2026-11-27T02:00:00.000Z');
+      await fresh?.close();
+      await aged.close();
     }
   });
 

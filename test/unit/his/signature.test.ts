@@ -98,7 +98,6 @@ describe('verifyRequest', () => {
     expect(verify({ ...h, 'X-HIS-Signature': '0'.repeat(64) }, '{}', nonces).ok).toBe(false);
     expect(verify(h, '{}', nonces).ok).toBe(true);
     expect(verify(h, '{}', nonces, now + 1000)).toEqual({ ok: false, code: 'REPLAYED' });
-    expect(nonces.size).toBe(1);
   });
 
   it('header names are the documented ones', () => {

@@ -1,19 +1,21 @@
 /**
  * The `patient` function end to end through createMain: validation, identity, HIS, storage.
- * Runs against the in-memory fake DB, and also against the devstack cloud emulator when it exists.
+ * Runs against the in-memory fake DB, and again against the devstack cloud emulator.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { createCloudEmulator } from '../../../devstack/cloud';
 import { createMain } from '../../../server/core/handler';
 import { silentLogger } from '../../../server/core/log';
 import type { Database, DocData } from '../../../server/ports/cloud-sdk';
-import { HisError } from '../../../server/ports/his';
-import { patientActions } from '../../../server/functions/patient';
+import { HisError } from '../../../server/ports/his-error';
+import { patientActions } from '../../../server/actions/patient';
 import type { Envelope } from '../../../typings/envelope';
-import type { PatientCardView, PatientListResponse, PatientUnbindResponse } from '../../../typings/patient';
-import { FakeDatabase, FakeHis, makeIdNumber, makeIdNumberEndingX } from './fakes';
-
-const EMULATOR = join(__dirname, '../../../devstack/cloud/index.ts');
+import {
+  PATIENT_REFUSAL_REASONS,
+  type PatientCardView,
+  type PatientListResponse,
+  type PatientUnbindResponse,
+} from '../../../typings/patient';
+import { FakeDatabase, FakeHisPatient, makeIdNumber, makeIdNumberEndingX } from './fakes';
 
 interface Backend {
   name: string;
@@ -28,30 +30,23 @@ const fakeBackend: Backend = {
   },
 };
 
-function emulatorBackend(): Backend | null {
-  if (!existsSync(EMULATOR) || process.env.PATIENT_TEST_EMULATOR === '0') return null;
-  return {
-    name: 'devstack emulator',
-    make() {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require(EMULATOR) as {
-        createCloudEmulator(o: { dbFile: string; templates: unknown[] }): { db: Database };
-      };
-      const { db } = mod.createCloudEmulator({ dbFile: ':memory:', templates: [] });
-      const dump = async () => {
-        const out: Record<string, DocData[]> = {};
-        for (const c of ['patient_cards', 'patient_users']) {
-          const r = await db.collection(c).limit(1000).get();
-          if (r.data.length) out[c] = r.data;
-        }
-        return out;
-      };
-      return { db, dump };
-    },
-  };
-}
+const emulatorBackend: Backend = {
+  name: 'devstack emulator',
+  make() {
+    const { db } = createCloudEmulator({ dbFile: ':memory:', templates: [] });
+    const dump = async () => {
+      const out: Record<string, DocData[]> = {};
+      for (const c of ['patient_cards', 'patient_users']) {
+        const r = await db.collection(c).limit(1000).get();
+        if (r.data.length) out[c] = r.data;
+      }
+      return out;
+    };
+    return { db, dump };
+  },
+};
 
-const backends = [fakeBackend, emulatorBackend()].filter((b): b is Backend => b !== null);
+const backends = [fakeBackend, emulatorBackend];
 
 // 2026-06-15 10:00 in Shanghai.
 const NOW = new Date('2026-06-15T02:00:00Z');
@@ -67,13 +62,13 @@ const SIXTH_ID = makeIdNumber('1996-07-07', 191);
 describe.each(backends)('patient function ($name)', (backend) => {
   let db: Database;
   let dump: () => Promise<Record<string, DocData[]>>;
-  let his: FakeHis;
+  let his: FakeHisPatient;
   let clock: { now: Date };
   const mains = new Map<string, (e: unknown) => Promise<Envelope<unknown>>>();
 
   beforeEach(() => {
     ({ db, dump } = backend.make());
-    his = new FakeHis();
+    his = new FakeHisPatient();
     clock = { now: NOW };
     mains.clear();
   });
@@ -90,7 +85,11 @@ describe.each(backends)('patient function ($name)', (backend) => {
       });
       mains.set(openid, main);
     }
-    return main(event) as Promise<Envelope<T>>;
+    return main(event).then((env) => {
+      // Every reason answered is one of the contract's (typings/patient.ts).
+      if (!env.ok && env.error.reason !== undefined) expect(PATIENT_REFUSAL_REASONS).toContain(env.error.reason);
+      return env as Envelope<T>;
+    });
   }
 
   const ok = <T>(env: Envelope<T>): T => {
@@ -180,7 +179,10 @@ describe.each(backends)('patient function ($name)', (backend) => {
       const calls = his.calls.length;
       const before = await dump();
       const r = await bind('u1', { idNumber: SIXTH_ID, relation: '其他', name: '赵六' });
-      expect(r).toEqual({ ok: false, error: { code: 'RESOURCE_EXHAUSTED', message: '最多可绑定5位就诊人' } });
+      expect(r).toEqual({
+        ok: false,
+        error: { code: 'RESOURCE_EXHAUSTED', reason: 'limit', message: '最多可绑定5位就诊人' },
+      });
       expect(his.calls.length).toBe(calls);
       expect(await dump()).toEqual(before);
       const list = ok(await call<PatientListResponse>('u1', { action: 'list' }));
@@ -190,10 +192,13 @@ describe.each(backends)('patient function ($name)', (backend) => {
 
     it('the same patient twice → ALREADY_EXISTS', async () => {
       ok(await bind('u1'));
-      expect(await bind('u1')).toEqual({ ok: false, error: { code: 'ALREADY_EXISTS', message: '该就诊人已绑定' } });
+      expect(await bind('u1')).toEqual({
+        ok: false,
+        error: { code: 'ALREADY_EXISTS', reason: 'duplicate', message: '该就诊人已绑定' },
+      });
       expect(await bind('u1', { relation: '其他', idNumber: ADULT_ID.toLowerCase() })).toMatchObject({
         ok: false,
-        error: { code: 'ALREADY_EXISTS' },
+        error: { code: 'ALREADY_EXISTS', reason: 'duplicate' },
       });
     });
 
@@ -207,7 +212,7 @@ describe.each(backends)('patient function ($name)', (backend) => {
       ok(await bind('u1'));
       expect(await bind('u1', { idNumber: OTHER_ID, name: '赵五' })).toEqual({
         ok: false,
-        error: { code: 'FAILED_PRECONDITION', message: '您已绑定“本人”就诊人，请选择其他关系' },
+        error: { code: 'FAILED_PRECONDITION', reason: 'selfExists', message: '您已绑定“本人”就诊人，请选择其他关系' },
       });
     });
 
@@ -215,7 +220,7 @@ describe.each(backends)('patient function ($name)', (backend) => {
       for (const relation of ['本人', '其他']) {
         expect(await bind('u1', { idNumber: CHILD_ID, name: '王小宝', relation })).toEqual({
           ok: false,
-          error: { code: 'FAILED_PRECONDITION', message: '6岁以下儿童请以“子女”关系绑定' },
+          error: { code: 'FAILED_PRECONDITION', reason: 'guardianRequired', message: '6岁以下儿童请以“子女”关系绑定' },
         });
       }
       expect(his.calls).toEqual([]);
@@ -228,7 +233,7 @@ describe.each(backends)('patient function ($name)', (backend) => {
       clock.now = new Date('2026-11-26T15:30:00Z'); // 23:30 on the 26th in Shanghai
       expect(await bind('u1', { idNumber: kid, name: '王小宝' })).toMatchObject({
         ok: false,
-        error: { code: 'FAILED_PRECONDITION' },
+        error: { code: 'FAILED_PRECONDITION', reason: 'guardianRequired' },
       });
       clock.now = new Date('2026-11-26T16:30:00Z'); // 00:30 on the 27th
       expect(ok(await bind('u1', { idNumber: kid, name: '王小宝' })).age).toBe(6);
@@ -237,7 +242,10 @@ describe.each(backends)('patient function ($name)', (backend) => {
     it('a wrong name for an ID number the HIS knows is refused without revealing the real name', async () => {
       his.seed({ name: '王小明', idNumber: ADULT_ID });
       const r = await bind('u1', { name: '王晓明' });
-      expect(r).toEqual({ ok: false, error: { code: 'FAILED_PRECONDITION', message: '姓名与身份证号不一致' } });
+      expect(r).toEqual({
+        ok: false,
+        error: { code: 'FAILED_PRECONDITION', reason: 'realNameMismatch', message: '姓名与身份证号不一致' },
+      });
       expect(await dump()).toEqual({});
     });
 
@@ -245,7 +253,7 @@ describe.each(backends)('patient function ($name)', (backend) => {
       his.failWith = new HisError('unavailable', 'TIMEOUT', 'timeout');
       expect(await bind('u1')).toEqual({
         ok: false,
-        error: { code: 'UNAVAILABLE', message: '医院系统繁忙，请稍后再试' },
+        error: { code: 'UNAVAILABLE', reason: 'hisUnavailable', message: '医院系统繁忙，请稍后再试' },
       });
       expect(await dump()).toEqual({});
       his.failWith = null;
@@ -254,16 +262,26 @@ describe.each(backends)('patient function ($name)', (backend) => {
 
     it('HIS down only at 建档 → UNAVAILABLE, nothing stored', async () => {
       jest.spyOn(his, 'createPatient').mockRejectedValueOnce(new HisError('unavailable', 'HTTP_503', '503'));
-      expect(await bind('u1')).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+      expect(await bind('u1')).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', reason: 'hisUnavailable' } });
       expect(await dump()).toEqual({});
       expect(his.patients.size).toBe(0);
     });
 
     it('HIS rejections map to INVALID_ARGUMENT / FAILED_PRECONDITION / INTERNAL', async () => {
       his.failWith = new HisError('rejected', 'INVALID_REQUEST', 'bad');
-      expect(await bind('u1')).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+      expect(await bind('u1')).toEqual({
+        ok: false,
+        error: {
+          code: 'INVALID_ARGUMENT',
+          reason: 'hisInvalidInput',
+          message: '医院系统未能受理所填信息，请核对后重试',
+        },
+      });
       his.failWith = new HisError('rejected', 'PATIENT_BLOCKED', 'blocked');
-      expect(await bind('u1')).toMatchObject({ ok: false, error: { code: 'FAILED_PRECONDITION' } });
+      expect(await bind('u1')).toEqual({
+        ok: false,
+        error: { code: 'FAILED_PRECONDITION', reason: 'hisRefused', message: '医院系统暂时无法办理，请到医院窗口办理' },
+      });
       his.failWith = new HisError('rejected', 'SIGNATURE_INVALID', 'sig');
       expect(await bind('u1')).toEqual({ ok: false, error: { code: 'INTERNAL', message: '系统繁忙，请稍后再试' } });
       expect(await dump()).toEqual({});
@@ -274,7 +292,7 @@ describe.each(backends)('patient function ($name)', (backend) => {
       const okCount = results.filter((r) => r.ok).length;
       expect(okCount).toBe(1);
       for (const r of results.filter((x) => !x.ok))
-        expect(r).toMatchObject({ ok: false, error: { code: 'ALREADY_EXISTS' } });
+        expect(r).toMatchObject({ ok: false, error: { code: 'ALREADY_EXISTS', reason: 'duplicate' } });
       expect(his.patients.size).toBe(1);
       const list = ok(await call<PatientListResponse>('u1', { action: 'list' }));
       expect(list.cards).toHaveLength(1);
@@ -291,7 +309,10 @@ describe.each(backends)('patient function ($name)', (backend) => {
         bind('u1', { idNumber: SIXTH_ID, relation: '其他', name: '赵六' }),
       ]);
       expect(results.filter((r) => r.ok)).toHaveLength(1);
-      expect(results.find((r) => !r.ok)).toMatchObject({ ok: false, error: { code: 'RESOURCE_EXHAUSTED' } });
+      expect(results.find((r) => !r.ok)).toMatchObject({
+        ok: false,
+        error: { code: 'RESOURCE_EXHAUSTED', reason: 'limit' },
+      });
       const list = ok(await call<PatientListResponse>('u1', { action: 'list' }));
       expect(list.cards).toHaveLength(5);
       expect(list.cards.filter((c) => c.isDefault)).toHaveLength(1);
@@ -444,7 +465,7 @@ describe.each(backends)('patient function ($name)', (backend) => {
       ok(await bind('u1', { idNumber: OTHER_ID, relation: '其他', name: '赵五' }));
       expect(await bind('u1', { idNumber: SIXTH_ID, relation: '其他', name: '赵六' })).toMatchObject({
         ok: false,
-        error: { code: 'RESOURCE_EXHAUSTED' },
+        error: { code: 'RESOURCE_EXHAUSTED', reason: 'limit' },
       });
       ok(await call('u1', { action: 'unbind', cardId: a.id }));
       ok(await bind('u1', { idNumber: SIXTH_ID, relation: '其他', name: '赵六' }));

@@ -1,8 +1,8 @@
 /**
  * Small in-memory fakes for the patient tests: a `Database` (only what the patient code uses:
  * equality `where`, orderBy, limit, doc get/set/update/remove, add, serialized transactions with
- * rollback) and a `HisPort` with switchable failures. The devstack emulator, when present, is used
- * as a second backend by actions.test.ts.
+ * rollback) and a `HisPatientPort` with switchable failures. actions.test.ts runs against this
+ * `Database` and, as a second backend, the devstack emulator.
  */
 import type {
   AddResult,
@@ -17,7 +17,8 @@ import type {
   Transaction,
   TransactionCollection,
 } from '../../../server/ports/cloud-sdk';
-import { HisError, type HisCreatePatientInput, type HisPatient, type HisPort } from '../../../server/ports/his';
+import { HisError } from '../../../server/ports/his-error';
+import type { HisCreatePatientInput, HisPatient, HisPatientPort } from '../../../server/ports/his-patient';
 import { idCheckChar } from '../../../common/idcard';
 
 type Store = Map<string, Map<string, DocData>>;
@@ -225,7 +226,7 @@ export function makeIdNumberEndingX(birth: string, region = '110105'): string {
   throw new Error('no X id found');
 }
 
-export class FakeHis implements HisPort {
+export class FakeHisPatient implements HisPatientPort {
   readonly patients = new Map<string, HisPatient>();
   private readonly byRequestId = new Map<string, string>();
   private seq = 1000;

@@ -1,5 +1,5 @@
 import { checkIdNumber, ID_NUMBER_MESSAGES } from '../../../common/idcard';
-import { DEFAULT_PATIENT_RULES, patientRules } from '../../../server/config/rules';
+import { DEFAULT_PATIENT_RULES, patientRules } from '../../../server/config/patient-rules';
 import {
   buildCardRecord,
   decideBind,
@@ -95,14 +95,14 @@ describe('decideBind', () => {
 
   it('refuses a second 本人 with FAILED_PRECONDITION', () => {
     const d = decideBind([card({ relation: '本人' })], cand({ relation: '本人' }), rules, TODAY);
-    expect(!d.ok && d.refusal).toMatchObject({ reason: 'selfTaken', code: 'FAILED_PRECONDITION' });
+    expect(!d.ok && d.refusal).toMatchObject({ reason: 'selfExists', code: 'FAILED_PRECONDITION' });
     expect(decideBind([card({ relation: '配偶' })], cand({ relation: '本人' }), rules, TODAY).ok).toBe(true);
   });
 
   it.each<Relation>(['本人', '父母', '配偶', '其他'])('refuses a child under 6 as %s', (relation) => {
     const d = decideBind([], cand({ relation, birthDate: '2021-06-16' }), rules, TODAY);
     expect(!d.ok && d.refusal).toEqual({
-      reason: 'guardian',
+      reason: 'guardianRequired',
       code: 'FAILED_PRECONDITION',
       message: '6岁以下儿童请以“子女”关系绑定',
     });
@@ -129,7 +129,7 @@ describe('decideBind', () => {
       TODAY,
     );
     expect(!d.ok && d.refusal).toEqual({
-      reason: 'realName',
+      reason: 'realNameMismatch',
       code: 'FAILED_PRECONDITION',
       message: '姓名与身份证号不一致',
     });
@@ -164,7 +164,7 @@ describe('decideLink (inside the transaction)', () => {
     const s2 = { ...s, cardIds: ['a'] };
     expect(decideLink(s2, { cardId: 'f', relation: '本人' }, rules)).toMatchObject({
       ok: false,
-      refusal: { reason: 'selfTaken' },
+      refusal: { reason: 'selfExists' },
     });
     expect(decideLink(s2, { cardId: 'f', relation: '子女' }, rules)).toMatchObject({ ok: true, isDefault: false });
   });

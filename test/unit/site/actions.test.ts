@@ -8,7 +8,7 @@ import { seedSiteContent } from '../../../devstack/seed/site-content';
 import { SITE_CONTENT } from '../../../server/adapters/clouddb/site-content';
 import { createMain } from '../../../server/core/handler';
 import { silentLogger, type Logger } from '../../../server/core/log';
-import { siteActions } from '../../../server/functions/site';
+import { siteActions } from '../../../server/actions/site';
 import type { Database } from '../../../server/ports/cloud-sdk';
 import type { Envelope } from '../../../typings/envelope';
 import type {

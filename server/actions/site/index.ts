@@ -1,14 +1,17 @@
 /**
  * The `site` function's actions (微官网): hospital / announcements / announcement / guide.
  * All read-only and open to any WeChat user (OPENID still required: createMain refuses calls
- * without one). Routing, identity, validation and the envelope are createMain's.
+ * without one). Routing, identity, validation and the envelope are createMain's; the map is
+ * checked against typings/site.ts at compile time (defineActions).
  */
 import type {
+  SiteActions,
   SiteAnnouncementResponse,
   SiteAnnouncementsResponse,
   SiteGuideResponse,
   SiteHospitalResponse,
 } from '../../../typings/site';
+import { defineActions } from '../../core/contract';
 import { action, type ActionMap, type CallContext } from '../../core/handler';
 import { SiteService, type SiteCaller, type SiteServiceDeps } from '../../services/site/site-service';
 import { announcementSchema, announcementsSchema, guideSchema, hospitalSchema } from './schemas';
@@ -19,7 +22,7 @@ const caller = (ctx: CallContext): SiteCaller => ({ now: ctx.now, log: ctx.log }
 
 export function siteActions(deps: SiteActionDeps): ActionMap {
   const service = new SiteService(deps);
-  return {
+  return defineActions<SiteActions>()({
     hospital: action({
       schema: hospitalSchema,
       run: (): Promise<SiteHospitalResponse> => service.hospital(),
@@ -37,5 +40,5 @@ export function siteActions(deps: SiteActionDeps): ActionMap {
       schema: guideSchema,
       run: (): Promise<SiteGuideResponse> => service.guide(),
     }),
-  };
+  });
 }

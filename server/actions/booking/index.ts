@@ -1,11 +1,15 @@
 /**
  * The `booking` function's actions (预约挂号) and timer jobs. Routing, identity, validation and the
- * envelope are createMain's; timers are routed by createTimerAwareMain (./timer-main.ts).
+ * envelope are createMain's; timers are routed by createTimerAwareMain (server/core/timer-main.ts).
+ * The action map is checked against typings/booking.ts at compile time (defineActions).
  */
+import type { BookingActions } from '../../../typings/booking';
+import { defineActions } from '../../core/contract';
 import { action, type ActionMap, type CallContext } from '../../core/handler';
 import type { Clock } from '../../core/time';
+import type { TimerMap } from '../../core/timer-main';
+import { toRulesView } from '../../domain/booking';
 import { BookingService, type BookingServiceDeps, type Caller } from '../../services/booking/booking-service';
-import type { TimerMap } from './timer-main';
 import {
   bookingIdPayloadSchema,
   bookSchema,
@@ -14,22 +18,28 @@ import {
   joinWaitlistSchema,
   leaveWaitlistSchema,
   listSchema,
+  rulesSchema,
   scheduleSchema,
+  sessionSchema,
 } from './schemas';
 
-export { createTimerAwareMain, isTimerEvent, type TimerMap } from './timer-main';
 export type BookingActionDeps = BookingServiceDeps;
 
 const caller = (ctx: CallContext): Caller => ({ openid: ctx.openid, now: ctx.now });
 
 export function bookingActions(deps: BookingActionDeps, service = new BookingService(deps)): ActionMap {
-  return {
+  return defineActions<BookingActions>()({
     departments: action({ schema: departmentsSchema, run: (i) => service.schedules.departments(i.q) }),
     doctors: action({ schema: doctorsSchema, run: (i) => service.schedules.doctors(i.deptCode) }),
     schedule: action({
       schema: scheduleSchema,
       run: (i, ctx) => service.schedules.schedule(i, service.nowMs(ctx.now)),
     }),
+    session: action({
+      schema: sessionSchema,
+      run: (i, ctx) => service.schedules.session(i.sessionId, service.nowMs(ctx.now)),
+    }),
+    rules: action({ schema: rulesSchema, run: async () => toRulesView(service.rules, service.templates) }),
     book: action({ schema: bookSchema, run: (i, ctx) => service.book(caller(ctx), i) }),
     cancel: action({ schema: bookingIdPayloadSchema, run: (i, ctx) => service.cancel(caller(ctx), i.bookingId) }),
     list: action({ schema: listSchema, run: (i, ctx) => service.list(caller(ctx), i.range, i.cardId) }),
@@ -44,7 +54,7 @@ export function bookingActions(deps: BookingActionDeps, service = new BookingSer
       schema: leaveWaitlistSchema,
       run: (i, ctx) => service.leaveWaitlist(caller(ctx), i.waitlistId),
     }),
-  };
+  });
 }
 
 /** Timer trigger name → job (names as in cloudfunctions/booking/config.json). */

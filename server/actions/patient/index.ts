@@ -1,13 +1,16 @@
 /**
  * The `patient` function's actions (就诊人管理): list / bind / get / unbind / setDefault.
- * Routing, identity, validation and the envelope are createMain's (server/core/handler.ts).
+ * Routing, identity, validation and the envelope are createMain's (server/core/handler.ts); the
+ * map is checked against typings/patient.ts at compile time (defineActions).
  */
 import type {
+  PatientActions,
   PatientBindResponse,
   PatientCardView,
   PatientListResponse,
   PatientUnbindResponse,
 } from '../../../typings/patient';
+import { defineActions } from '../../core/contract';
 import { action, type ActionMap, type CallContext } from '../../core/handler';
 import type { Caller } from '../../services/patient/patient-service';
 import { PatientService, type PatientServiceDeps } from '../../services/patient/patient-service';
@@ -19,7 +22,7 @@ const caller = (ctx: CallContext): Caller => ({ openid: ctx.openid, now: ctx.now
 
 export function patientActions(deps: PatientActionDeps): ActionMap {
   const service = new PatientService(deps);
-  return {
+  return defineActions<PatientActions>()({
     list: action({
       schema: listSchema,
       run: (_input, ctx): Promise<PatientListResponse> => service.list(caller(ctx)),
@@ -40,5 +43,5 @@ export function patientActions(deps: PatientActionDeps): ActionMap {
       schema: setDefaultSchema,
       run: (input, ctx): Promise<PatientCardView> => service.setDefault(caller(ctx), input.cardId),
     }),
-  };
+  });
 }

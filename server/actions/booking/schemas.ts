@@ -1,19 +1,9 @@
 /**
  * Payload schemas of the `booking` function, one per action (strict: unknown fields are refused).
- * Must stay in step with typings/booking.ts.
+ * Tied to typings/booking.ts by the compiler (./index.ts, server/core/contract.ts).
  */
 import { z } from 'zod';
-
-const req = (missing: string, wrong = missing) => ({
-  error: (issue: { input?: unknown }) => (issue.input === undefined ? missing : wrong),
-});
-
-const idSchema = (missing: string, wrong: string) =>
-  z
-    .string(req(missing, wrong))
-    .min(1, missing)
-    .max(64, wrong)
-    .regex(/^[A-Za-z0-9_-]+$/, wrong);
+import { idSchema, req } from '../../core/schema';
 
 export const cardIdSchema = idSchema('缺少就诊人编号', '就诊人编号格式不正确');
 export const sessionIdSchema = idSchema('缺少号源编号', '号源编号格式不正确');
@@ -39,6 +29,7 @@ export const scheduleSchema = z.strictObject({
   doctorId: doctorIdSchema.optional(),
   kind: z.enum(['specialist', 'expert'], req('号源类型不正确')).optional(),
 });
+export const sessionSchema = z.strictObject({ sessionId: sessionIdSchema });
 export const bookSchema = z.strictObject({
   cardId: cardIdSchema,
   sessionId: sessionIdSchema,
@@ -52,3 +43,4 @@ export const listSchema = z.strictObject({
 });
 export const joinWaitlistSchema = z.strictObject({ cardId: cardIdSchema, sessionId: sessionIdSchema });
 export const leaveWaitlistSchema = z.strictObject({ waitlistId: waitlistIdSchema });
+export const rulesSchema = z.strictObject({});

@@ -1,18 +1,14 @@
 /**
  * Payload schemas of the `patient` function, one per action (strict: unknown fields are refused).
- * Must stay in step with typings/patient.ts. The ID number's full check needs the business date
+ * Tied to typings/patient.ts by the compiler (./index.ts, server/core/contract.ts). The ID number's full check needs the business date
  * of the call, so the schema checks its shape and the service completes it (parseIdNumber) before
  * any I/O; both report INVALID_ARGUMENT on `idNumber`.
  */
 import { z } from 'zod';
+import { idSchema, req } from '../../core/schema';
 import { RELATIONS } from '../../../typings/patient';
 import { MAINLAND_MOBILE } from '../../../common/phone';
 import { isValidName, normalizeName, SOCIAL_SECURITY_NO, SOCIAL_SECURITY_NO_MESSAGE } from '../../../common/person';
-
-/** Type error vs missing value, in Chinese. */
-const req = (missing: string, wrong = missing) => ({
-  error: (issue: { input?: unknown }) => (issue.input === undefined ? missing : wrong),
-});
 
 export const nameSchema = z
   .string(req('请输入姓名', '请输入正确的姓名'))
@@ -43,11 +39,7 @@ export const socialSecurityNoSchema = z
   .transform((v) => (v === '' ? undefined : v.toUpperCase()))
   .optional();
 
-export const cardIdSchema = z
-  .string(req('缺少就诊人编号', '就诊人编号格式不正确'))
-  .min(1, '缺少就诊人编号')
-  .max(64, '就诊人编号格式不正确')
-  .regex(/^[A-Za-z0-9_-]+$/, '就诊人编号格式不正确');
+export const cardIdSchema = idSchema('缺少就诊人编号', '就诊人编号格式不正确');
 
 export const listSchema = z.strictObject({});
 
@@ -63,5 +55,3 @@ export const cardIdPayloadSchema = z.strictObject({ cardId: cardIdSchema });
 export const getSchema = cardIdPayloadSchema;
 export const unbindSchema = cardIdPayloadSchema;
 export const setDefaultSchema = cardIdPayloadSchema;
-
-export type BindPayload = z.infer<typeof bindSchema>;

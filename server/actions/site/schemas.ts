@@ -1,18 +1,14 @@
 /**
  * Payload schemas of the `site` function, one per action (strict: unknown fields are refused).
- * Must stay in step with typings/site.ts.
+ * Tied to typings/site.ts by the compiler (./index.ts, server/core/contract.ts).
  */
 import { z } from 'zod';
+import { idSchema, req } from '../../core/schema';
 
 export const ANNOUNCEMENTS_DEFAULT_LIMIT = 20;
 export const ANNOUNCEMENTS_MAX_LIMIT = 50;
 /** Deeper than any real list; keeps a silly offset from turning into a long skip. */
 export const ANNOUNCEMENTS_MAX_OFFSET = 10_000;
-
-/** Type error vs missing value, in Chinese. */
-const req = (missing: string, wrong = missing) => ({
-  error: (issue: { input?: unknown }) => (issue.input === undefined ? missing : wrong),
-});
 
 const LIMIT_MESSAGE = `每页条数应为1-${ANNOUNCEMENTS_MAX_LIMIT}的整数`;
 const OFFSET_MESSAGE = '起始位置应为不小于0的整数';
@@ -33,11 +29,7 @@ export const offsetSchema = z
   .optional()
   .transform((v) => v ?? 0);
 
-export const announcementIdSchema = z
-  .string(req('缺少公告编号', '公告编号格式不正确'))
-  .min(1, '缺少公告编号')
-  .max(64, '公告编号格式不正确')
-  .regex(/^[A-Za-z0-9_-]+$/, '公告编号格式不正确');
+export const announcementIdSchema = idSchema('缺少公告编号', '公告编号格式不正确');
 
 export const hospitalSchema = z.strictObject({});
 export const guideSchema = z.strictObject({});

@@ -1,7 +1,8 @@
 /**
- * What the cloud side needs from the hospital's HIS (system of record), as a port.
- * The adapter is server/adapters/his (HTTP, HMAC-signed; protocol in docs/his-gateway.md);
- * tests may use in-memory fakes of this interface.
+ * What the patient feature (就诊人管理) needs from the hospital's HIS (system of record), as a port.
+ * The adapter is server/adapters/his/patient-client.ts (HTTP, HMAC-signed; protocol in
+ * docs/his-gateway.md); tests may use in-memory fakes of this interface. Failures are `HisError`
+ * (./his-error.ts). The booking feature's port is ./his-booking.ts.
  */
 
 export interface HisPatient {
@@ -21,13 +22,8 @@ export interface HisPatient {
   createdAt: string;
 }
 
-export interface HisCreatePatientInput {
-  name: string;
-  idNumber: string;
-  phone: string;
-  gender: 'M' | 'F';
-  birthDate: string;
-  socialSecurityNo: string | null;
+/** 建档: the person's facts as the HIS keeps them (it assigns the ids), and an idempotency key. */
+export interface HisCreatePatientInput extends Omit<HisPatient, 'patientId' | 'cardNo' | 'createdAt'> {
   /**
    * Idempotency key: the same requestId always yields the same patient, never a second record.
    * Callers derive it from stable input (e.g. a hash of the ID number) so retries are safe.
@@ -35,29 +31,11 @@ export interface HisCreatePatientInput {
   requestId: string;
 }
 
-export interface HisPort {
+export interface HisPatientPort {
   /** null when the HIS has no patient with this ID number. */
   findPatientByIdNumber(idNumber: string): Promise<HisPatient | null>;
   /** 建档. Rejects with HisError code `PATIENT_EXISTS` when the ID number is already registered. */
   createPatient(input: HisCreatePatientInput): Promise<HisPatient>;
   /** null when unknown. */
   getPatient(patientId: string): Promise<HisPatient | null>;
-}
-
-/**
- * Failure talking to the HIS.
- * - `kind: 'unavailable'`: network error, timeout, HTTP 5xx, or HIS code `UNAVAILABLE`; safe reads were
- *   already retried by the client.
- * - `kind: 'rejected'`: the HIS answered with a business error; `code` is the HIS error code
- *   (`PATIENT_EXISTS`, `INVALID_REQUEST`, `NOT_FOUND`, `SIGNATURE_INVALID`, `REPLAYED`, ...).
- */
-export class HisError extends Error {
-  constructor(
-    readonly kind: 'unavailable' | 'rejected',
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HisError';
-  }
 }

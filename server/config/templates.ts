@@ -1,0 +1,37 @@
+/**
+ * Subscription message template ids (MP console → 订阅消息, medical category), in ONE place: the
+ * function environment (TMPL_*, server/config/env-vars.ts). They are WeChat's random ids of this
+ * mini program, so there is no default: a function without them refuses to start handling calls,
+ * as without PII_HASH_KEY (the devstack sets its seeded ids, devstack/seed/subscribe-templates.ts).
+ * The pages get them from the `rules` action for wx.requestSubscribeMessage, so consent is asked
+ * for exactly the ids the server sends with.
+ */
+import type { BookingTemplateIds } from '../../typings/booking';
+import type { EnvVarName, FunctionEnv } from './env-vars';
+
+export type BookingTemplates = BookingTemplateIds;
+
+/** Which variable holds which template. */
+export const BOOKING_TEMPLATE_ENV = {
+  bookingConfirmed: 'TMPL_BOOKING_CONFIRMED',
+  visitReminder: 'TMPL_VISIT_REMINDER',
+  waitlistSuccess: 'TMPL_WAITLIST_SUCCESS',
+  bookingCancelled: 'TMPL_BOOKING_CANCELLED',
+} as const satisfies Record<keyof BookingTemplates, EnvVarName>;
+
+export function bookingTemplatesFromEnv(env: FunctionEnv = process.env): BookingTemplates {
+  const kinds = Object.keys(BOOKING_TEMPLATE_ENV) as (keyof BookingTemplates)[];
+  const missing = kinds.map((k) => BOOKING_TEMPLATE_ENV[k]).filter((name) => !env[name]?.trim());
+  if (missing.length > 0) {
+    throw new Error(
+      `subscription template ids are not set: ${missing.join(', ')} (configure them in the function environment, see server/config/templates.ts)`,
+    );
+  }
+  const id = (k: keyof BookingTemplates): string => env[BOOKING_TEMPLATE_ENV[k]]!.trim();
+  return {
+    bookingConfirmed: id('bookingConfirmed'),
+    visitReminder: id('visitReminder'),
+    waitlistSuccess: id('waitlistSuccess'),
+    bookingCancelled: id('bookingCancelled'),
+  };
+}
