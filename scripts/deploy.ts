@@ -21,7 +21,7 @@ const USAGE = 'usage: npm run deploy -- --env <envId> | npm run deploy -- --dry-
 /** Reminders no API call can settle; printed after every real deploy. */
 const ONCE_PER_ENVIRONMENT = [
   "network: the HIS gateway admits fixed addresses only: put booking and patient in the hospital's VPC / fixed egress IP (函数配置 → 网络) and have the gateway whitelist it",
-  'subscription templates: add them in the mini program admin console (订阅消息, medical category); their ids go into TMPL_* and miniprogram/utils/booking-templates.ts',
+  'subscription templates: add them in the mini program admin console (订阅消息, medical category); their ids go into TMPL_* (the pages get them from booking.rules)',
 ];
 
 export interface DeployArgs {

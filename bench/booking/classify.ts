@@ -1,20 +1,32 @@
-/** What kind of answer a `book` call got, for the burst's outcome counts and latency by outcome. */
-import type { Envelope } from './http';
-
-const MSG_FULL = '该时段已约满';
-const MSG_HIS = '医院系统';
+/**
+ * What kind of answer a `book` call got, for the burst's outcome counts and latency by outcome.
+ * Decided on the envelope's code and `reason` (typings/booking.ts BookingRefusalReason), never on
+ * its message, which is Chinese text for patients and may be reworded.
+ */
+import type { ErrorBody } from '../../typings/envelope';
+import type { FunctionReason } from '../../typings/functions';
 
 export type Outcome = 'ok' | 'full' | 'refusedByHis' | 'unavailable' | 'pending' | 'other';
 
 export const OUTCOMES: readonly Outcome[] = ['ok', 'full', 'refusedByHis', 'unavailable', 'pending', 'other'];
 
-export function classify(e: Envelope): Outcome {
+/** A `book` answer as the bench reads it (./http.ts Envelope is one). */
+export interface BookAnswer {
+  ok: boolean;
+  error?: {
+    /** An ErrorCode, or the bench's own `HTTP_<status>` for an answer that was no envelope. */
+    code?: string;
+    reason?: ErrorBody<FunctionReason<'booking'>>['reason'];
+  };
+}
+
+export function classify(e: BookAnswer): Outcome {
   if (e.ok) return 'ok';
-  const code = e.error?.code ?? '';
-  const msg = e.error?.message ?? '';
-  if (code === 'FAILED_PRECONDITION' && msg.startsWith(MSG_FULL)) return 'full';
-  if (code === 'UNAVAILABLE' && msg.includes('确认中')) return 'pending';
-  if (code === 'UNAVAILABLE') return 'unavailable';
-  if (code === 'FAILED_PRECONDITION' && msg.startsWith(MSG_HIS)) return 'refusedByHis';
+  const { code, reason } = e.error ?? {};
+  if (reason === 'full') return 'full';
+  if (reason === 'pending') return 'pending';
+  if (reason === 'hisRefused') return 'refusedByHis';
+  // `hisUnavailable`, and any other UNAVAILABLE (e.g. the devstack's own).
+  if (reason === 'hisUnavailable' || code === 'UNAVAILABLE') return 'unavailable';
   return 'other';
 }

@@ -4,7 +4,7 @@
  * `{ ok: true, data } | { ok: false, error }` into a value or a thrown CloudError.
  */
 import type { ErrorCode } from '../../typings/envelope';
-import type { ActionName, ActionRequest, ActionResponse, FunctionName } from '../../typings/functions';
+import type { ActionName, ActionRequest, ActionResponse, FunctionName, FunctionReason } from '../../typings/functions';
 import { DEVSTACK_OPENID_KEY, getConfig } from '../config';
 
 /**
@@ -31,22 +31,62 @@ function isKnownCode(code: unknown): code is ErrorCode {
 export const NETWORK_ERROR_MESSAGE = '网络异常，请稍后重试';
 export const SERVER_ERROR_MESSAGE = '服务异常，请稍后重试';
 
-export class CloudError extends Error {
+export interface CloudErrorDetails<R extends string = string> {
+  /** For INVALID_ARGUMENT: the payload field at fault. */
+  field?: string;
+  /** The server's machine-readable reason (ErrorBody.reason). */
+  reason?: R;
+  /** The function that answered (absent for an envelope unwrapped on its own). */
+  fn?: FunctionName;
+  /** False when no envelope came back: see CloudError.answered. */
+  answered?: boolean;
+}
+
+/**
+ * A refusal or failure of a cloud function call. Pages decide on `code` and `reason`, never on
+ * `message`: the message is for the patient and may be reworded on the server at any time.
+ */
+export class CloudError<R extends string = string> extends Error {
   readonly code: ErrorCode;
   /** For INVALID_ARGUMENT: the payload field at fault. */
   readonly field: string | undefined;
+  /** Why the server refused (its union per function: FunctionReason<F>); undefined when it gave none. */
+  readonly reason: R | undefined;
+  /** The function called, so isCloudErrorOf can type `reason` by it. */
+  readonly fn: FunctionName | undefined;
+  /**
+   * False when no envelope came back (network failure, the function threw, a malformed reply):
+   * the server may or may not have acted, which a page retrying a write must know.
+   */
+  readonly answered: boolean;
 
-  constructor(code: ErrorCode, message: string, field?: string) {
+  constructor(code: ErrorCode, message: string, details: CloudErrorDetails<R> = {}) {
     super(message);
     this.name = 'CloudError';
     this.code = code;
-    this.field = field;
+    this.field = details.field;
+    this.reason = details.reason;
+    this.fn = details.fn;
+    this.answered = details.answered ?? true;
     Object.setPrototypeOf(this, CloudError.prototype);
   }
 }
 
+/** What `callCloud(fn, …)` rejects with: `reason` is that function's union (typings/functions.ts). */
+export type CloudErrorOf<F extends FunctionName> = CloudError<FunctionReason<F>>;
+
 export function isCloudError(err: unknown): err is CloudError {
   return err instanceof CloudError;
+}
+
+/** A CloudError from function `fn`, with `reason` typed by that function's refusal reasons. */
+export function isCloudErrorOf<F extends FunctionName>(err: unknown, fn: F): err is CloudErrorOf<F> {
+  return isCloudError(err) && err.fn === fn;
+}
+
+/** The reason of a refusal by `fn` (undefined for anything else), for a `switch` in a page. */
+export function reasonOf<F extends FunctionName>(err: unknown, fn: F): FunctionReason<F> | undefined {
+  return isCloudErrorOf(err, fn) ? err.reason : undefined;
 }
 
 /** A patient-readable message for anything thrown by a service call. */
@@ -58,14 +98,25 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
 }
 
-/** Unwraps an envelope; anything that is not a well-formed envelope is an INTERNAL error. */
-export function unwrapEnvelope<T>(raw: unknown): T {
+/** A failure made here, without an envelope from the function. */
+function noAnswer(code: 'INTERNAL' | 'UNAVAILABLE', fn?: FunctionName): CloudError {
+  return new CloudError(code, code === 'UNAVAILABLE' ? NETWORK_ERROR_MESSAGE : SERVER_ERROR_MESSAGE, {
+    fn,
+    answered: false,
+  });
+}
+
+/**
+ * Unwraps an envelope; anything that is not a well-formed envelope is an INTERNAL error. `fn`
+ * (the function that answered) types the reason of the CloudError thrown.
+ */
+export function unwrapEnvelope<T, F extends FunctionName = FunctionName>(raw: unknown, fn?: F): T {
   let value: unknown = raw;
   if (typeof value === 'string') {
     try {
       value = JSON.parse(value);
     } catch {
-      throw new CloudError('INTERNAL', SERVER_ERROR_MESSAGE);
+      throw noAnswer('INTERNAL', fn);
     }
   }
   if (isObject(value) && value.ok === true && 'data' in value) {
@@ -76,9 +127,11 @@ export function unwrapEnvelope<T>(raw: unknown): T {
     const code = isKnownCode(error.code) ? error.code : 'INTERNAL';
     const message = typeof error.message === 'string' && error.message ? error.message : SERVER_ERROR_MESSAGE;
     const field = typeof error.field === 'string' ? error.field : undefined;
-    throw new CloudError(code, message, field);
+    // Passed on as sent, typed as `fn`'s union: a value a newer server adds matches no case of a page's switch.
+    const reason = typeof error.reason === 'string' && error.reason ? (error.reason as FunctionReason<F>) : undefined;
+    throw new CloudError<FunctionReason<F>>(code, message, { field, reason, fn });
   }
-  throw new CloudError('INTERNAL', SERVER_ERROR_MESSAGE);
+  throw noAnswer('INTERNAL', fn);
 }
 
 function devstackOpenid(fallback: string): string {
@@ -91,7 +144,12 @@ function devstackOpenid(fallback: string): string {
   return fallback;
 }
 
-function requestDevstack(url: string, openid: string, data: Record<string, unknown>): Promise<unknown> {
+function requestDevstack(
+  fn: FunctionName,
+  url: string,
+  openid: string,
+  data: Record<string, unknown>,
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     wx.request({
       url,
@@ -102,27 +160,28 @@ function requestDevstack(url: string, openid: string, data: Record<string, unkno
         // HTTP 500 means the function threw; its body is not an envelope.
         if (res.statusCode >= 200 && res.statusCode < 300) resolve(res.data);
         else if (isObject(res.data) && typeof res.data.ok === 'boolean') resolve(res.data);
-        else reject(new CloudError('INTERNAL', SERVER_ERROR_MESSAGE));
+        else reject(noAnswer('INTERNAL', fn));
       },
       fail() {
-        reject(new CloudError('UNAVAILABLE', NETWORK_ERROR_MESSAGE));
+        reject(noAnswer('UNAVAILABLE', fn));
       },
     });
   });
 }
 
-async function callFunctionCloud(name: string, data: Record<string, unknown>): Promise<unknown> {
+async function callFunctionCloud(name: FunctionName, data: Record<string, unknown>): Promise<unknown> {
   try {
     const res = await wx.cloud.callFunction({ name, data });
     return res.result;
   } catch {
-    throw new CloudError('UNAVAILABLE', NETWORK_ERROR_MESSAGE);
+    throw noAnswer('UNAVAILABLE', name);
   }
 }
 
 /**
  * Calls `fn` with `{ action, ...payload }` and returns the action's typed response.
- * Throws CloudError: the server's code/message/field, or UNAVAILABLE on transport failure.
+ * Rejects with a CloudErrorOf<F>: the server's code/message/field/reason, or UNAVAILABLE (not
+ * `answered`) on transport failure.
  */
 export async function callCloud<F extends FunctionName, A extends ActionName<F>>(
   fn: F,
@@ -134,6 +193,6 @@ export async function callCloud<F extends FunctionName, A extends ActionName<F>>
   const raw =
     config.target === 'cloud'
       ? await callFunctionCloud(fn, data)
-      : await requestDevstack(`${config.devstackUrl}/functions/${fn}`, devstackOpenid(config.devOpenid), data);
-  return unwrapEnvelope<ActionResponse<F, A>>(raw);
+      : await requestDevstack(fn, `${config.devstackUrl}/functions/${fn}`, devstackOpenid(config.devOpenid), data);
+  return unwrapEnvelope<ActionResponse<F, A>, F>(raw, fn);
 }

@@ -80,29 +80,14 @@ export function scheduleUrl(target: ScheduleTarget): string {
   );
 }
 
-/**
- * 确认预约. There is no "get one session" action, so the page re-reads the schedule it came from:
- * the department, kind and doctor travel along with the session id and time point.
- */
+/** 确认预约: the page reads the session itself (`booking.session`), so the id and time point suffice. */
 export interface ConfirmTarget {
   sessionId: string;
   time: string;
-  deptCode: string;
-  kind: SlotKind;
-  doctorId?: string | null;
 }
 
 export function confirmUrl(target: ConfirmTarget): string {
-  return (
-    BOOKING_ROUTES.confirm +
-    queryString({
-      sessionId: target.sessionId,
-      time: target.time,
-      deptCode: target.deptCode,
-      kind: target.kind,
-      doctorId: target.doctorId,
-    })
-  );
+  return BOOKING_ROUTES.confirm + queryString({ sessionId: target.sessionId, time: target.time });
 }
 
 export function resultUrl(bookingId: string): string {

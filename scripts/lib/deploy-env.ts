@@ -6,9 +6,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hisConfigFromEnv } from '../../server/adapters/his/client';
 import { ENV_VARS, type EnvVarName, type FunctionEnv } from '../../server/config/env-vars';
+import { hisConfigFromEnv } from '../../server/config/his';
 import { piiHashKeyFromEnv } from '../../server/config/pii';
+import { BOOKING_TEMPLATE_ENV, bookingTemplatesFromEnv } from '../../server/config/templates';
 
 export interface EnvValue {
   value: string;
@@ -81,12 +82,13 @@ export function missingRequired(reads: readonly EnvVarName[], values: EnvValues)
 
 /**
  * The values a function will get, checked by the server's own config readers (the same checks
- * the function makes when it starts), so a short PII_HASH_KEY or a non-URL HIS_BASE_URL fails the
- * deploy instead of the first call. Messages name variables, never values.
+ * the function makes when it starts), so a short PII_HASH_KEY, a non-URL HIS_BASE_URL or a blank
+ * template id fails the deploy instead of the first call. Messages name variables, never values.
  */
 const READERS: { needs: EnvVarName[]; read: (env: FunctionEnv) => unknown }[] = [
   { needs: ['PII_HASH_KEY'], read: piiHashKeyFromEnv },
   { needs: ['HIS_BASE_URL', 'HIS_APP_ID', 'HIS_APP_SECRET'], read: hisConfigFromEnv },
+  { needs: Object.values(BOOKING_TEMPLATE_ENV), read: bookingTemplatesFromEnv },
 ];
 
 export function invalidValues(reads: readonly EnvVarName[], values: EnvValues): string[] {

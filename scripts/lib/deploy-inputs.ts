@@ -55,7 +55,6 @@ export async function gatherInputs(opts: GatherOptions): Promise<DeployInputs> {
     sdkVersion: installedSdkVersion(),
     miniprogram: gatherMiniprogramFacts(REPO_ROOT),
     uploadEnv: uploadEnvFrom(opts.env, process.cwd()),
-    templateIds: miniprogramTemplateIds(),
   };
 }
 
@@ -82,13 +81,4 @@ async function bundleFacts(name: string): Promise<BundleFacts | null> {
 function installedSdkVersion(): string | null {
   const r = readJson(join(REPO_ROOT, 'node_modules', 'wx-server-sdk', 'package.json'), 'wx-server-sdk');
   return r.ok ? String((r.data as { version?: unknown }).version ?? '') || null : null;
-}
-
-/** The template ids the mini program asks consent for; the booking function must send with them. */
-function miniprogramTemplateIds(): Record<string, string> {
-  const file = join(REPO_ROOT, 'miniprogram', 'utils', 'booking-templates.ts');
-  const out: Record<string, string> = {};
-  if (!existsSync(file)) return out;
-  for (const m of readFileSync(file, 'utf8').matchAll(/export const (TMPL_[A-Z_]+) = '([^']*)'/g)) out[m[1]!] = m[2]!;
-  return out;
 }

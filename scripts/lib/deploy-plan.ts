@@ -55,8 +55,6 @@ export interface DeployInputs {
   sdkVersion: string | null;
   miniprogram: MiniprogramFacts;
   uploadEnv: UploadEnv;
-  /** the TMPL_* constants of miniprogram/utils/booking-templates.ts */
-  templateIds: Readonly<Record<string, string>>;
 }
 
 export interface PlannedFunction {
@@ -150,7 +148,6 @@ function planFunction(fn: RcFunction, folder: FolderFacts, inputs: DeployInputs,
     ...valueProblems(folder.bundle?.envVars ?? [], inputs),
   ];
   plan.problems.push(...problems.map((p) => `function ${fn.name}: ${p}`));
-  plan.warnings.push(...valueWarnings(folder.bundle?.envVars ?? [], inputs).map((w) => `function ${fn.name}: ${w}`));
   plan.functions.push({ rc: fn, envVariables: valuesFor(Object.keys(fn.envVariables), inputs.env.values) });
   plan.lines.push(...functionLines(fn, folder.bundle, inputs));
 }
@@ -277,22 +274,6 @@ function valueProblems(reads: readonly EnvVarName[], inputs: DeployInputs): stri
     ),
     ...invalidValues(reads, inputs.env.values),
   ];
-}
-
-function valueWarnings(reads: readonly EnvVarName[], inputs: DeployInputs): string[] {
-  if (!inputs.envId) return [];
-  const warnings: string[] = [];
-  for (const n of reads) {
-    const v = inputs.env.values.get(n);
-    const mp = inputs.templateIds[n];
-    if (!v && mp !== undefined) warnings.push(`${n} not supplied: the function sends with the devstack's template id`);
-    if (v && mp !== undefined && mp !== v.value) {
-      warnings.push(
-        `${n} is ${JSON.stringify(v.value)} but miniprogram/utils/booking-templates.ts asks consent for ${JSON.stringify(mp)}`,
-      );
-    }
-  }
-  return warnings;
 }
 
 function sourceText(inputs: DeployInputs): string {

@@ -1,5 +1,5 @@
 /** services/cloud.ts: target selection, transport and envelope unwrapping. */
-import type { ActionName, ActionRequest, ActionResponse, FunctionName } from '../../typings/functions';
+import type { ActionName, ActionRequest, ActionResponse, FunctionName, FunctionReason } from '../../typings/functions';
 import type { ErrorCode } from '../../typings/envelope';
 import { mpRequire } from './helpers';
 import { fail, installWx, networkDown, ok, routes } from './wx-mock';
@@ -8,6 +8,9 @@ import { fail, installWx, networkDown, ok, routes } from './wx-mock';
 interface CloudError extends Error {
   code: ErrorCode;
   field: string | undefined;
+  reason: string | undefined;
+  fn: FunctionName | undefined;
+  answered: boolean;
 }
 interface CloudModule {
   callCloud<F extends FunctionName, A extends ActionName<F>>(
@@ -15,14 +18,16 @@ interface CloudModule {
     action: A,
     payload: ActionRequest<F, A>,
   ): Promise<ActionResponse<F, A>>;
-  CloudError: new (code: ErrorCode, message: string, field?: string) => CloudError;
+  CloudError: new (code: ErrorCode, message: string, details?: { field?: string; reason?: string }) => CloudError;
   isCloudError(err: unknown): err is CloudError;
+  isCloudErrorOf<F extends FunctionName>(err: unknown, fn: F): boolean;
+  reasonOf<F extends FunctionName>(err: unknown, fn: F): FunctionReason<F> | undefined;
 }
 interface ConfigModule {
   resolveTarget(envVersion: 'develop' | 'trial' | 'release' | null): 'cloud' | 'devstack';
 }
 
-const { callCloud, CloudError, isCloudError } = mpRequire<CloudModule>('services/cloud');
+const { callCloud, CloudError, isCloudError, isCloudErrorOf, reasonOf } = mpRequire<CloudModule>('services/cloud');
 const { resolveTarget } = mpRequire<ConfigModule>('config');
 
 async function caught(p: Promise<unknown>): Promise<CloudError> {
@@ -83,19 +88,56 @@ describe('callCloud', () => {
   });
 
   test.each(['develop', 'release'] as const)(
-    '%s: transport failure → UNAVAILABLE 网络异常，请稍后重试',
+    '%s: the refusal reason is passed on, with the function that answered',
     async (envVersion) => {
-      installWx({ envVersion, backend: () => networkDown() });
-      const err = await caught(callCloud('patient', 'list', {}));
-      expect(err).toMatchObject({ code: 'UNAVAILABLE', message: '网络异常，请稍后重试' });
+      installWx({
+        envVersion,
+        backend: routes({ 'booking.book': fail('FAILED_PRECONDITION', '该时段已约满', { reason: 'full' }) }),
+      });
+      const err = await caught(
+        callCloud('booking', 'book', { cardId: 'c1', sessionId: 's1', time: '09:00', idempotencyKey: 'k1' }),
+      );
+      expect(err).toMatchObject({ code: 'FAILED_PRECONDITION', reason: 'full', fn: 'booking', answered: true });
+      expect(reasonOf(err, 'booking')).toBe('full');
+      expect(isCloudErrorOf(err, 'booking')).toBe(true);
+      // Another function's reasons are not this one's.
+      expect(isCloudErrorOf(err, 'patient')).toBe(false);
+      expect(reasonOf(err, 'patient')).toBeUndefined();
     },
   );
 
-  test('a function that threw (HTTP 500) or a malformed reply → INTERNAL', async () => {
+  test('a refusal without a reason has none; a non-string reason is dropped', async () => {
+    installWx({ backend: routes({ 'booking.get': fail('NOT_FOUND', '预约不存在') }) });
+    expect((await caught(callCloud('booking', 'get', { bookingId: 'b1' }))).reason).toBeUndefined();
+    installWx({
+      backend: () => ({ kind: 'envelope', body: { ok: false, error: { code: 'ABORTED', message: 'x', reason: 7 } } }),
+    });
+    expect(await caught(callCloud('booking', 'get', { bookingId: 'b1' }))).toMatchObject({
+      code: 'ABORTED',
+      reason: undefined,
+    });
+  });
+
+  test.each(['develop', 'release'] as const)(
+    '%s: transport failure → UNAVAILABLE 网络异常，请稍后重试, not answered, no reason',
+    async (envVersion) => {
+      installWx({ envVersion, backend: () => networkDown() });
+      const err = await caught(callCloud('patient', 'list', {}));
+      expect(err).toMatchObject({
+        code: 'UNAVAILABLE',
+        message: '网络异常，请稍后重试',
+        answered: false,
+        fn: 'patient',
+      });
+      expect(err.reason).toBeUndefined();
+    },
+  );
+
+  test('a function that threw (HTTP 500) or a malformed reply → INTERNAL, not answered', async () => {
     installWx({ backend: () => ({ kind: 'http', statusCode: 500, body: 'boom' }) });
-    expect(await caught(callCloud('patient', 'list', {}))).toMatchObject({ code: 'INTERNAL' });
+    expect(await caught(callCloud('patient', 'list', {}))).toMatchObject({ code: 'INTERNAL', answered: false });
     installWx({ backend: () => ({ kind: 'envelope', body: { hello: 1 } }) });
-    expect(await caught(callCloud('patient', 'list', {}))).toMatchObject({ code: 'INTERNAL' });
+    expect(await caught(callCloud('patient', 'list', {}))).toMatchObject({ code: 'INTERNAL', answered: false });
   });
 
   test('an unknown error code is reported as INTERNAL with the server message kept', async () => {

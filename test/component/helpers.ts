@@ -39,6 +39,21 @@ function renderOnce(mpPath: string, properties?: Record<string, unknown>): SimRo
   return comp;
 }
 
+/**
+ * Each test of the calling file gets freshly evaluated pages and modules: for files that render
+ * several pages sharing Vant components, and for pages that keep state in a module (the `rules`
+ * answer packageBooking/services/booking.ts keeps for the app session), so that no test sees what
+ * an earlier one loaded. miniprogram-simulate re-runs a component's JS on each `load` by deleting
+ * it from `require.cache`, which jest's module registry ignores: resetting the registry, and
+ * forgetting which pages this file loaded, makes the next render load and evaluate them again.
+ */
+export function freshPagesEachTest(): void {
+  beforeEach(() => {
+    jest.resetModules();
+    loaded.clear();
+  });
+}
+
 /** A page by its route, e.g. `packageBooking/pages/records/index`. */
 export function renderPage(page: string): PageComponent {
   return renderOnce(page);

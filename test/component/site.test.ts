@@ -2,7 +2,7 @@ import type { Announcement, AnnouncementSummary, HospitalIntro, VisitorGuide } f
 import { countTags, renderPage, tapVant, textOf } from './helpers';
 import { fail, flush, installWx, networkDown, ok, routes } from './wx-mock';
 
-/** Several pages share Vant components here; see the note in booking.test.ts. */
+/** Several pages share Vant components here; see freshPagesEachTest in ./helpers.ts. */
 beforeEach(() => {
   jest.resetModules();
 });

@@ -49,10 +49,18 @@ export interface BackendCall {
 export type Backend = (call: BackendCall) => BackendReply | Promise<BackendReply>;
 
 export const ok = (data: unknown): BackendReply => ({ kind: 'envelope', body: { ok: true, data } });
-export const fail = (code: string, message: string, field?: string): BackendReply => ({
-  kind: 'envelope',
-  body: { ok: false, error: field ? { code, message, field } : { code, message } },
-});
+/** A refusal; the third argument is the field at fault, or `{ field?, reason? }` (ErrorBody). */
+export const fail = (
+  code: string,
+  message: string,
+  detail?: string | { field?: string; reason?: string },
+): BackendReply => {
+  const { field, reason } = typeof detail === 'string' ? { field: detail, reason: undefined } : (detail ?? {});
+  return {
+    kind: 'envelope',
+    body: { ok: false, error: { code, message, ...(field ? { field } : {}), ...(reason ? { reason } : {}) } },
+  };
+};
 export const networkDown = (): BackendReply => ({ kind: 'network-down' });
 
 /** Routes `fn.action` → reply (or a function producing one); unknown routes answer NOT_FOUND loudly. */

@@ -210,11 +210,17 @@ describe('variable values', () => {
     HIS_BASE_URL: 'https://his.example.org',
     HIS_APP_ID: 'app-1',
     HIS_APP_SECRET: 'very-secret-signing-key',
+    TMPL_BOOKING_CONFIRMED: 'Bk7-confirmed-prod',
+    TMPL_VISIT_REMINDER: 'Rm2-reminder-prod',
+    TMPL_WAITLIST_SUCCESS: 'Wl5-waitlist-prod',
+    TMPL_BOOKING_CANCELLED: 'Cx9-cancelled-prod',
   };
 
-  test('without --env they are only "to be supplied"', () => {
+  test('without --env they are only "to be supplied"; the template ids are required', () => {
     const plan = planDeploy(real);
     expect(plan.lines).toContain('      PII_HASH_KEY (required, secret): to be supplied');
+    expect(plan.lines).toContain('      TMPL_BOOKING_CONFIRMED (required): to be supplied');
+    expect(dryRun.stdout).toContain('TMPL_WAITLIST_SUCCESS (required): to be supplied');
   });
 
   test('with --env a missing required value is a problem', () => {
@@ -245,10 +251,22 @@ describe('variable values', () => {
     );
   });
 
-  test('template ids that differ from the mini program are a warning', () => {
-    const plan = planDeploy(withValues({ ...goodValues, TMPL_VISIT_REMINDER: 'Xy12-prod-id' }));
-    expect(plan.warnings).toContainEqual(
-      expect.stringContaining('function booking: TMPL_VISIT_REMINDER is "Xy12-prod-id" but miniprogram/utils'),
+  test("a missing template id is a problem; ids are checked by the booking function's reader", () => {
+    const { TMPL_VISIT_REMINDER: _omitted, ...rest } = goodValues;
+    expect(problemsOf(withValues(rest))).toContain(
+      'function booking: required environment variable TMPL_VISIT_REMINDER has no value (environment or .env.prod-1a2b)',
     );
+    expect(problemsOf(withValues({ ...goodValues, TMPL_VISIT_REMINDER: '   ' }))).toContainEqual(
+      expect.stringMatching(/^function booking: subscription template ids are not set: TMPL_VISIT_REMINDER/),
+    );
+  });
+
+  test('template ids are shown in the plan (not secret) and set on the booking function only', () => {
+    const plan = planDeploy(withValues(goodValues));
+    expect(plan.lines).toContain('      TMPL_VISIT_REMINDER (required): "Rm2-reminder-prod" from .env.prod-1a2b');
+    expect(plan.functions.find((f) => f.rc.name === 'booking')!.envVariables.TMPL_VISIT_REMINDER).toBe(
+      'Rm2-reminder-prod',
+    );
+    expect(plan.functions.find((f) => f.rc.name === 'patient')!.envVariables).not.toHaveProperty('TMPL_VISIT_REMINDER');
   });
 });

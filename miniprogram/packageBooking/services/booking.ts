@@ -6,9 +6,11 @@ import type {
   BookingListResponse,
   BookingQueueResponse,
   BookingRange,
+  BookingRulesResponse,
   BookingScheduleRequest,
   BookingScheduleResponse,
   BookingView,
+  SessionView,
   WaitlistView,
 } from '../../../typings/booking';
 import { callCloud } from '../../services/cloud';
@@ -29,6 +31,29 @@ export function getSchedule(query: ScheduleQuery): Promise<BookingScheduleRespon
   if (query.doctorId) payload.doctorId = query.doctorId;
   if (query.kind) payload.kind = query.kind;
   return callCloud('booking', 'schedule', payload);
+}
+
+/** One session as `schedule` shows it (NOT_FOUND when unknown or stopped). */
+export function getSession(sessionId: string): Promise<SessionView> {
+  return callCloud('booking', 'session', { sessionId });
+}
+
+/**
+ * The booking rules and subscription template ids of this deployment, asked once per app session:
+ * they change only with a deploy, and every booking page shows some of them. A failed load is
+ * not kept, so the next page (or 重新加载) asks again.
+ */
+let rules: Promise<BookingRulesResponse> | null = null;
+
+export function getRules(): Promise<BookingRulesResponse> {
+  if (!rules) {
+    const loading = callCloud('booking', 'rules', {});
+    rules = loading;
+    loading.catch(() => {
+      if (rules === loading) rules = null;
+    });
+  }
+  return rules;
 }
 
 export function book(input: BookInput): Promise<BookingView> {

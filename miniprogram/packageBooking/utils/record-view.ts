@@ -21,10 +21,6 @@ const WAITLIST_STATUS: Record<WaitlistStatus, { text: string; type: TagType }> =
   left: { text: '已退出', type: 'default' },
 };
 
-export function bookingStatusText(status: BookingStatus): string {
-  return BOOKING_STATUS[status].text;
-}
-
 export interface BookingItem {
   bookingId: string;
   status: BookingStatus;

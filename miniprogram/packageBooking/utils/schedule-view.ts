@@ -36,7 +36,7 @@ export function dayState(sessions: readonly SessionView[]): DayState {
   return 'closed';
 }
 
-/** The date strip: every date of the bookable window (today … today+7), with its state. */
+/** The date strip: every date of the bookable window (as the server sends it), with its state. */
 export function toDateItems(dates: readonly string[], sessions: readonly SessionView[]): DateItem[] {
   return dates.map((date, i) => {
     const state = dayState(sessions.filter((s) => s.date === date));
@@ -138,9 +138,4 @@ export function sessionsOn(sessions: readonly SessionView[], date: string): Sess
     .slice()
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt) || (a.doctorName ?? '').localeCompare(b.doctorName ?? ''))
     .map(toSessionItem);
-}
-
-/** `每日07:00放出第7日号源` */
-export function releaseNote(releaseTime: string): string {
-  return `每日${releaseTime || '07:00'}放出第7日号源`;
 }

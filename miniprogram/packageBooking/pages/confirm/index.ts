@@ -1,23 +1,24 @@
 /**
- * 确认预约 (query `sessionId`, `time`, `deptCode`, `kind`, optional `doctorId`): choose the patient
- * card, review the visit and the rules, then book.
+ * 确认预约 (query `sessionId`, `time`): choose the patient card, review the visit and the rules,
+ * then book. The session comes from `booking.session`, the 预约须知 and the consent template ids
+ * from `booking.rules` (this deployment's values, loaded with the page).
  *
- * The 确认预约 tap first asks subscription consent (WeChat only allows it on a tap; a refusal does
- * not block booking), then calls `book` with an idempotency key made once per page visit. The key
- * is kept while the answer is unknown (network failure, INTERNAL), so a retry can never take a
- * second seat; a definite answer from the server, or another card, starts a fresh key.
+ * The 确认预约 tap first asks subscription consent (WeChat only allows it on a tap, so the ids are
+ * loaded before it; a refusal does not block booking), then calls `book` with an idempotency key
+ * made once per page visit. The key is kept while the outcome is unknown (utils/book-outcome.ts),
+ * so a retry can never take a second seat; a definite answer, or another card, starts a fresh key.
  */
-import type { SlotKind } from '../../../../typings/booking';
 import type { PatientCardView } from '../../../../typings/patient';
-import { errorMessage, isCloudError, NETWORK_ERROR_MESSAGE } from '../../../services/cloud';
+import { errorMessage, isCloudError } from '../../../services/cloud';
 import { listCards } from '../../../services/patient';
-import { book, getSchedule } from '../../services/booking';
+import { book, getRules, getSession } from '../../services/booking';
 import { newIdempotencyKey } from '../../utils/booking-key';
 import { queryValue, resultUrl } from '../../../utils/booking-nav';
 import type { ConfirmTarget } from '../../../utils/booking-nav';
-import { BOOKING_TEMPLATE_IDS, requestConsent } from '../../../utils/booking-templates';
+import { requestConsent } from '../../../utils/booking-templates';
 import { arrivalText, weekdayOf } from '../../utils/booking-format';
-import { BOOKING_RULES } from '../../utils/booking-rules';
+import { bookFailure } from '../../utils/book-outcome';
+import { ruleLines } from '../../utils/booking-rules';
 import { toSessionItem } from '../../utils/schedule-view';
 import type { SessionItem } from '../../utils/schedule-view';
 import { ROUTES } from '../../../utils/nav';
@@ -41,7 +42,8 @@ interface ConfirmData {
   visit: ConfirmVisit | null;
   cards: CardItem[];
   selectedCardId: string;
-  rules: readonly string[];
+  /** 预约须知, from the `rules` answer. */
+  rules: string[];
   submitting: boolean;
   submitError: string;
   errorMessage: string;
@@ -52,30 +54,21 @@ const initialData: ConfirmData = {
   visit: null,
   cards: [],
   selectedCardId: '',
-  rules: BOOKING_RULES,
+  rules: [],
   submitting: false,
   submitError: '',
   errorMessage: '',
 };
 
-/** Not rendered: the time point asked for, and the idempotency key (see the file comment). */
+/** Not rendered: the time point asked for, the consent ids and the idempotency key (see the file comment). */
 interface ConfirmFields {
   _target: ConfirmTarget;
+  /** Template ids to ask consent for on the tap (`rules.consent.book`), loaded with the page. */
+  _consentIds: string[];
   /** One per page visit. */
   _key: string;
   /** The card the key was last used for ('' = not used yet). */
   _keyCardId: string;
-}
-
-function noTarget(): ConfirmTarget {
-  return { sessionId: '', time: '', deptCode: '', kind: 'specialist', doctorId: '' };
-}
-
-/** True when the server may have acted on the request (no answer came back, or it broke midway). */
-function outcomeUnknown(err: unknown): boolean {
-  if (!isCloudError(err)) return true;
-  if (err.code === 'INTERNAL') return true;
-  return err.code === 'UNAVAILABLE' && err.message === NETWORK_ERROR_MESSAGE;
 }
 
 function selectCard(cards: readonly PatientCardView[], current: string): string {
@@ -83,7 +76,7 @@ function selectCard(cards: readonly PatientCardView[], current: string): string 
   return pickDefault(cards)?.id ?? '';
 }
 
-definePage<ConfirmFields>(() => ({ _target: noTarget(), _key: '', _keyCardId: '' }))({
+definePage<ConfirmFields>(() => ({ _target: { sessionId: '', time: '' }, _consentIds: [], _key: '', _keyCardId: '' }))({
   behaviors: [pageLoad],
   data: initialData,
 
@@ -91,14 +84,9 @@ definePage<ConfirmFields>(() => ({ _target: noTarget(), _key: '', _keyCardId: ''
     onLoad(query: Record<string, string | undefined>) {
       const sessionId = queryValue(query, 'sessionId');
       const time = queryValue(query, 'time');
-      const deptCode = queryValue(query, 'deptCode');
-      const kindRaw = queryValue(query, 'kind');
-      const doctorId = queryValue(query, 'doctorId');
-      const kind: SlotKind =
-        kindRaw === 'expert' || kindRaw === 'specialist' ? kindRaw : doctorId ? 'expert' : 'specialist';
-      this._target = { sessionId, time, deptCode, kind, doctorId };
+      this._target = { sessionId, time };
       this._key = newIdempotencyKey();
-      if (!sessionId || !time || !deptCode) {
+      if (!sessionId || !time) {
         this.setData({ status: 'notFound' });
         return;
       }
@@ -111,18 +99,15 @@ definePage<ConfirmFields>(() => ({ _target: noTarget(), _key: '', _keyCardId: ''
     },
 
     async load(): Promise<void> {
-      const { deptCode, doctorId, kind, sessionId, time } = this._target;
+      const { sessionId, time } = this._target;
       try {
-        const [schedule, { cards }] = await Promise.all([
-          getSchedule({ deptCode, doctorId: doctorId || undefined, kind }),
-          listCards(),
-        ]);
-        const session = schedule.sessions.find((s) => s.sessionId === sessionId);
-        const point = session?.timePoints.find((tp) => tp.time === time);
-        if (!session || !point) {
+        const [session, { cards }, rules] = await Promise.all([getSession(sessionId), listCards(), getRules()]);
+        const point = session.timePoints.find((tp) => tp.time === time);
+        if (!point) {
           this.setData({ status: 'notFound', visit: null });
           return;
         }
+        this._consentIds = rules.consent.book;
         const item = toSessionItem(session);
         this.setData({
           status: 'ready',
@@ -135,6 +120,7 @@ definePage<ConfirmFields>(() => ({ _target: noTarget(), _key: '', _keyCardId: ''
           },
           cards: cards.map(toCardItem),
           selectedCardId: selectCard(cards, this.data.selectedCardId),
+          rules: ruleLines(rules),
           errorMessage: '',
         });
       } catch (err) {
@@ -169,7 +155,7 @@ definePage<ConfirmFields>(() => ({ _target: noTarget(), _key: '', _keyCardId: ''
       if (submitting || status !== 'ready' || !visit || !visit.bookable || !selectedCardId) return;
       this.setData({ submitting: true, submitError: '' });
       // On the tap itself, before anything asynchronous: WeChat only shows the sheet then.
-      await requestConsent(BOOKING_TEMPLATE_IDS);
+      await requestConsent(this._consentIds);
 
       if (this._keyCardId && this._keyCardId !== selectedCardId) this._key = newIdempotencyKey();
       this._keyCardId = selectedCardId;
@@ -180,12 +166,17 @@ definePage<ConfirmFields>(() => ({ _target: noTarget(), _key: '', _keyCardId: ''
         wx.redirectTo({ url: resultUrl(booking.bookingId) });
       } catch (err) {
         const message = errorMessage(err);
-        // A definite answer: the next attempt is a new request. An unknown outcome keeps the key.
-        if (!outcomeUnknown(err)) {
+        const failure = bookFailure(err);
+        if (!failure.keepKey) {
           this._key = newIdempotencyKey();
           this._keyCardId = '';
         }
-        this.setData({ submitting: false, submitError: message });
+        // A seat gone for good: the button stays disabled, with the hint to choose another time point.
+        this.setData({
+          submitting: false,
+          submitError: message,
+          ...(failure.seatGone ? { 'visit.bookable': false } : {}),
+        });
         wx.showModal({ title: '预约未成功', content: message, showCancel: false, confirmText: '我知道了' });
       }
     },

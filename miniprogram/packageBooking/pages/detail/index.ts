@@ -1,11 +1,13 @@
 /**
  * 预约详情 (query `bookingId`, or `id` as in the subscription messages' page path): every field of
  * the booking; 取消预约 (when `canCancel`, after a confirm dialog), 签到取号 (when `canCheckIn`)
- * and, once checked in, the queue status.
+ * and, once checked in, the queue status. The hint under 取消预约 states this booking's deadline
+ * and the no-show rule of `booking.rules`.
  */
-import { cancelBooking, checkIn, getBooking, getQueue } from '../../services/booking';
+import { cancelBooking, checkIn, getBooking, getQueue, getRules } from '../../services/booking';
 import { errorMessage, isCloudError } from '../../../services/cloud';
-import type { BookingView } from '../../../../typings/booking';
+import type { BookingView, PublicBookingRules } from '../../../../typings/booking';
+import { cancelHint } from '../../utils/booking-rules';
 import { BOOKING_ROUTES, queryValue } from '../../../utils/booking-nav';
 import { queueText, toBookingDetail } from '../../utils/record-view';
 import type { BookingDetail } from '../../utils/record-view';
@@ -24,6 +26,8 @@ interface QueueState {
 interface DetailData {
   status: 'loading' | 'ready' | 'notFound' | 'error';
   booking: BookingDetail | null;
+  /** Under 取消预约: `2024-05-06 07:00 后不可取消；90天内爽约3次将暂停预约`. */
+  cancelHint: string;
   errorMessage: string;
   busy: '' | 'cancel' | 'checkIn';
   cancelDialogShow: boolean;
@@ -36,6 +40,7 @@ const idleQueue: QueueState = { status: 'idle', queueNo: null, text: '' };
 const initialData: DetailData = {
   status: 'loading',
   booking: null,
+  cancelHint: '',
   errorMessage: '',
   busy: '',
   cancelDialogShow: false,
@@ -43,12 +48,13 @@ const initialData: DetailData = {
   queue: idleQueue,
 };
 
-/** Not rendered: the booking of the query. */
+/** Not rendered: the booking of the query, and the rules once loaded. */
 interface DetailFields {
   _bookingId: string;
+  _rules: PublicBookingRules | null;
 }
 
-definePage<DetailFields>(() => ({ _bookingId: '' }))({
+definePage<DetailFields>(() => ({ _bookingId: '', _rules: null }))({
   behaviors: [pageLoad],
   data: initialData,
 
@@ -66,6 +72,7 @@ definePage<DetailFields>(() => ({ _bookingId: '' }))({
 
     async load(): Promise<void> {
       if (!this._bookingId) return;
+      void this.loadRules();
       try {
         this.show(await getBooking(this._bookingId));
       } catch (err) {
@@ -75,9 +82,26 @@ definePage<DetailFields>(() => ({ _bookingId: '' }))({
 
     /** Shows a booking and, when it is checked in, its queue. */
     show(booking: BookingView): void {
-      this.setData({ status: 'ready', booking: toBookingDetail(booking), errorMessage: '' });
+      const detail = toBookingDetail(booking);
+      this.setData({
+        status: 'ready',
+        booking: detail,
+        cancelHint: cancelHint(detail.cancellableUntil, this._rules),
+        errorMessage: '',
+      });
       if (booking.status === 'checkedIn') void this.loadQueue();
       else if (this.data.queue.status !== 'idle') this.setData({ queue: idleQueue });
+    },
+
+    /** The no-show rule of the hint; the page works without it. */
+    async loadRules(): Promise<void> {
+      try {
+        this._rules = await getRules();
+        const booking = this.data.booking;
+        if (booking) this.setData({ cancelHint: cancelHint(booking.cancellableUntil, this._rules) });
+      } catch {
+        // asked again on the next load
+      }
     },
 
     fail(err: unknown, keepShown: boolean): void {

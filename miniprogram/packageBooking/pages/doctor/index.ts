@@ -1,11 +1,15 @@
-/** 医生主页 (query `doctorId`, `deptCode`): profile and the doctor's 专家号 sessions of the next 7 days. */
+/**
+ * 医生主页 (query `doctorId`, `deptCode`): profile and the doctor's 专家号 sessions of the bookable
+ * window; how long it is and when dates are released come from `booking.rules`.
+ */
 import { errorMessage, isCloudError } from '../../../services/cloud';
-import { getSchedule, listDoctors } from '../../services/booking';
+import { getRules, getSchedule, listDoctors } from '../../services/booking';
 import { queryValue, scheduleUrl } from '../../../utils/booking-nav';
 import { monthDay, weekdayOf } from '../../utils/booking-format';
 import { toDoctorItem } from '../../utils/doctor-view';
 import type { DoctorItem } from '../../utils/doctor-view';
-import { releaseNote, toSessionItem } from '../../utils/schedule-view';
+import { releaseNote, windowText } from '../../utils/booking-rules';
+import { toSessionItem } from '../../utils/schedule-view';
 import type { SessionItem } from '../../utils/schedule-view';
 import { pageLoad } from '../../../behaviors/page-load';
 import { definePage } from '../../../utils/page';
@@ -20,6 +24,9 @@ interface DoctorData {
   doctor: DoctorItem | null;
   location: string;
   sessions: DoctorSessionRow[];
+  /** `近7日` from the rules (`近期` until they are loaded). */
+  windowText: string;
+  /** `每日07:00放出第7日号源` from the rules; '' until they are loaded. */
   releaseNote: string;
   errorMessage: string;
 }
@@ -29,7 +36,8 @@ const initialData: DoctorData = {
   doctor: null,
   location: '',
   sessions: [],
-  releaseNote: releaseNote('07:00'),
+  windowText: windowText(null),
+  releaseNote: '',
   errorMessage: '',
 };
 
@@ -58,6 +66,7 @@ definePage<DoctorFields>(() => ({ _deptCode: '', _doctorId: '' }))({
 
     async load(): Promise<void> {
       const { _deptCode: deptCode, _doctorId: doctorId } = this;
+      void this.loadRules();
       try {
         const [{ department, doctors }, schedule] = await Promise.all([
           listDoctors(deptCode),
@@ -81,12 +90,21 @@ definePage<DoctorFields>(() => ({ _deptCode: '', _doctorId: '' }))({
           doctor: toDoctorItem(doctor),
           location: department.location,
           sessions,
-          releaseNote: releaseNote(schedule.releaseTime),
           errorMessage: '',
         });
       } catch (err) {
         if (isCloudError(err) && err.code === 'NOT_FOUND') this.setData({ status: 'notFound', doctor: null });
         else if (this.data.status !== 'ready') this.setData({ status: 'error', errorMessage: errorMessage(err) });
+      }
+    },
+
+    /** The window and release texts; without the rules the page still shows the doctor. */
+    async loadRules(): Promise<void> {
+      try {
+        const rules = await getRules();
+        this.setData({ windowText: windowText(rules), releaseNote: releaseNote(rules) });
+      } catch {
+        // asked again on the next load
       }
     },
 

@@ -1,4 +1,11 @@
-/** 门诊服务: entries to 预约挂号, 预约记录 and 就诊人管理. */
+/**
+ * 门诊服务: entries to 预约挂号, 预约记录 and 就诊人管理. The booking window and release time it
+ * mentions come from `booking.rules`; until they are loaded (or when they cannot be) it just does
+ * not mention them.
+ */
+import type { PublicBookingRules } from '../../../../typings/booking';
+import { getRules } from '../../services/booking';
+import { bookEntryLabel, releaseNote } from '../../utils/booking-rules';
 import { BOOKING_ROUTES } from '../../../utils/booking-nav';
 import { ROUTES } from '../../../utils/nav';
 
@@ -11,26 +18,13 @@ export interface HubEntry {
   icon: string;
 }
 
-export const HUB_ENTRIES: readonly HubEntry[] = [
-  {
-    key: 'book',
-    title: '预约挂号',
-    label: '选择科室、医生和就诊时间，最多可预约7天内号源',
-    icon: 'calendar-o',
-  },
-  {
-    key: 'records',
-    title: '预约记录',
-    label: '查看、取消预约，签到取号',
-    icon: 'orders-o',
-  },
-  {
-    key: 'patients',
-    title: '就诊人管理',
-    label: '为本人及家人绑定就诊卡',
-    icon: 'friends-o',
-  },
-];
+export function hubEntries(rules: PublicBookingRules | null): HubEntry[] {
+  return [
+    { key: 'book', title: '预约挂号', label: bookEntryLabel(rules), icon: 'calendar-o' },
+    { key: 'records', title: '预约记录', label: '查看、取消预约，签到取号', icon: 'orders-o' },
+    { key: 'patients', title: '就诊人管理', label: '为本人及家人绑定就诊卡', icon: 'friends-o' },
+  ];
+}
 
 /** Where each entry leads (kept out of the rendered entries). */
 const ENTRY_URLS: Record<HubEntryKey, string> = {
@@ -40,15 +34,34 @@ const ENTRY_URLS: Record<HubEntryKey, string> = {
 };
 
 interface HubData {
-  entries: readonly HubEntry[];
+  entries: HubEntry[];
+  /** `每日07:00放出第7日号源`; '' until the rules are loaded. */
+  releaseNote: string;
 }
 
-const initialData: HubData = { entries: HUB_ENTRIES };
+const initialData: HubData = { entries: hubEntries(null), releaseNote: '' };
+
+function isEntryKey(key: unknown): key is HubEntryKey {
+  return typeof key === 'string' && Object.prototype.hasOwnProperty.call(ENTRY_URLS, key);
+}
 
 Component({
   data: initialData,
 
   methods: {
+    onLoad() {
+      void this.loadRules();
+    },
+
+    async loadRules(): Promise<void> {
+      try {
+        const rules = await getRules();
+        this.setData({ entries: hubEntries(rules), releaseNote: releaseNote(rules) });
+      } catch {
+        // the entries work without it
+      }
+    },
+
     onEntryTap(
       event: WechatMiniprogram.CustomEvent<
         WechatMiniprogram.IAnyObject,
@@ -56,8 +69,8 @@ Component({
         { key?: HubEntryKey }
       >,
     ) {
-      const entry = HUB_ENTRIES.find((e) => e.key === event.currentTarget.dataset.key);
-      if (entry) wx.navigateTo({ url: ENTRY_URLS[entry.key] });
+      const key = event.currentTarget.dataset.key;
+      if (isEntryKey(key)) wx.navigateTo({ url: ENTRY_URLS[key] });
     },
   },
 });

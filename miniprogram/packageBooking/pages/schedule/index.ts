@@ -1,16 +1,18 @@
 /**
  * 号源选择 (query `deptCode`, optional `doctorId`, `kind`, `date`): a date strip of the bookable
- * window (today … today+7) with 有号/约满/未放号, the sessions of the chosen date and their time
- * points as chips `09:00（余3）`; a full session offers 加入候补 for a card chosen in a sheet.
+ * window (the dates the server sends) with 有号/约满/未放号, the sessions of the chosen date and
+ * their time points as chips `09:00（余3）`; a full session offers 加入候补 for a card chosen in a
+ * sheet. The release note and the waitlist consent ids come from `booking.rules`.
  */
 import type { SessionView, SlotKind } from '../../../../typings/booking';
-import { errorMessage } from '../../../services/cloud';
+import { errorMessage, reasonOf } from '../../../services/cloud';
 import { listCards } from '../../../services/patient';
-import { getSchedule, joinWaitlist } from '../../services/booking';
+import { getRules, getSchedule, joinWaitlist } from '../../services/booking';
 import { confirmUrl, queryValue } from '../../../utils/booking-nav';
-import { requestConsent, WAITLIST_TEMPLATE_IDS } from '../../../utils/booking-templates';
+import { requestConsent } from '../../../utils/booking-templates';
 import { kindText } from '../../utils/booking-format';
-import { initialDate, releaseNote, sessionsOn, toDateItems } from '../../utils/schedule-view';
+import { releaseNote } from '../../utils/booking-rules';
+import { initialDate, sessionsOn, toDateItems } from '../../utils/schedule-view';
 import type { DateItem, SessionItem } from '../../utils/schedule-view';
 import { ROUTES, toast } from '../../../utils/nav';
 import { toCardItem } from '../../../utils/patient-view';
@@ -26,6 +28,7 @@ interface ScheduleData {
   selectedDate: string;
   /** The selected date's sessions. */
   shown: SessionItem[];
+  /** `每日07:00放出第7日号源` from the rules; '' until they are loaded. */
   releaseNote: string;
   errorMessage: string;
   /** 加入候补: the session being joined and the cards of the sheet (default card first). */
@@ -41,7 +44,7 @@ const initialData: ScheduleData = {
   dates: [],
   selectedDate: '',
   shown: [],
-  releaseNote: releaseNote('07:00'),
+  releaseNote: '',
   errorMessage: '',
   waitlistSessionId: '',
   waitlistCards: [],
@@ -49,12 +52,14 @@ const initialData: ScheduleData = {
   joining: false,
 };
 
-/** Not rendered: what the query asked for, and every session of the window as served. */
+/** Not rendered: what the query asked for, every session of the window as served, the consent ids. */
 interface ScheduleFields {
   _deptCode: string;
   _doctorId: string;
   _kind: SlotKind;
   _sessions: SessionView[];
+  /** Asked on the card tap of 加入候补 (`rules.consent.waitlist`), loaded before the sheet opens. */
+  _consentIds: string[];
 }
 
 type DataEvent<T extends WechatMiniprogram.IAnyObject> = WechatMiniprogram.CustomEvent<
@@ -83,7 +88,13 @@ function askToAddCard(): void {
   });
 }
 
-definePage<ScheduleFields>(() => ({ _deptCode: '', _doctorId: '', _kind: 'specialist', _sessions: [] }))({
+definePage<ScheduleFields>(() => ({
+  _deptCode: '',
+  _doctorId: '',
+  _kind: 'specialist',
+  _sessions: [],
+  _consentIds: [],
+}))({
   behaviors: [pageLoad],
   data: initialData,
 
@@ -111,6 +122,7 @@ definePage<ScheduleFields>(() => ({ _deptCode: '', _doctorId: '', _kind: 'specia
     async load(): Promise<void> {
       const { _deptCode: deptCode, _doctorId: doctorId, _kind: kind } = this;
       if (!deptCode) return;
+      void this.loadRules();
       try {
         const schedule = await getSchedule({ deptCode, doctorId: doctorId || undefined, kind });
         const sessions = schedule.sessions.filter((s) => s.kind === kind && (!doctorId || s.doctorId === doctorId));
@@ -123,12 +135,23 @@ definePage<ScheduleFields>(() => ({ _deptCode: '', _doctorId: '', _kind: 'specia
           dates,
           selectedDate,
           shown: sessionsOn(sessions, selectedDate),
-          releaseNote: releaseNote(schedule.releaseTime),
           errorMessage: '',
         });
       } catch (err) {
         if (this.data.status === 'ready') toast(errorMessage(err));
         else this.setData({ status: 'error', errorMessage: errorMessage(err) });
+      }
+    },
+
+    /** The release note; without the rules the page still works, it just does not state it. */
+    async loadRules(): Promise<void> {
+      try {
+        const rules = await getRules();
+        this._consentIds = rules.consent.waitlist;
+        const note = releaseNote(rules);
+        if (note !== this.data.releaseNote) this.setData({ releaseNote: note });
+      } catch {
+        // asked again on the next load; 加入候补 waits for them
       }
     },
 
@@ -143,24 +166,20 @@ definePage<ScheduleFields>(() => ({ _deptCode: '', _doctorId: '', _kind: 'specia
       const session = this.data.shown.find((s) => s.sessionId === sessionId);
       const chip = session?.chips.find((c) => c.time === time);
       if (!session || !chip || chip.disabled || !time) return;
-      wx.navigateTo({
-        url: confirmUrl({
-          sessionId: session.sessionId,
-          time,
-          deptCode: this._deptCode,
-          kind: session.kind,
-          doctorId: session.doctorId,
-        }),
-      });
+      wx.navigateTo({ url: confirmUrl({ sessionId: session.sessionId, time }) });
     },
 
-    /** 加入候补: the user's cards (default first) in the sheet; with none, an offer to add one. */
+    /**
+     * 加入候补: the user's cards (default first) in the sheet; with none, an offer to add one. The
+     * consent ids are loaded here too, as the card tap must ask consent before anything asynchronous.
+     */
     async onWaitlistTap(event: DataEvent<{ session?: string }>): Promise<void> {
       const sessionId = event.currentTarget.dataset.session;
       if (!sessionId || this.data.joining) return;
       this.setData({ joining: true });
       try {
-        const { cards } = await listCards();
+        const [{ cards }, rules] = await Promise.all([listCards(), getRules()]);
+        this._consentIds = rules.consent.waitlist;
         if (cards.length === 0) {
           this.setData({ joining: false });
           askToAddCard();
@@ -188,7 +207,7 @@ definePage<ScheduleFields>(() => ({ _deptCode: '', _doctorId: '', _kind: 'specia
       this.setData({ cardSheetShow: false });
       if (!cardId || !sessionId || this.data.joining) return;
       this.setData({ joining: true });
-      await requestConsent(WAITLIST_TEMPLATE_IDS);
+      await requestConsent(this._consentIds);
       try {
         const entry = await joinWaitlist(cardId, sessionId);
         this.setData({ joining: false });
@@ -202,6 +221,9 @@ definePage<ScheduleFields>(() => ({ _deptCode: '', _doctorId: '', _kind: 'specia
       } catch (err) {
         this.setData({ joining: false });
         wx.showModal({ title: '加入候补失败', content: errorMessage(err), showCancel: false, confirmText: '我知道了' });
+        // The session changed under the patient (a seat was freed, or the waitlist closed): show it as it is now.
+        const reason = reasonOf(err, 'booking');
+        if (reason === 'waitlistNotFull' || reason === 'waitlistClosed') void this.load();
       }
     },
   },
