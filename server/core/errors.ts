@@ -58,6 +58,8 @@ export const unavailable = (message: string, why?: Why): AppError => new AppErro
 export const aborted = (message: string, why?: Why): AppError => new AppError('ABORTED', message, why);
 export const internal = (detail: string): AppError => new AppError('INTERNAL', '系统繁忙，请稍后再试', { detail });
 
-/** A pure rule's refusal (server/domain/<feature>) as the error answered. */
-export const refusalError = (r: { code: ErrorCode; message: string; reason: string }): AppError =>
-  new AppError(r.code, r.message, { reason: r.reason, detail: `refused: ${r.reason}` });
+/** A pure rule's refusal (server/domain/<feature>) as the error answered; `detail` for the log. */
+export const refusalError = (
+  r: { code: ErrorCode; message: string; reason: string },
+  detail = `refused: ${r.reason}`,
+): AppError => new AppError(r.code, r.message, { reason: r.reason, detail });

@@ -29,30 +29,36 @@ const caller = (ctx: CallContext): Caller => ({ openid: ctx.openid, now: ctx.now
 
 export function bookingActions(deps: BookingActionDeps, service = new BookingService(deps)): ActionMap {
   return defineActions<BookingActions>()({
-    departments: action({ schema: departmentsSchema, run: (i) => service.schedules.departments(i.q) }),
-    doctors: action({ schema: doctorsSchema, run: (i) => service.schedules.doctors(i.deptCode) }),
+    departments: action({ schema: departmentsSchema, run: (i) => service.schedule.departments(i.q) }),
+    doctors: action({ schema: doctorsSchema, run: (i) => service.schedule.doctors(i.deptCode) }),
     schedule: action({
       schema: scheduleSchema,
-      run: (i, ctx) => service.schedules.schedule(i, service.nowMs(ctx.now)),
+      run: (i, ctx) => service.schedule.schedule(i, service.nowMs(ctx.now)),
     }),
     session: action({
       schema: sessionSchema,
-      run: (i, ctx) => service.schedules.session(i.sessionId, service.nowMs(ctx.now)),
+      run: (i, ctx) => service.schedule.session(i.sessionId, service.nowMs(ctx.now)),
     }),
     rules: action({ schema: rulesSchema, run: async () => toRulesView(service.rules, service.templates) }),
-    book: action({ schema: bookSchema, run: (i, ctx) => service.book(caller(ctx), i) }),
-    cancel: action({ schema: bookingIdPayloadSchema, run: (i, ctx) => service.cancel(caller(ctx), i.bookingId) }),
-    list: action({ schema: listSchema, run: (i, ctx) => service.list(caller(ctx), i.range, i.cardId) }),
-    get: action({ schema: bookingIdPayloadSchema, run: (i, ctx) => service.get(caller(ctx), i.bookingId) }),
-    checkIn: action({ schema: bookingIdPayloadSchema, run: (i, ctx) => service.checkIn(caller(ctx), i.bookingId) }),
-    queue: action({ schema: bookingIdPayloadSchema, run: (i, ctx) => service.queue(caller(ctx), i.bookingId) }),
+    book: action({ schema: bookSchema, run: (i, ctx) => service.booking.book(caller(ctx), i) }),
+    cancel: action({
+      schema: bookingIdPayloadSchema,
+      run: (i, ctx) => service.cancellation.cancel(caller(ctx), i.bookingId),
+    }),
+    list: action({ schema: listSchema, run: (i, ctx) => service.records.list(caller(ctx), i.range, i.cardId) }),
+    get: action({ schema: bookingIdPayloadSchema, run: (i, ctx) => service.records.get(caller(ctx), i.bookingId) }),
+    checkIn: action({
+      schema: bookingIdPayloadSchema,
+      run: (i, ctx) => service.visits.checkIn(caller(ctx), i.bookingId),
+    }),
+    queue: action({ schema: bookingIdPayloadSchema, run: (i, ctx) => service.visits.queue(caller(ctx), i.bookingId) }),
     joinWaitlist: action({
       schema: joinWaitlistSchema,
-      run: (i, ctx) => service.joinWaitlist(caller(ctx), i.cardId, i.sessionId),
+      run: (i, ctx) => service.waitlist.join(caller(ctx), i.cardId, i.sessionId),
     }),
     leaveWaitlist: action({
       schema: leaveWaitlistSchema,
-      run: (i, ctx) => service.leaveWaitlist(caller(ctx), i.waitlistId),
+      run: (i, ctx) => service.waitlist.leave(caller(ctx), i.waitlistId),
     }),
   });
 }
@@ -61,13 +67,13 @@ export function bookingActions(deps: BookingActionDeps, service = new BookingSer
 export function bookingTimers(deps: BookingActionDeps, service = new BookingService(deps)): TimerMap {
   const ms = (now: Clock): number => service.nowMs(now);
   return {
-    syncSchedule: (now) => service.syncSchedule(ms(now)),
-    syncScheduleAtRelease: (now) => service.syncSchedule(ms(now)),
-    reconcile: (now) => service.reconcile(ms(now)),
-    markNoShows: (now) => service.markNoShows(ms(now)),
-    remindTomorrow: (now) => service.remindTomorrow(ms(now)),
-    sendMessages: (now) => service.sendMessages(ms(now)),
-    expireWaitlist: (now) => service.expireWaitlist(ms(now)),
+    syncSchedule: (now) => service.sync.run(ms(now)),
+    syncScheduleAtRelease: (now) => service.sync.run(ms(now)),
+    reconcile: (now) => service.requests.reconcile(ms(now)),
+    markNoShows: (now) => service.visits.markNoShows(ms(now)),
+    remindTomorrow: (now) => service.visits.remindTomorrow(ms(now)),
+    sendMessages: (now) => service.messages.sendDue(ms(now)),
+    expireWaitlist: (now) => service.waitlist.expire(ms(now)),
   };
 }
 

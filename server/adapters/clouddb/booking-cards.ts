@@ -5,16 +5,10 @@
  */
 import type { Database } from '../../ports/cloud-sdk';
 import { maskName } from '../../../common/mask';
+import type { BookingCard } from '../../domain/booking/types';
 import { isDocNotFound } from './errors';
 
 const PATIENT_CARDS = 'patient_cards';
-
-export interface BookingCard {
-  cardId: string;
-  hisPatientId: string;
-  /** As PatientCardView shows it: whole on the 本人 card, masked otherwise. */
-  displayName: string;
-}
 
 interface CardDoc {
   _id: string;

@@ -4,7 +4,7 @@
  * message is enqueued at most once however often its producer runs.
  */
 import type { Database } from '../../ports/cloud-sdk';
-import { BookingStore } from './booking-store';
+import { DocOps } from './doc-ops';
 
 export const MESSAGE_OUTBOX = 'message_outbox';
 
@@ -29,10 +29,10 @@ export interface OutboxDoc {
 }
 
 export class OutboxStore {
-  private readonly base: BookingStore;
+  private readonly base: DocOps;
 
   constructor(private readonly db: Database) {
-    this.base = new BookingStore(db);
+    this.base = new DocOps(db);
   }
 
   add(doc: OutboxDoc): Promise<boolean> {

@@ -23,6 +23,7 @@ export const BOOKING_MESSAGES = {
   notCheckInnable: '该预约当前状态不可签到',
   notCheckedIn: '请先签到取号',
   hisBusy: '医院系统繁忙，预约未成功，请稍后重试',
+  hisRejected: '医院系统未能受理该预约，请稍后重试',
   hisPending: '医院系统繁忙，预约结果确认中，请稍后在“我的预约”中查看',
   processing: '正在处理，请稍候',
   waitlistClosed: '候补已截止',

@@ -164,6 +164,14 @@ export interface WaitlistRecord {
   updatedAtMs: number;
 }
 
+/** A patient card as booking uses it (read from `patient_cards`, owned by the caller). */
+export interface BookingCard {
+  cardId: string;
+  hisPatientId: string;
+  /** As PatientCardView shows it: whole on the 本人 card, masked otherwise. */
+  displayName: string;
+}
+
 /** A rule's refusal: the envelope's code, reason (typings/booking.ts) and message. */
 export interface Refusal {
   reason: BookingRefusalReason;

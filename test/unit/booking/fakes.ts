@@ -9,7 +9,7 @@ import { bookingFunction } from '../../../server/actions/booking';
 import { silentLogger } from '../../../server/core/log';
 import type { BookingRules } from '../../../server/config/booking-rules';
 import { HisError } from '../../../server/ports/his-error';
-import type { Database } from '../../../server/ports/cloud-sdk';
+import type { Database, OpenApi } from '../../../server/ports/cloud-sdk';
 import type {
   HisBooking,
   HisBookingPort,
@@ -230,6 +230,8 @@ export function makeHarness(
   random?: () => number,
   /** What the function sees as its database (e.g. one that fails an operation). */
   wrapDb?: (db: Database) => Database,
+  /** What the function sees as cloud.openapi (e.g. one that counts the sends). */
+  wrapOpenapi?: (openapi: Pick<OpenApi, 'subscribeMessage'>) => Pick<OpenApi, 'subscribeMessage'>,
 ): Harness {
   const clock = { now };
   const emulator = createCloudEmulator({ dbFile: ':memory:', templates: DEVSTACK_TEMPLATES, clock: () => clock.now });
@@ -238,7 +240,7 @@ export function makeHarness(
     const fn = bookingFunction({
       db: wrapDb ? wrapDb(emulator.db) : emulator.db,
       his,
-      openapi: emulator.sdk.openapi,
+      openapi: wrapOpenapi ? wrapOpenapi(emulator.sdk.openapi) : emulator.sdk.openapi,
       clock: () => clock.now,
       piiHashKey: HARNESS_PII_KEY,
       templates: DEVSTACK_BOOKING_TEMPLATES,
