@@ -7,10 +7,8 @@
  * The checks (scripts/lib/deploy-plan.ts) run in both modes and need no network and no account;
  * any problem stops the deploy. Variable values: the environment, else `.env.<envId>`.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { FUNCTIONS_ROOT, REPO_ROOT } from './lib/bundles';
+import { FUNCTIONS_ROOT } from './lib/bundles';
+import { parseOptions, printProblems, runBuild } from './lib/cli';
 import { applyPlan, credentialsFrom, type ManualStep } from './lib/deploy-cloudbase';
 import { envFileName } from './lib/deploy-env';
 import { gatherInputs } from './lib/deploy-inputs';
@@ -31,27 +29,14 @@ export interface DeployArgs {
 }
 
 export function parseDeployArgs(argv: readonly string[]): DeployArgs | string {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: { env: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'no-build': { type: 'boolean' } },
-      strict: true,
-    }).values;
-  } catch (err) {
-    return `${(err as Error).message}\n${USAGE}`;
-  }
+  const options = { env: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'no-build': { type: 'boolean' } } as const;
+  const parsed = parseOptions(argv, options, USAGE);
+  if (typeof parsed === 'string') return parsed;
   const envId = parsed.env ?? null;
   // The id names a file (.env.<envId>): letters, digits, - and _ only.
   if (envId !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(envId)) return `--env ${envId}: not a CloudBase env id`;
   if (envId === null && !parsed['dry-run']) return `--env <envId> is required to deploy (or --dry-run)\n${USAGE}`;
   return { envId, dryRun: parsed['dry-run'] === true, build: parsed['no-build'] !== true };
-}
-
-function build(): boolean {
-  const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-  const res = spawnSync(tsx, [join(REPO_ROOT, 'scripts', 'build.ts'), '--functions'], { stdio: 'inherit' });
-  return res.status === 0;
 }
 
 function printPlan(plan: DeployPlan, args: DeployArgs, out: (line: string) => void): void {
@@ -64,8 +49,7 @@ function printPlan(plan: DeployPlan, args: DeployArgs, out: (line: string) => vo
   out('  upload: npm run upload -- --version x.y.z --desc "..." (MP_APPID, MP_PRIVATE_KEY_PATH)');
   if (plan.warnings.length > 0) out(`warnings (${plan.warnings.length}):`);
   for (const w of plan.warnings) out(`  - ${w}`);
-  out(plan.problems.length === 0 ? 'checks: no problems' : `problems (${plan.problems.length}):`);
-  for (const p of plan.problems) out(`  - ${p}`);
+  printProblems(plan.problems, out);
 }
 
 function printSteps(steps: readonly ManualStep[], out: (line: string) => void): void {
@@ -80,7 +64,7 @@ export async function main(argv: readonly string[], out: (line: string) => void 
     out(args);
     return 2;
   }
-  if (args.build && !build()) return 1;
+  if (args.build && !runBuild('--functions')) return 1;
   const plan = planDeploy(await gatherInputs({ envId: args.envId, env: process.env }));
   printPlan(plan, args, out);
   if (plan.problems.length > 0) return 1;

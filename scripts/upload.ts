@@ -9,9 +9,8 @@
  * mp.weixin.qq.com → 开发管理 → 开发设置 → 小程序代码上传) come from the environment.
  */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './lib/bundles';
+import { parseOptions, printProblems, runBuild } from './lib/cli';
 import {
   checkMiniprogram,
   gatherMiniprogramFacts,
@@ -30,21 +29,14 @@ export interface UploadCliArgs {
 }
 
 export function parseUploadArgs(argv: readonly string[]): UploadCliArgs | string {
-  let v;
-  try {
-    v = parseArgs({
-      args: [...argv],
-      options: {
-        version: { type: 'string' },
-        desc: { type: 'string' },
-        robot: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    return `${(err as Error).message}\n${USAGE}`;
-  }
+  const options = {
+    version: { type: 'string' },
+    desc: { type: 'string' },
+    robot: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  } as const;
+  const v = parseOptions(argv, options, USAGE);
+  if (typeof v === 'string') return v;
   const dryRun = v['dry-run'] === true;
   // A dry run may leave them out; the printed command then shows placeholders.
   const version = v.version ?? (dryRun ? '<x.y.z>' : '');
@@ -56,13 +48,6 @@ export function parseUploadArgs(argv: readonly string[]): UploadCliArgs | string
   return { version, desc, robot, dryRun };
 }
 
-function buildMiniprogramNpm(): boolean {
-  const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-  return (
-    spawnSync(tsx, [join(REPO_ROOT, 'scripts', 'build.ts'), '--miniprogram-npm'], { stdio: 'inherit' }).status === 0
-  );
-}
-
 export function main(argv: readonly string[], out: (line: string) => void = console.log): number {
   const args = parseUploadArgs(argv);
   if (typeof args === 'string') {
@@ -70,13 +55,12 @@ export function main(argv: readonly string[], out: (line: string) => void = cons
     return 2;
   }
   // The real upload builds miniprogram_npm and the common/ copy first; a dry run only reads.
-  if (!args.dryRun && !buildMiniprogramNpm()) return 1;
+  if (!args.dryRun && !runBuild('--miniprogram-npm')) return 1;
   const env = uploadEnvFrom(process.env, process.cwd());
   const check = checkMiniprogram(gatherMiniprogramFacts(REPO_ROOT), env, !args.dryRun);
   check.lines.forEach((l) => out(l));
   check.warnings.forEach((w) => out(`warning: ${w}`));
-  out(check.problems.length === 0 ? 'checks: no problems' : `problems (${check.problems.length}):`);
-  check.problems.forEach((p) => out(`  - ${p}`));
+  printProblems(check.problems, out);
   const command = uploadCommand({
     projectPath: REPO_ROOT,
     appid: env.appid ?? '$MP_APPID',

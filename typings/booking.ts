@@ -285,10 +285,13 @@ export interface BookingBookRequest {
 }
 export type BookingBookResponse = BookingView;
 
-export interface BookingCancelRequest {
-  action: 'cancel';
+/** A request naming one of the caller's bookings and nothing more (cancel, get, checkIn, queue). */
+interface BookingIdRequest<A extends string> {
+  action: A;
   bookingId: string;
 }
+
+export type BookingCancelRequest = BookingIdRequest<'cancel'>;
 export type BookingCancelResponse = BookingView;
 
 export interface BookingListRequest {
@@ -303,22 +306,13 @@ export interface BookingListResponse {
   truncated: boolean;
 }
 
-export interface BookingGetRequest {
-  action: 'get';
-  bookingId: string;
-}
+export type BookingGetRequest = BookingIdRequest<'get'>;
 export type BookingGetResponse = BookingView;
 
-export interface BookingCheckInRequest {
-  action: 'checkIn';
-  bookingId: string;
-}
+export type BookingCheckInRequest = BookingIdRequest<'checkIn'>;
 export type BookingCheckInResponse = BookingView;
 
-export interface BookingQueueRequest {
-  action: 'queue';
-  bookingId: string;
-}
+export type BookingQueueRequest = BookingIdRequest<'queue'>;
 export interface BookingQueueResponse {
   bookingId: string;
   queueNo: number;

@@ -78,26 +78,23 @@ export interface PatientBindRequest {
 }
 export type PatientBindResponse = PatientCardView;
 
-export interface PatientGetRequest {
-  action: 'get';
+/** A request naming one of the caller's cards and nothing more (get, unbind, setDefault). */
+interface PatientCardIdRequest<A extends string> {
+  action: A;
   cardId: string;
 }
+
+export type PatientGetRequest = PatientCardIdRequest<'get'>;
 export type PatientGetResponse = PatientCardView;
 
-export interface PatientUnbindRequest {
-  action: 'unbind';
-  cardId: string;
-}
+export type PatientUnbindRequest = PatientCardIdRequest<'unbind'>;
 export interface PatientUnbindResponse {
   cardId: string;
   /** The card that became default, when the unbound one was default. */
   newDefaultCardId: string | null;
 }
 
-export interface PatientSetDefaultRequest {
-  action: 'setDefault';
-  cardId: string;
-}
+export type PatientSetDefaultRequest = PatientCardIdRequest<'setDefault'>;
 export type PatientSetDefaultResponse = PatientCardView;
 
 /** Action name → [request, response]; used by the typed client wrapper. */

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SubscribeMessageSendParams } from '../../server/ports/cloud-sdk';
 import { cloudError, type EmulatedCloudError } from './errors';
-import type { Store } from './store';
+import type { OutboxRow, Store } from './store';
 
 export interface SubscribeTemplate {
   id: string;
@@ -16,18 +16,8 @@ export interface SubscribeTemplate {
   keys: Record<string, string>;
 }
 
-export interface OutboxEntry {
-  id: string;
-  at: string;
-  touser: string;
-  templateId: string;
-  templateTitle: string | null;
-  page: string | null;
-  data: Record<string, { value: string }>;
-  status: 'sent' | 'rejected';
-  errCode: number;
-  errMsg: string;
-}
+/** An outbox row as tests and the console read it: `data` decoded. */
+export type OutboxEntry = Omit<OutboxRow, 'data'> & { data: Record<string, { value: string }> };
 
 export const KEY_TYPES = [
   'thing',

@@ -29,6 +29,7 @@ import {
   TIME_POINT_MINUTES,
   type SessionSpec,
 } from './schedule';
+import { firstIssue } from './methods/parse';
 import { fail, ok, parseJsonObject, type RouteAnswer } from './sandbox-http';
 import type { SandboxRouteContext } from './sandbox-routes';
 
@@ -79,12 +80,7 @@ function parseBody<S extends z.ZodType>(schema: S, body: Buffer | undefined): z.
   const json = parseJsonObject(body);
   if (!json.ok) throw new RouteError('INVALID_REQUEST', 'body must be a JSON object');
   const r = schema.safeParse(json.value);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const field = issue?.path.map(String).join('.') || '(body)';
-    const what = issue?.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : issue?.message;
-    throw new RouteError('INVALID_REQUEST', `${field}: ${what ?? 'invalid'}`);
-  }
+  if (!r.success) throw new RouteError('INVALID_REQUEST', firstIssue(r.error));
   return r.data;
 }
 

@@ -4,6 +4,9 @@
  * stops the refresh animation. A page lists `behaviors: [pageLoad]`, defines `load()` and a
  * `status` in its data, and binds its error state's 重新加载 to onRetry:
  * `<state-view state="error" … bind:retry="onRetry" />` (components/state-view).
+ *
+ * A page whose first load needs nothing from the query adds loadOnOpen (loads once, when opened)
+ * or loadOnShow (loads each time it shows: it lists what other pages change).
  */
 interface LoadablePage {
   data: { status: string };
@@ -22,6 +25,24 @@ export const pageLoad = Behavior({
     /** Only pages whose JSON enables pull-down refresh ever get it. */
     onPullDownRefresh() {
       void (this as unknown as LoadablePage).load().then(() => wx.stopPullDownRefresh());
+    },
+  },
+});
+
+/** With pageLoad: the first load when the page opens (onLoad). */
+export const loadOnOpen = Behavior({
+  methods: {
+    onLoad() {
+      void (this as unknown as LoadablePage).load();
+    },
+  },
+});
+
+/** With pageLoad: a load each time the page shows (onShow), so coming back shows what changed meanwhile. */
+export const loadOnShow = Behavior({
+  methods: {
+    onShow() {
+      void (this as unknown as LoadablePage).load();
     },
   },
 });

@@ -8,6 +8,13 @@
  * types those fields on `this` and gives each instance its own fresh values when it is created
  * (before onLoad). Field names start with `_` so that they never meet a framework property.
  */
+/** A tap on an element carrying `data-*` attributes: `event.currentTarget.dataset` is `T`. */
+export type DataEvent<T extends WechatMiniprogram.IAnyObject> = WechatMiniprogram.CustomEvent<
+  WechatMiniprogram.IAnyObject,
+  WechatMiniprogram.IAnyObject,
+  T
+>;
+
 type DataOption = WechatMiniprogram.Component.DataOption;
 type PropertyOption = WechatMiniprogram.Component.PropertyOption;
 type MethodOption = WechatMiniprogram.Component.MethodOption;

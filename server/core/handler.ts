@@ -29,6 +29,23 @@ export function action<S extends z.ZodType, R>(def: ActionDef<S, R>): ActionDef<
   return def;
 }
 
+/** Who a user's call acts for, as the services see it: the caller's openid and the call's clock. */
+export interface Caller {
+  openid: string;
+  now: Clock;
+}
+
+/**
+ * An action run for the calling WeChat user (the booking and patient functions): its handler gets
+ * the payload and the Caller, and nothing else of the context.
+ */
+export function userAction<S extends z.ZodType, R>(
+  schema: S,
+  run: (input: z.infer<S>, caller: Caller) => Promise<R>,
+): ActionDef<S, R> {
+  return { schema, run: (input, ctx) => run(input, { openid: ctx.openid, now: ctx.now }) };
+}
+
 export type ActionMap = Record<string, ActionDef<z.ZodType, unknown>>;
 
 /** Keys the platform adds to a callFunction event; never part of a payload. */

@@ -1,5 +1,5 @@
 /** The booking browse pages: 门诊服务, 科室列表, 医生列表, 医生主页. */
-import { countTags, freshPagesEachTest, renderPage, tapVant, textOf } from './helpers';
+import { countTags, freshPagesEachTest, openPage, renderPage, tapVant, textOf } from './helpers';
 import { fail, flush, installWx, networkDown, ok, routes } from './wx-mock';
 import { dept, doctor, rules, scheduleReply, search, session, withRules } from './booking-fixtures';
 
@@ -10,9 +10,7 @@ freshPagesEachTest();
 describe('门诊服务 packageBooking/pages/index', () => {
   test('entries open 科室列表, 预约记录 and 就诊人管理; window and release time from `rules`', async () => {
     const wx = installWx({ backend: withRules({}) });
-    const page = renderPage('packageBooking/pages/index/index');
-    page.instance.onLoad({});
-    await flush();
+    const page = await openPage('packageBooking/pages/index/index');
     expect(wx.eventsTo('booking')).toEqual([{ action: 'rules' }]);
     expect(textOf(page.querySelector('#release-note'))).toBe('每日07:00放出第7日号源，请提前安排就诊时间');
     expect(textOf(page.querySelector('#hub-book'))).toContain('最多可预约7天内号源');
@@ -28,9 +26,7 @@ describe('门诊服务 packageBooking/pages/index', () => {
 
   test("another deployment's rules are what the page says", async () => {
     installWx({ backend: withRules({ 'booking.rules': ok(rules({ windowDays: 14, releaseTime: '08:30' })) }) });
-    const page = renderPage('packageBooking/pages/index/index');
-    page.instance.onLoad({});
-    await flush();
+    const page = await openPage('packageBooking/pages/index/index');
     expect(textOf(page.querySelector('#release-note'))).toContain('每日08:30放出第14日号源');
     expect(textOf(page.querySelector('#hub-book'))).toContain('最多可预约14天内号源');
     expect(textOf(page)).not.toContain('07:00');
@@ -38,9 +34,7 @@ describe('门诊服务 packageBooking/pages/index', () => {
 
   test('without the rules the entries still work and no rule is stated', async () => {
     const wx = installWx({ backend: withRules({ 'booking.rules': networkDown() }) });
-    const page = renderPage('packageBooking/pages/index/index');
-    page.instance.onLoad({});
-    await flush();
+    const page = await openPage('packageBooking/pages/index/index');
     expect(page.querySelector('#release-note')).toBeFalsy();
     expect(textOf(page.querySelector('#hub-book'))).toContain('选择科室、医生和就诊时间');
     expect(textOf(page.querySelector('#hub-book'))).not.toContain('天内');
@@ -87,9 +81,7 @@ describe('科室列表 packageBooking/pages/departments', () => {
 
   test('intro mode (微官网 科室介绍) opens the doctors page in intro mode', async () => {
     const wx = installWx({ backend: routes({ 'booking.departments': ok({ departments }) }) });
-    const page = renderPage('packageBooking/pages/departments/index');
-    page.instance.onLoad({ mode: 'intro' });
-    await flush();
+    const page = await openPage('packageBooking/pages/departments/index', { mode: 'intro' });
     await tapVant(page, '#dept-XNK');
     expect(wx.argsOf('navigateTo')[0]).toMatchObject({
       url: '/packageBooking/pages/doctors/index?deptCode=XNK&mode=intro',
@@ -101,9 +93,7 @@ describe('科室列表 packageBooking/pages/departments', () => {
     installWx({
       backend: () => (down ? fail('UNAVAILABLE', '医院系统维护中，请稍后再试') : ok({ departments })),
     });
-    const page = renderPage('packageBooking/pages/departments/index');
-    page.instance.onLoad({});
-    await flush();
+    const page = await openPage('packageBooking/pages/departments/index');
     expect(textOf(page.querySelector('#error-state'))).toContain('医院系统维护中，请稍后再试');
     down = false;
     await tapVant(page, '#error-state >>> #retry');
@@ -121,9 +111,7 @@ describe('医生列表 packageBooking/pages/doctors', () => {
 
   test('department header, 专科号 entry and the experts only', async () => {
     const wx = installWx({ backend: routes({ 'booking.doctors': ok({ department: dept(), doctors }) }) });
-    const page = renderPage('packageBooking/pages/doctors/index');
-    page.instance.onLoad({ deptCode: 'XNK' });
-    await flush();
+    const page = await openPage('packageBooking/pages/doctors/index', { deptCode: 'XNK' });
     expect(wx.eventsTo('booking')).toEqual([{ action: 'doctors', deptCode: 'XNK' }]);
     expect(textOf(page.querySelector('#department'))).toContain('门诊楼3楼A区');
     const expert = textOf(page.querySelector('#doctor-d1'));
@@ -140,9 +128,7 @@ describe('医生列表 packageBooking/pages/doctors', () => {
 
   test('intro mode lists every doctor and has no booking entry', async () => {
     installWx({ backend: routes({ 'booking.doctors': ok({ department: dept(), doctors }) }) });
-    const page = renderPage('packageBooking/pages/doctors/index');
-    page.instance.onLoad({ deptCode: 'XNK', mode: 'intro' });
-    await flush();
+    const page = await openPage('packageBooking/pages/doctors/index', { deptCode: 'XNK', mode: 'intro' });
     expect(page.querySelector('#specialist-entry')).toBeFalsy();
     expect(page.querySelector('#doctor-d2')).toBeTruthy();
     expect(textOf(page.querySelector('#department'))).toContain('高血压、冠心病、心律失常的诊治');
@@ -150,9 +136,7 @@ describe('医生列表 packageBooking/pages/doctors', () => {
 
   test('NOT_FOUND shows the not-found state', async () => {
     installWx({ backend: routes({ 'booking.doctors': fail('NOT_FOUND', '科室不存在') }) });
-    const page = renderPage('packageBooking/pages/doctors/index');
-    page.instance.onLoad({ deptCode: 'NOPE' });
-    await flush();
+    const page = await openPage('packageBooking/pages/doctors/index', { deptCode: 'NOPE' });
     expect(textOf(page.querySelector('#not-found'))).toContain('科室不存在或已停诊');
   });
 });
@@ -175,9 +159,7 @@ describe('医生主页 packageBooking/pages/doctor', () => {
         'booking.schedule': scheduleReply([expertSession]),
       }),
     });
-    const page = renderPage('packageBooking/pages/doctor/index');
-    page.instance.onLoad({ doctorId: 'd1', deptCode: 'XNK' });
-    await flush();
+    const page = await openPage('packageBooking/pages/doctor/index', { doctorId: 'd1', deptCode: 'XNK' });
     expect(wx.eventsTo('booking')).toContainEqual({
       action: 'schedule',
       deptCode: 'XNK',
@@ -206,9 +188,7 @@ describe('医生主页 packageBooking/pages/doctor', () => {
         'booking.schedule': scheduleReply([]),
       }),
     });
-    const page = renderPage('packageBooking/pages/doctor/index');
-    page.instance.onLoad({ doctorId: 'd1', deptCode: 'XNK' });
-    await flush();
+    const page = await openPage('packageBooking/pages/doctor/index', { doctorId: 'd1', deptCode: 'XNK' });
     expect(textOf(page)).toContain('近10日出诊');
     expect(textOf(page.querySelector('#no-sessions'))).toContain('近10日暂无该医生的专家号排班');
     expect(textOf(page.querySelector('#release-note'))).toBe('每日08:00放出第10日号源');

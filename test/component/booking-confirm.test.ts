@@ -1,5 +1,6 @@
 /** 确认预约 packageBooking/pages/confirm: the session by id, the rules, consent on the tap, idempotent booking. */
-import { freshPagesEachTest, renderPage, tapVant, textOf } from './helpers';
+import { freshPagesEachTest, openPage, tapVant, textOf } from './helpers';
+import type { PageComponent } from './helpers';
 import { fail, flush, installWx, networkDown, ok } from './wx-mock';
 import type { BackendCall, BackendReply, WxMock } from './wx-mock';
 import { booking, bookingActions, rules, session, twoCards, withRules } from './booking-fixtures';
@@ -53,11 +54,14 @@ function confirmWx(
   return { wx, order };
 }
 
-async function openConfirm(query: Record<string, string> = { sessionId: 's-am', time: '09%3A00' }) {
-  const page = renderPage('packageBooking/pages/confirm/index');
-  page.instance.onLoad(query);
+function openConfirm(query: Record<string, string> = { sessionId: 's-am', time: '09%3A00' }) {
+  return openPage('packageBooking/pages/confirm/index', query);
+}
+
+/** Taps 确认预约 and lets what it starts (consent, the `book` call, the page's answer) settle. */
+async function submit(page: PageComponent): Promise<void> {
+  await tapVant(page, '#confirm');
   await flush();
-  return page;
 }
 
 /** The `book` events sent, in order. */
@@ -96,8 +100,7 @@ describe('确认预约 packageBooking/pages/confirm', () => {
   test('the tap asks consent FIRST, then books with the idempotency key; success redirects to the result', async () => {
     const { wx, order } = confirmWx([ok(booking())]);
     const page = await openConfirm();
-    await tapVant(page, '#confirm');
-    await flush();
+    await submit(page);
     expect(order).toEqual(['consent', 'book']);
     // The ids of `rules.consent.book`, loaded with the page: the tap asks before anything asynchronous.
     expect(wx.argsOf<{ tmplIds: string[] }>('requestSubscribeMessage')[0]!.tmplIds).toEqual(rules().consent.book);
@@ -115,8 +118,7 @@ describe('确认预约 packageBooking/pages/confirm', () => {
     for (const consent of ['reject', 'fail'] as const) {
       const { wx, order } = confirmWx([ok(booking())], consent);
       const page = await openConfirm();
-      await tapVant(page, '#confirm');
-      await flush();
+      await submit(page);
       expect(order).toEqual(['consent', 'book']);
       expect(wx.argsOf('redirectTo')).toHaveLength(1);
     }
@@ -141,15 +143,13 @@ describe('确认预约 packageBooking/pages/confirm', () => {
   test('network failure: the retry reuses the SAME idempotency key', async () => {
     const { wx } = confirmWx([networkDown(), ok(booking())]);
     const page = await openConfirm();
-    await tapVant(page, '#confirm');
-    await flush();
+    await submit(page);
     expect(wx.argsOf('showModal')[0]).toMatchObject({ content: '网络异常，请稍后重试' });
     expect(textOf(page.querySelector('#submit-error'))).toBe('网络异常，请稍后重试');
     expect(page.querySelector('#confirm')!.data.disabled).toBe(false);
     expect(wx.argsOf('redirectTo')).toHaveLength(0);
 
-    await tapVant(page, '#confirm');
-    await flush();
+    await submit(page);
     const books = booksOf(wx);
     expect(books).toHaveLength(2);
     expect(books[1]!.idempotencyKey).toBe(books[0]!.idempotencyKey);
@@ -162,8 +162,7 @@ describe('确认预约 packageBooking/pages/confirm', () => {
       ok(booking()),
     ]);
     const page = await openConfirm();
-    await tapVant(page, '#confirm');
-    await flush();
+    await submit(page);
     expect(wx.argsOf('showModal')[0]).toMatchObject({
       title: '预约未成功',
       content: '该就诊人当天已预约本科室，不能重复预约',
@@ -172,8 +171,7 @@ describe('确认预约 packageBooking/pages/confirm', () => {
     expect(wx.argsOf('redirectTo')).toHaveLength(0);
 
     await tapVant(page, '#card-picker >>> #card-c2');
-    await tapVant(page, '#confirm');
-    await flush();
+    await submit(page);
     const books = booksOf(wx);
     expect(books[1]).toMatchObject({ cardId: 'c2' });
     expect(books[1]!.idempotencyKey).not.toBe(books[0]!.idempotencyKey);
@@ -185,11 +183,9 @@ describe('确认预约 packageBooking/pages/confirm', () => {
   ])('%s `%s`: the outcome is unknown, so the retry reuses the SAME key', async (code, reason, message) => {
     const { wx } = confirmWx([fail(code, message, { reason }), ok(booking())]);
     const page = await openConfirm();
-    await tapVant(page, '#confirm');
-    await flush();
+    await submit(page);
     expect(wx.argsOf('showModal')[0]).toMatchObject({ content: message });
-    await tapVant(page, '#confirm');
-    await flush();
+    await submit(page);
     const books = booksOf(wx);
     expect(books).toHaveLength(2);
     expect(books[1]!.idempotencyKey).toBe(books[0]!.idempotencyKey);
@@ -201,10 +197,8 @@ describe('确认预约 packageBooking/pages/confirm', () => {
       ok(booking()),
     ]);
     const page = await openConfirm();
-    await tapVant(page, '#confirm');
-    await flush();
-    await tapVant(page, '#confirm');
-    await flush();
+    await submit(page);
+    await submit(page);
     const books = booksOf(wx);
     expect(books).toHaveLength(2);
     expect(books[1]!.idempotencyKey).not.toBe(books[0]!.idempotencyKey);
@@ -213,8 +207,7 @@ describe('确认预约 packageBooking/pages/confirm', () => {
   test('`full`: the message, then the button stays disabled with the hint to choose another time', async () => {
     const { wx } = confirmWx([fail('FAILED_PRECONDITION', '该时段已约满，请选择其他时段', { reason: 'full' })]);
     const page = await openConfirm();
-    await tapVant(page, '#confirm');
-    await flush();
+    await submit(page);
     expect(wx.argsOf('showModal')[0]).toMatchObject({ content: '该时段已约满，请选择其他时段' });
     expect(page.querySelector('#confirm')!.data.disabled).toBe(true);
     expect(textOf(page.querySelector('#unbookable'))).toContain('请返回选择其他时段');

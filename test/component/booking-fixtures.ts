@@ -13,6 +13,8 @@ import type {
   TimePointView,
   WaitlistView,
 } from '../../typings/booking';
+import { DEFAULT_BOOKING_RULES } from '../../server/config/booking-rules';
+import { toRulesView } from '../../server/domain/booking';
 import { card } from './helpers';
 import type { PageComponent } from './helpers';
 import { flush, ok, routes } from './wx-mock';
@@ -209,28 +211,9 @@ export const TEMPLATES = {
   bookingCancelled: 'T-cancelled-fixture',
 } as const;
 
-/** A `rules` answer (the shipped defaults unless overridden; consent lists as the server makes them). */
+/** A `rules` answer: what the server answers with the shipped defaults (toRulesView), unless overridden. */
 export function rules(overrides: Partial<BookingRulesResponse> = {}): BookingRulesResponse {
-  const t = TEMPLATES;
-  return {
-    windowDays: 7,
-    releaseTime: '07:00',
-    onePerDeptPerDay: true,
-    maxActivePerPatient: 5,
-    noShowLimit: 3,
-    noShowWindowDays: 90,
-    noShowBlockDays: 90,
-    cancelBeforeMinutes: 120,
-    arrivalBeforeMinutes: 30,
-    waitlistClosesBeforeMinutes: 120,
-    listLimit: 200,
-    templates: { ...t },
-    consent: {
-      book: [t.bookingConfirmed, t.visitReminder, t.bookingCancelled],
-      waitlist: [t.waitlistSuccess, t.visitReminder, t.bookingCancelled],
-    },
-    ...overrides,
-  };
+  return { ...toRulesView(DEFAULT_BOOKING_RULES, TEMPLATES), ...overrides };
 }
 
 type Route = BackendReply | ((call: BackendCall) => BackendReply | Promise<BackendReply>);

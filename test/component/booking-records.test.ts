@@ -1,8 +1,9 @@
 /** 预约结果, 预约记录 and 预约详情 (packageBooking/pages/result, records, detail). */
 import { simulate } from './simulate';
-import { freshPagesEachTest, renderPage, tapDialogButton, tapVant, textOf } from './helpers';
+import { freshPagesEachTest, openPage, showPage, tapDialogButton, tapVant, textOf } from './helpers';
 import { fail, flush, installWx, networkDown, ok, routes } from './wx-mock';
 import type { BackendReply, WxMock } from './wx-mock';
+import type { BookingView } from '../../typings/booking';
 import { booking, rules, tapView, waitlistEntry, withRules } from './booking-fixtures';
 
 freshPagesEachTest();
@@ -10,9 +11,7 @@ freshPagesEachTest();
 describe('预约结果 packageBooking/pages/result', () => {
   test('success state with time point, arrival window, location and fee; buttons', async () => {
     const wx = installWx({ backend: routes({ 'booking.get': ok(booking()) }) });
-    const page = renderPage('packageBooking/pages/result/index');
-    page.instance.onLoad({ bookingId: 'b1' });
-    await flush();
+    const page = await openPage('packageBooking/pages/result/index', { bookingId: 'b1' });
     expect(wx.eventsTo('booking')).toEqual([{ action: 'get', bookingId: 'b1' }]);
     expect(textOf(page.querySelector('#result'))).toContain('预约成功');
     expect(textOf(page.querySelector('#display'))).toBe('09:00（16号）');
@@ -57,9 +56,7 @@ describe('预约记录 packageBooking/pages/records', () => {
         'booking.list': (call) => (emptyAll ? ok({ bookings: [], waitlist: [] }) : byRange[String(call.event.range)]!),
       }),
     });
-    const page = renderPage('packageBooking/pages/records/index');
-    page.instance.onShow();
-    await flush();
+    const page = await showPage('packageBooking/pages/records/index');
     expect(wx.eventsTo('booking')).toEqual([{ action: 'list', range: '1w' }]);
     const list = textOf(page.querySelector('#booking-list'));
     const order = ['2024-05-06', '2024-05-04', '2024-05-02'].map((d) => list.indexOf(d));
@@ -99,9 +96,7 @@ describe('预约记录 packageBooking/pages/records', () => {
         'booking.leaveWaitlist': ok(waitlistEntry({ status: 'left', position: null })),
       }),
     });
-    const page = renderPage('packageBooking/pages/records/index');
-    page.instance.onShow();
-    await flush();
+    const page = await showPage('packageBooking/pages/records/index');
     await tapView(page, '#booking-b1');
     expect(wx.argsOf('navigateTo')[0]).toMatchObject({ url: '/packageBooking/pages/detail/index?bookingId=b1' });
     await tapVant(page, '#leave-w1');
@@ -114,9 +109,7 @@ describe('预约记录 packageBooking/pages/records', () => {
     installWx({
       backend: routes({ 'booking.list': ok({ bookings: [booking()], waitlist: [], truncated: true }) }),
     });
-    const page = renderPage('packageBooking/pages/records/index');
-    page.instance.onShow();
-    await flush();
+    const page = await showPage('packageBooking/pages/records/index');
     expect(textOf(page.querySelector('#truncated'))).toContain('仅显示最近的预约记录');
   });
 
@@ -124,18 +117,14 @@ describe('预约记录 packageBooking/pages/records', () => {
     installWx({
       backend: routes({ 'booking.list': ok({ bookings: [booking()], waitlist: [], truncated: false }) }),
     });
-    const page = renderPage('packageBooking/pages/records/index');
-    page.instance.onShow();
-    await flush();
+    const page = await showPage('packageBooking/pages/records/index');
     expect(page.querySelector('#booking-b1')).toBeTruthy();
     expect(page.querySelector('#truncated')).toBeFalsy();
   });
 
   test('error state shows the message', async () => {
     installWx({ backend: () => networkDown() });
-    const page = renderPage('packageBooking/pages/records/index');
-    page.instance.onShow();
-    await flush();
+    const page = await showPage('packageBooking/pages/records/index');
     expect(textOf(page.querySelector('#error-state'))).toContain('网络异常，请稍后重试');
   });
 });
@@ -145,11 +134,13 @@ describe('预约详情 packageBooking/pages/detail', () => {
   const sentBesidesRules = (wx: WxMock) => wx.eventsTo('booking').filter((e) => e.action !== 'rules');
 
   /** The detail page opened with `query` and its first load settled. */
-  async function openDetail(query: Record<string, string> = { bookingId: 'b1' }) {
-    const page = renderPage('packageBooking/pages/detail/index');
-    page.instance.onLoad(query);
-    await flush();
-    return page;
+  const openDetail = (query: Record<string, string> = { bookingId: 'b1' }) =>
+    openPage('packageBooking/pages/detail/index', query);
+
+  /** The detail page showing `shown` (what `booking.get` answers), with the default rules. */
+  function openDetailOf(shown: BookingView) {
+    installWx({ backend: withRules({ 'booking.get': ok(shown) }) });
+    return openDetail();
   }
 
   test('all fields; 取消预约 asks first, cancel sends nothing, confirm cancels', async () => {
@@ -198,19 +189,14 @@ describe('预约详情 packageBooking/pages/detail', () => {
   });
 
   test('cancelled by the hospital (医生停诊): its own tag and a notice, nothing to cancel or check in', async () => {
-    installWx({
-      backend: withRules({
-        'booking.get': ok(
-          booking({
-            status: 'cancelled',
-            cancelReason: 'stopped',
-            canCancel: false,
-            cancelledAt: '2024-05-05T02:00:00.000Z',
-          }),
-        ),
+    const page = await openDetailOf(
+      booking({
+        status: 'cancelled',
+        cancelReason: 'stopped',
+        canCancel: false,
+        cancelledAt: '2024-05-05T02:00:00.000Z',
       }),
-    });
-    const page = await openDetail();
+    );
     expect(textOf(page.querySelector('#status-tag'))).toBe('医生停诊');
     expect(textOf(page.querySelector('#cancel-notice'))).toContain('因医生停诊，本次预约已由医院取消');
     expect(page.querySelector('#cancel')).toBeFalsy();
@@ -218,23 +204,13 @@ describe('预约详情 packageBooking/pages/detail', () => {
   });
 
   test('cancelled by the patient: 已取消 and no notice', async () => {
-    installWx({
-      backend: withRules({
-        'booking.get': ok(booking({ status: 'cancelled', cancelReason: 'patient', canCancel: false })),
-      }),
-    });
-    const page = await openDetail();
+    const page = await openDetailOf(booking({ status: 'cancelled', cancelReason: 'patient', canCancel: false }));
     expect(textOf(page.querySelector('#status-tag'))).toBe('已取消');
     expect(page.querySelector('#cancel-notice')).toBeFalsy();
   });
 
   test('cancelled at the hospital window: 已取消 with a notice saying where', async () => {
-    installWx({
-      backend: withRules({
-        'booking.get': ok(booking({ status: 'cancelled', cancelReason: 'window', canCancel: false })),
-      }),
-    });
-    const page = await openDetail();
+    const page = await openDetailOf(booking({ status: 'cancelled', cancelReason: 'window', canCancel: false }));
     expect(textOf(page.querySelector('#status-tag'))).toBe('已取消');
     expect(textOf(page.querySelector('#cancel-notice'))).toContain('本次预约已在医院窗口取消');
     expect(page.querySelector('#cancel')).toBeFalsy();

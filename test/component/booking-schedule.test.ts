@@ -1,6 +1,6 @@
 /** 号源选择 packageBooking/pages/schedule: dates, sessions and chips, 加入候补, the rules it states. */
 import { simulate } from './simulate';
-import { countOf, countTags, freshPagesEachTest, renderPage, tapVant, textOf } from './helpers';
+import { countOf, countTags, freshPagesEachTest, openPage, tapVant, textOf } from './helpers';
 import { fail, flush, installWx, networkDown, ok } from './wx-mock';
 import { bookingActions, rules, scheduleReply, tapView, twoCards, waitlistEntry, withRules } from './booking-fixtures';
 
@@ -9,9 +9,7 @@ freshPagesEachTest();
 describe('号源选择 packageBooking/pages/schedule', () => {
   test('8 dates with 周几 and 有号/约满/未放号; chips with remaining; full ones disabled', async () => {
     const wx = installWx({ backend: withRules({ 'booking.schedule': scheduleReply() }) });
-    const page = renderPage('packageBooking/pages/schedule/index');
-    page.instance.onLoad({ deptCode: 'XNK', kind: 'specialist' });
-    await flush();
+    const page = await openPage('packageBooking/pages/schedule/index', { deptCode: 'XNK', kind: 'specialist' });
     expect(wx.eventsTo('booking')).toEqual([
       { action: 'rules' },
       { action: 'schedule', deptCode: 'XNK', kind: 'specialist' },
@@ -48,9 +46,7 @@ describe('号源选择 packageBooking/pages/schedule', () => {
 
   test('switching date shows that day; a not-released day shows its release time', async () => {
     installWx({ backend: withRules({ 'booking.schedule': scheduleReply() }) });
-    const page = renderPage('packageBooking/pages/schedule/index');
-    page.instance.onLoad({ deptCode: 'XNK', kind: 'specialist' });
-    await flush();
+    const page = await openPage('packageBooking/pages/schedule/index', { deptCode: 'XNK', kind: 'specialist' });
     // The chosen date carries a check mark besides its colour.
     expect(countTags(page.querySelector('#date-0')!, 'van-icon')).toBe(1);
     await tapView(page, '#date-1');
@@ -78,9 +74,7 @@ describe('号源选择 packageBooking/pages/schedule', () => {
         },
       },
     });
-    const page = renderPage('packageBooking/pages/schedule/index');
-    page.instance.onLoad({ deptCode: 'XNK', kind: 'specialist' });
-    await flush();
+    const page = await openPage('packageBooking/pages/schedule/index', { deptCode: 'XNK', kind: 'specialist' });
     await tapVant(page, '#waitlist-s-pm');
     await simulate.sleep(60);
     const sheet = page.querySelector('#card-sheet')!;
@@ -105,9 +99,11 @@ describe('号源选择 packageBooking/pages/schedule', () => {
 
   test('pull-down refresh reloads and stops the spinner', async () => {
     const wx = installWx({ backend: withRules({ 'booking.schedule': scheduleReply() }) });
-    const page = renderPage('packageBooking/pages/schedule/index');
-    page.instance.onLoad({ deptCode: 'XNK', doctorId: 'd1', kind: 'expert' });
-    await flush();
+    const page = await openPage('packageBooking/pages/schedule/index', {
+      deptCode: 'XNK',
+      doctorId: 'd1',
+      kind: 'expert',
+    });
     page.instance.onPullDownRefresh();
     await flush();
     expect(wx.argsOf('stopPullDownRefresh')).toHaveLength(1);
@@ -123,17 +119,13 @@ describe('号源选择 packageBooking/pages/schedule', () => {
         'booking.schedule': scheduleReply(),
       }),
     });
-    const page = renderPage('packageBooking/pages/schedule/index');
-    page.instance.onLoad({ deptCode: 'XNK', kind: 'specialist' });
-    await flush();
+    const page = await openPage('packageBooking/pages/schedule/index', { deptCode: 'XNK', kind: 'specialist' });
     expect(textOf(page.querySelector('#release-note'))).toBe('每日08:30放出第10日号源，下拉可刷新号源');
   });
 
   test('without the rules the schedule still shows, without a release note', async () => {
     installWx({ backend: withRules({ 'booking.rules': networkDown(), 'booking.schedule': scheduleReply() }) });
-    const without = renderPage('packageBooking/pages/schedule/index');
-    without.instance.onLoad({ deptCode: 'XNK', kind: 'specialist' });
-    await flush();
+    const without = await openPage('packageBooking/pages/schedule/index', { deptCode: 'XNK', kind: 'specialist' });
     expect(textOf(without.querySelector('#session-s-am'))).toContain('余3');
     expect(textOf(without.querySelector('#release-note'))).toBe('下拉可刷新号源');
   });
@@ -149,9 +141,7 @@ describe('号源选择 packageBooking/pages/schedule', () => {
       }),
       apis: { requestSubscribeMessage: (o: { success?: (r: unknown) => void }) => o.success?.({}) },
     });
-    const page = renderPage('packageBooking/pages/schedule/index');
-    page.instance.onLoad({ deptCode: 'XNK', kind: 'specialist' });
-    await flush();
+    const page = await openPage('packageBooking/pages/schedule/index', { deptCode: 'XNK', kind: 'specialist' });
     await tapVant(page, '#waitlist-s-pm');
     await simulate.sleep(60);
     await tapVant(page.querySelector('#waitlist-cards')!, '#card-c1');
@@ -168,9 +158,7 @@ describe('号源选择 packageBooking/pages/schedule', () => {
         'patient.list': ok({ cards: twoCards(), limit: 5 }),
       }),
     });
-    const page = renderPage('packageBooking/pages/schedule/index');
-    page.instance.onLoad({ deptCode: 'XNK', kind: 'specialist' });
-    await flush();
+    const page = await openPage('packageBooking/pages/schedule/index', { deptCode: 'XNK', kind: 'specialist' });
     await tapVant(page, '#waitlist-s-pm');
     expect(page.querySelector('#card-sheet')!.data.show).toBe(false);
     expect(wx.argsOf('showToast')[0]).toMatchObject({ title: '网络异常，请稍后重试' });

@@ -1,5 +1,5 @@
 import { simulate } from './simulate';
-import { card, renderPage, SUCCESS_BACK_DELAY_MS, tapDialogButton, tapVant, textOf } from './helpers';
+import { card, openPage, SUCCESS_BACK_DELAY_MS, tapDialogButton, tapVant, textOf } from './helpers';
 import { fail, flush, installWx, ok, routes } from './wx-mock';
 
 const other = card({
@@ -16,9 +16,7 @@ const other = card({
 describe('就诊人详情 pages/patients/detail', () => {
   test('shows masked details with the bind date in Asia/Shanghai', async () => {
     const wx = installWx({ backend: routes({ 'patient.get': ok(other) }) });
-    const page = renderPage('pages/patients/detail/index');
-    page.instance.onLoad({ id: 'c2' });
-    await flush();
+    const page = await openPage('pages/patients/detail/index', { id: 'c2' });
     expect(wx.eventsTo('patient')).toEqual([{ action: 'get', cardId: 'c2' }]);
     const text = textOf(page.querySelector('#card-info'));
     for (const s of [
@@ -41,9 +39,7 @@ describe('就诊人详情 pages/patients/detail', () => {
     const wx = installWx({
       backend: routes({ 'patient.get': ok(other), 'patient.setDefault': ok({ ...other, isDefault: true }) }),
     });
-    const page = renderPage('pages/patients/detail/index');
-    page.instance.onLoad({ id: 'c2' });
-    await flush();
+    const page = await openPage('pages/patients/detail/index', { id: 'c2' });
     await tapVant(page, '#set-default');
     await flush();
     expect(wx.eventsTo('patient')[1]).toEqual({ action: 'setDefault', cardId: 'c2' });
@@ -56,9 +52,7 @@ describe('就诊人详情 pages/patients/detail', () => {
     const wx = installWx({
       backend: routes({ 'patient.get': ok(other), 'patient.unbind': ok({ cardId: 'c2', newDefaultCardId: null }) }),
     });
-    const page = renderPage('pages/patients/detail/index');
-    page.instance.onLoad({ id: 'c2' });
-    await flush();
+    const page = await openPage('pages/patients/detail/index', { id: 'c2' });
 
     await tapVant(page, '#unbind');
     await simulate.sleep(60); // dialog enter transition
@@ -81,18 +75,14 @@ describe('就诊人详情 pages/patients/detail', () => {
 
   test('the default card has no 设为默认 button', async () => {
     installWx({ backend: routes({ 'patient.get': ok(card()) }) });
-    const page = renderPage('pages/patients/detail/index');
-    page.instance.onLoad({ id: 'card-1' });
-    await flush();
+    const page = await openPage('pages/patients/detail/index', { id: 'card-1' });
     expect(page.querySelector('#set-default')).toBeFalsy();
     expect(page.querySelector('#unbind')).toBeTruthy();
   });
 
   test('NOT_FOUND shows 就诊人不存在或已解绑', async () => {
     const wx = installWx({ backend: routes({ 'patient.get': fail('NOT_FOUND', '就诊人不存在') }) });
-    const page = renderPage('pages/patients/detail/index');
-    page.instance.onLoad({ id: 'gone' });
-    await flush();
+    const page = await openPage('pages/patients/detail/index', { id: 'gone' });
     expect(textOf(page.querySelector('#not-found'))).toContain('就诊人不存在或已解绑');
     expect(page.querySelector('#card-info')).toBeFalsy();
     expect(textOf(page.querySelector('#not-found >>> #action'))).toBe('返回就诊人列表');
@@ -107,9 +97,7 @@ describe('就诊人详情 pages/patients/detail', () => {
         'patient.unbind': fail('FAILED_PRECONDITION', '该就诊人有未完成的预约，暂不能解绑'),
       }),
     });
-    const page = renderPage('pages/patients/detail/index');
-    page.instance.onLoad({ id: 'c2' });
-    await flush();
+    const page = await openPage('pages/patients/detail/index', { id: 'c2' });
     await tapVant(page, '#unbind');
     await tapDialogButton(page, '#unbind-dialog', 'confirm');
     await flush();

@@ -59,6 +59,22 @@ export function renderPage(page: string): PageComponent {
   return renderOnce(page);
 }
 
+/** A page opened as the framework opens it: rendered, `onLoad(query)` run, its first answers settled. */
+export async function openPage(page: string, query: Record<string, string> = {}): Promise<PageComponent> {
+  const rendered = renderPage(page);
+  rendered.instance.onLoad(query);
+  await flush();
+  return rendered;
+}
+
+/** A page shown as the framework shows it (pages that load on show): rendered, `onShow()` run, settled. */
+export async function showPage(page: string): Promise<PageComponent> {
+  const rendered = renderPage(page);
+  rendered.instance.onShow();
+  await flush();
+  return rendered;
+}
+
 /** A shared component of miniprogram/components (e.g. `components/state-view/index`) with properties. */
 export function renderComponent(component: string, properties: Record<string, unknown> = {}): SimRoot {
   return renderOnce(component, properties);

@@ -1,12 +1,10 @@
-import { flush, installWx, ok, routes, fail } from './wx-mock';
-import { card, countTags, renderPage, tapVant, textOf } from './helpers';
+import { fail, flush, installWx, ok, routes } from './wx-mock';
+import { card, countTags, showPage, tapVant, textOf } from './helpers';
 
 describe('首页 pages/home', () => {
   test('renders the four entries in Chinese, all built: each navigates; nothing "coming soon"', async () => {
     const wx = installWx({ backend: routes({ 'patient.list': ok({ cards: [], limit: 5 }) }) });
-    const page = renderPage('pages/home/index');
-    page.instance.onShow();
-    await flush();
+    const page = await showPage('pages/home/index');
 
     const text = textOf(page);
     for (const label of ['智慧医院', '门诊服务', '预约记录', '微官网', '就诊人管理']) expect(text).toContain(label);
@@ -37,9 +35,7 @@ describe('首页 pages/home', () => {
         }),
       }),
     });
-    const page = renderPage('pages/home/index');
-    page.instance.onShow();
-    await flush();
+    const page = await showPage('pages/home/index');
     const summary = textOf(page.querySelector('#default-card'));
     expect(summary).toContain('王小明');
     expect(summary).toContain('HZ9');
@@ -48,9 +44,7 @@ describe('首页 pages/home', () => {
 
   test('prompts to add a card when none, and shows a retry on failure', async () => {
     const wx = installWx({ backend: routes({ 'patient.list': ok({ cards: [], limit: 5 }) }) });
-    const page = renderPage('pages/home/index');
-    page.instance.onShow();
-    await flush();
+    const page = await showPage('pages/home/index');
     expect(textOf(page.querySelector('#no-card'))).toContain('还没有就诊人');
     await tapVant(page, '#no-card >>> #action');
     await flush();
@@ -58,9 +52,7 @@ describe('首页 pages/home', () => {
 
     let down = true;
     installWx({ backend: () => (down ? fail('UNAVAILABLE', '医院系统维护中') : ok({ cards: [], limit: 5 })) });
-    const page2 = renderPage('pages/home/index');
-    page2.instance.onShow();
-    await flush();
+    const page2 = await showPage('pages/home/index');
     expect(textOf(page2.querySelector('#card-error'))).toContain('医院系统维护中');
     down = false;
     await tapVant(page2, '#card-error >>> #retry');

@@ -1,5 +1,5 @@
 import { fail, flush, installWx, networkDown, ok, routes } from './wx-mock';
-import { card, countTags, renderPage, tapVant, textOf } from './helpers';
+import { card, countTags, renderPage, showPage, tapVant, textOf } from './helpers';
 
 const RAW_ID = '330602199001011231';
 const RAW_PHONE = '13800138000';
@@ -42,9 +42,7 @@ describe('就诊人列表 pages/patients/list', () => {
 
   test('only Chinese UI text and no raw ID number or phone in the DOM', async () => {
     installWx({ backend: routes({ 'patient.list': ok({ cards: twoCards(), limit: 5 }) }) });
-    const page = renderPage('pages/patients/list/index');
-    page.instance.onShow();
-    await flush();
+    const page = await showPage('pages/patients/list/index');
     const html = page.dom!.innerHTML;
     expect(html).not.toContain(RAW_ID);
     expect(html).not.toContain(RAW_PHONE);
@@ -58,9 +56,7 @@ describe('就诊人列表 pages/patients/list', () => {
 
   test('tapping a card opens its detail; 添加就诊人 opens the form', async () => {
     const wx = installWx({ backend: routes({ 'patient.list': ok({ cards: twoCards(), limit: 5 }) }) });
-    const page = renderPage('pages/patients/list/index');
-    page.instance.onShow();
-    await flush();
+    const page = await showPage('pages/patients/list/index');
     await tapVant(page, '#card-c2');
     await tapVant(page, '#add-button');
     expect(wx.argsOf('navigateTo').map((o) => o.url)).toEqual([
@@ -71,9 +67,7 @@ describe('就诊人列表 pages/patients/list', () => {
 
   test('empty state when no cards', async () => {
     installWx({ backend: routes({ 'patient.list': ok({ cards: [], limit: 5 }) }) });
-    const page = renderPage('pages/patients/list/index');
-    page.instance.onShow();
-    await flush();
+    const page = await showPage('pages/patients/list/index');
     expect(textOf(page.querySelector('#empty-state'))).toContain('还没有就诊人');
     expect(textOf(page.querySelector('#summary'))).toContain('已绑定 0/5');
   });
@@ -81,9 +75,7 @@ describe('就诊人列表 pages/patients/list', () => {
   test('at the limit the add button is disabled with an explanation', async () => {
     const cards = Array.from({ length: 5 }, (_, i) => card({ id: `c${i}`, isDefault: i === 0 }));
     const wx = installWx({ backend: routes({ 'patient.list': ok({ cards, limit: 5 }) }) });
-    const page = renderPage('pages/patients/list/index');
-    page.instance.onShow();
-    await flush();
+    const page = await showPage('pages/patients/list/index');
     expect(textOf(page.querySelector('#limit-hint'))).toContain('最多可绑定5位就诊人');
     expect(page.querySelector('#add-button')!.data.disabled).toBe(true);
     await tapVant(page, '#add-button');
@@ -95,9 +87,7 @@ describe('就诊人列表 pages/patients/list', () => {
     const wx = installWx({
       backend: () => (down ? networkDown() : ok({ cards: twoCards(), limit: 5 })),
     });
-    const page = renderPage('pages/patients/list/index');
-    page.instance.onShow();
-    await flush();
+    const page = await showPage('pages/patients/list/index');
     expect(textOf(page.querySelector('#error-state'))).toContain('网络异常，请稍后重试');
 
     down = false;
@@ -112,9 +102,7 @@ describe('就诊人列表 pages/patients/list', () => {
 
   test('a server error message is shown as is', async () => {
     installWx({ backend: routes({ 'patient.list': fail('UNAVAILABLE', '医院系统维护中，请稍后再试') }) });
-    const page = renderPage('pages/patients/list/index');
-    page.instance.onShow();
-    await flush();
+    const page = await showPage('pages/patients/list/index');
     expect(textOf(page.querySelector('#error-state'))).toContain('医院系统维护中，请稍后再试');
   });
 });

@@ -1,5 +1,5 @@
 import type { Announcement, AnnouncementSummary, HospitalIntro, VisitorGuide } from '../../typings/site';
-import { countTags, renderPage, tapVant, textOf } from './helpers';
+import { countTags, openPage, renderPage, tapVant, textOf } from './helpers';
 import { fail, flush, installWx, networkDown, ok, routes } from './wx-mock';
 
 /** Several pages share Vant components here; see freshPagesEachTest in ./helpers.ts. */
@@ -73,9 +73,7 @@ describe('微官网 packageSite/pages/index', () => {
   test('error state with retry', async () => {
     let down = true;
     installWx({ backend: () => (down ? networkDown() : ok(hospital)) });
-    const page = renderPage('packageSite/pages/index/index');
-    page.instance.onLoad({});
-    await flush();
+    const page = await openPage('packageSite/pages/index/index');
     expect(textOf(page.querySelector('#error-state'))).toContain('网络异常，请稍后重试');
     down = false;
     await tapVant(page, '#error-state >>> #retry');
@@ -92,9 +90,7 @@ describe('医院公告 packageSite/pages/announcements', () => {
           call.event.offset === 0 ? ok({ items: first, total: 21 }) : ok({ items: [summary(21)], total: 21 }),
       }),
     });
-    const page = renderPage('packageSite/pages/announcements/index');
-    page.instance.onLoad({});
-    await flush();
+    const page = await openPage('packageSite/pages/announcements/index');
     expect(wx.eventsTo('site')[0]).toEqual({ action: 'announcements', offset: 0, limit: 20 });
     const a1 = textOf(page.querySelector('#announcement-a1'));
     for (const s of ['置顶', '公告1', '摘要1', '2024-05-02']) expect(a1).toContain(s);
@@ -116,9 +112,7 @@ describe('医院公告 packageSite/pages/announcements', () => {
 
   test('empty state', async () => {
     installWx({ backend: routes({ 'site.announcements': ok({ items: [], total: 0 }) }) });
-    const page = renderPage('packageSite/pages/announcements/index');
-    page.instance.onLoad({});
-    await flush();
+    const page = await openPage('packageSite/pages/announcements/index');
     expect(textOf(page.querySelector('#empty-state'))).toContain('暂无公告');
   });
 });
@@ -127,17 +121,13 @@ describe('公告详情 packageSite/pages/announcement', () => {
   test('title, date and paragraphs; NOT_FOUND state', async () => {
     const a: Announcement = { ...summary(7, { title: '五一假期门诊安排' }), body: ['第一段。', '第二段。'] };
     const wx = installWx({ backend: routes({ 'site.announcement': ok(a) }) });
-    const page = renderPage('packageSite/pages/announcement/index');
-    page.instance.onLoad({ id: 'a7' });
-    await flush();
+    const page = await openPage('packageSite/pages/announcement/index', { id: 'a7' });
     expect(wx.eventsTo('site')).toEqual([{ action: 'announcement', id: 'a7' }]);
     const text = textOf(page.querySelector('#article'));
     for (const s of ['五一假期门诊安排', '2024-05-02', '第一段。', '第二段。']) expect(text).toContain(s);
 
     installWx({ backend: routes({ 'site.announcement': fail('NOT_FOUND', '公告不存在') }) });
-    const gone = renderPage('packageSite/pages/announcement/index');
-    gone.instance.onLoad({ id: 'nope' });
-    await flush();
+    const gone = await openPage('packageSite/pages/announcement/index', { id: 'nope' });
     expect(textOf(gone.querySelector('#not-found'))).toContain('公告不存在或已下线');
   });
 });
@@ -145,9 +135,7 @@ describe('公告详情 packageSite/pages/announcement', () => {
 describe('来院导航 packageSite/pages/guide', () => {
   test('address, phone, transport, parking and floors', async () => {
     const wx = installWx({ backend: routes({ 'site.guide': ok(guide), 'site.hospital': ok(hospital) }) });
-    const page = renderPage('packageSite/pages/guide/index');
-    page.instance.onLoad({});
-    await flush();
+    const page = await openPage('packageSite/pages/guide/index');
     expect(
       wx
         .eventsTo('site')
@@ -167,9 +155,7 @@ describe('来院导航 packageSite/pages/guide', () => {
     installWx({
       backend: routes({ 'site.guide': ok(guide), 'site.hospital': fail('UNAVAILABLE', '服务繁忙') }),
     });
-    const page = renderPage('packageSite/pages/guide/index');
-    page.instance.onLoad({});
-    await flush();
+    const page = await openPage('packageSite/pages/guide/index');
     expect(textOf(page.querySelector('#address'))).toContain('市中心人民路100号');
     expect(page.querySelector('#phone')).toBeFalsy();
   });

@@ -13,7 +13,7 @@
  * got the 候补成功 message, and sees it in 预约记录. After every step neither the runtime nor the
  * browser reported an error.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { freshPerson, type FreshPerson } from '../../devstack/seed/identities';
 import type { BookingListResponse, BookingView, DepartmentView, DoctorView, SessionView } from '../../typings/booking';
 import type { PatientCardView } from '../../typings/patient';
@@ -87,6 +87,17 @@ async function until<T>(read: () => Promise<T>, accept: (v: T) => boolean, timeo
     v = await read();
   }
   return v;
+}
+
+/** Clicks a tab or date of the strip and waits until its class marks it the selected one. */
+async function select(el: Locator, activeClass: string): Promise<void> {
+  await el.click();
+  expect(
+    await until(
+      () => el.getAttribute('class'),
+      (c) => !!c?.includes(activeClass),
+    ),
+  ).toContain(activeClass);
 }
 
 /** Neither the preview runtime nor the browser saw an error (nothing is allow-listed). */
@@ -232,13 +243,7 @@ describe('预约挂号 journey in the browser preview', () => {
     // Another date first, then the session's date again (the page came with it preselected).
     // (A neighbouring date: one the strip shows without scrolling it sideways.)
     const other = strip.filter({ hasNotText: session.date.slice(5) }).first();
-    await other.click();
-    expect(
-      await until(
-        () => other.getAttribute('class'),
-        (c) => !!c?.includes('date--active'),
-      ),
-    ).toContain('date--active');
+    await select(other, 'date--active');
     await chip.waitFor({ state: 'detached' });
     const day = $(`wx-view[data-date="${session.date}"]`);
     await day.click();
@@ -392,13 +397,7 @@ describe('预约挂号 journey in the browser preview', () => {
     // Another range and back to 1周内.
     const selectRange = async (name: string): Promise<void> => {
       const tab = $(`wx-view[data-name="${name}"]`);
-      await tab.click();
-      expect(
-        await until(
-          () => tab.getAttribute('class'),
-          (c) => !!c?.includes('--active'),
-        ),
-      ).toContain('--active');
+      await select(tab, '--active');
       await row.waitFor({ state: 'visible' });
     };
     await selectRange('1m');

@@ -152,134 +152,110 @@ afterAll(async () => {
   await e2e?.close();
 });
 
+/** A page of app.json opened in the preview, and the text it shows once its data arrived ("settled"). */
+interface PageCase {
+  /** The route and which query (`?id=<bound card>`, ` (no id)`): the test's name and its screenshot's. */
+  name: string;
+  path: () => string;
+  route: string;
+  shows: () => string[];
+  /** The navigation bar title when the page sets its own (default: its page json's). */
+  title?: () => string;
+}
+
+/**
+ * The case of `route` opened with `query` (a function where it needs what beforeAll made), named
+ * after the route and `label`: the query as the report names it, by default a fixed query itself.
+ */
+function opens(
+  route: string,
+  shows: () => string[],
+  opts: { query?: string | (() => string); label?: string; title?: () => string } = {},
+): PageCase {
+  const query = opts.query ?? '';
+  return {
+    name: route + (opts.label ?? (typeof query === 'string' ? query : '')),
+    path: () => route + (typeof query === 'string' ? query : query()),
+    route,
+    shows,
+    title: opts.title,
+  };
+}
+
 describe('(a) every page opens in the preview without errors', () => {
-  /** Text each page shows once its data arrived (the page is "settled"). */
-  const cases: {
-    name: string;
-    path: () => string;
-    route: string;
-    shows: () => string[];
-    /** The navigation bar title when the page sets its own (default: its page json's). */
-    title?: () => string;
-  }[] = [
-    {
-      name: 'pages/home/index',
-      path: () => 'pages/home/index',
-      route: 'pages/home/index',
-      shows: () => ['门诊服务', '预约记录', '微官网', '就诊人管理', '默认就诊人', self.name, '切换/管理'],
-    },
-    {
-      name: 'pages/patients/list/index',
-      path: () => 'pages/patients/list/index',
-      route: 'pages/patients/list/index',
-      shows: () => ['已绑定 2/5', self.name, '子女', '添加就诊人'],
-    },
-    {
-      name: 'pages/patients/add/index',
-      path: () => 'pages/patients/add/index',
-      route: 'pages/patients/add/index',
-      shows: () => ['与本人关系', '确认绑定'],
-    },
-    {
-      name: 'pages/patients/detail/index?id=<bound card>',
-      path: () => `pages/patients/detail/index?id=${encodeURIComponent(cards[1]!.id)}`,
-      route: 'pages/patients/detail/index',
-      shows: () => [cards[1]!.name, cards[1]!.idNumberMasked, '设为默认就诊人', '解除绑定'],
-    },
-    {
-      name: 'pages/patients/detail/index (no id)',
-      path: () => 'pages/patients/detail/index',
-      route: 'pages/patients/detail/index',
-      shows: () => ['就诊人不存在或已解绑', '返回就诊人列表'],
-    },
-    {
-      name: 'pages/patients/detail/index?id=<unknown>',
-      path: () => 'pages/patients/detail/index?id=pc_nope',
-      route: 'pages/patients/detail/index',
-      shows: () => ['就诊人不存在或已解绑'],
-    },
-    {
-      name: 'pages/me/index',
-      path: () => 'pages/me/index',
-      route: 'pages/me/index',
-      shows: () => ['管理您和家人的就诊信息', '就诊人管理', '预约记录', '关于智慧医院'],
-    },
+  const cases: PageCase[] = [
+    opens('pages/home/index', () => [
+      '门诊服务',
+      '预约记录',
+      '微官网',
+      '就诊人管理',
+      '默认就诊人',
+      self.name,
+      '切换/管理',
+    ]),
+    opens('pages/patients/list/index', () => ['已绑定 2/5', self.name, '子女', '添加就诊人']),
+    opens('pages/patients/add/index', () => ['与本人关系', '确认绑定']),
+    opens(
+      'pages/patients/detail/index',
+      () => [cards[1]!.name, cards[1]!.idNumberMasked, '设为默认就诊人', '解除绑定'],
+      { label: '?id=<bound card>', query: () => `?id=${encodeURIComponent(cards[1]!.id)}` },
+    ),
+    opens('pages/patients/detail/index', () => ['就诊人不存在或已解绑', '返回就诊人列表'], { label: ' (no id)' }),
+    opens('pages/patients/detail/index', () => ['就诊人不存在或已解绑'], {
+      label: '?id=<unknown>',
+      query: '?id=pc_nope',
+    }),
+    opens('pages/me/index', () => ['管理您和家人的就诊信息', '就诊人管理', '预约记录', '关于智慧医院']),
     // ---- 门诊服务 ----
-    {
-      name: 'packageBooking/pages/index/index',
-      path: () => 'packageBooking/pages/index/index',
-      route: 'packageBooking/pages/index/index',
-      shows: () => ['线上预约，按时段到院签到/取号', '预约挂号', '预约记录', '就诊人管理', '每日07:00放出第7日号源'],
-    },
-    {
-      name: 'packageBooking/pages/departments/index',
-      path: () => 'packageBooking/pages/departments/index',
-      route: 'packageBooking/pages/departments/index',
-      shows: () => ['内科', dept.name, dept.location, '康复医学科'],
-    },
-    {
-      name: 'packageBooking/pages/departments/index?mode=intro',
-      path: () => 'packageBooking/pages/departments/index?mode=intro',
-      route: 'packageBooking/pages/departments/index',
-      shows: () => [dept.name, dept.location],
+    opens('packageBooking/pages/index/index', () => [
+      '线上预约，按时段到院签到/取号',
+      '预约挂号',
+      '预约记录',
+      '就诊人管理',
+      '每日07:00放出第7日号源',
+    ]),
+    opens('packageBooking/pages/departments/index', () => ['内科', dept.name, dept.location, '康复医学科']),
+    opens('packageBooking/pages/departments/index', () => [dept.name, dept.location], {
+      query: '?mode=intro',
       title: () => '科室介绍',
-    },
-    {
-      name: 'packageBooking/pages/doctors/index?deptCode=<dept>',
-      path: () => `packageBooking/pages/doctors/index?deptCode=${dept.code}`,
-      route: 'packageBooking/pages/doctors/index',
-      shows: () => [dept.location, `${dept.name} 专科号`, '专家号', expert.name, `擅长：${expert.specialty}`],
-      title: () => dept.name,
-    },
-    {
-      name: 'packageBooking/pages/doctors/index (no deptCode)',
-      path: () => 'packageBooking/pages/doctors/index',
-      route: 'packageBooking/pages/doctors/index',
-      shows: () => ['科室不存在或已停诊'],
-    },
-    {
-      name: 'packageBooking/pages/doctors/index?deptCode=<unknown>',
-      path: () => 'packageBooking/pages/doctors/index?deptCode=9999',
-      route: 'packageBooking/pages/doctors/index',
-      shows: () => ['科室不存在或已停诊'],
-    },
-    {
-      name: 'packageBooking/pages/doctor/index?doctorId=<expert>',
-      path: () => `packageBooking/pages/doctor/index?doctorId=${expert.doctorId}&deptCode=${dept.code}`,
-      route: 'packageBooking/pages/doctor/index',
-      shows: () => [expert.name, expert.title, `${dept.name} · ${dept.location}`, '擅长', '近7日出诊'],
-    },
-    {
-      name: 'packageBooking/pages/doctor/index?doctorId=<unknown>',
-      path: () => `packageBooking/pages/doctor/index?doctorId=D99999&deptCode=${dept.code}`,
-      route: 'packageBooking/pages/doctor/index',
-      shows: () => ['医生不存在或已停诊'],
-    },
-    {
-      name: 'packageBooking/pages/schedule/index?deptCode=<dept>&date=<staged>',
-      path: () => `packageBooking/pages/schedule/index?deptCode=${dept.code}&kind=specialist&date=${session.date}`,
-      route: 'packageBooking/pages/schedule/index',
-      // The staged session: its first seat is booked, the second one is left.
-      shows: () => [
+    }),
+    opens(
+      'packageBooking/pages/doctors/index',
+      () => [dept.location, `${dept.name} 专科号`, '专家号', expert.name, `擅长：${expert.specialty}`],
+      { label: '?deptCode=<dept>', query: () => `?deptCode=${dept.code}`, title: () => dept.name },
+    ),
+    opens('packageBooking/pages/doctors/index', () => ['科室不存在或已停诊'], { label: ' (no deptCode)' }),
+    opens('packageBooking/pages/doctors/index', () => ['科室不存在或已停诊'], {
+      label: '?deptCode=<unknown>',
+      query: '?deptCode=9999',
+    }),
+    opens(
+      'packageBooking/pages/doctor/index',
+      () => [expert.name, expert.title, `${dept.name} · ${dept.location}`, '擅长', '近7日出诊'],
+      { label: '?doctorId=<expert>', query: () => `?doctorId=${expert.doctorId}&deptCode=${dept.code}` },
+    ),
+    opens('packageBooking/pages/doctor/index', () => ['医生不存在或已停诊'], {
+      label: '?doctorId=<unknown>',
+      query: () => `?doctorId=D99999&deptCode=${dept.code}`,
+    }),
+    // The staged session: its first seat is booked, the second one is left.
+    opens(
+      'packageBooking/pages/schedule/index',
+      () => [
         `${dept.name} · 专科号`,
         `${session.timePoints[0]!.time}（满）`,
         `${session.timePoints[1]!.time}（余1）`,
         '下拉可刷新号源',
       ],
-    },
-    {
-      name: 'packageBooking/pages/schedule/index (no deptCode)',
-      path: () => 'packageBooking/pages/schedule/index',
-      route: 'packageBooking/pages/schedule/index',
-      shows: () => ['缺少科室信息，请返回重新选择'],
-    },
-    {
-      name: 'packageBooking/pages/confirm/index?sessionId=<staged>&time=<free>',
-      path: () =>
-        `packageBooking/pages/confirm/index?sessionId=${session.sessionId}&time=${session.timePoints[1]!.time}` +
-        `&deptCode=${dept.code}&kind=specialist`,
-      route: 'packageBooking/pages/confirm/index',
-      shows: () => [
+      {
+        label: '?deptCode=<dept>&date=<staged>',
+        query: () => `?deptCode=${dept.code}&kind=specialist&date=${session.date}`,
+      },
+    ),
+    opens('packageBooking/pages/schedule/index', () => ['缺少科室信息，请返回重新选择'], { label: ' (no deptCode)' }),
+    opens(
+      'packageBooking/pages/confirm/index',
+      () => [
         self.name,
         '就诊信息',
         `${session.timePoints[1]!.time}-${session.timePoints[1]!.endTime}`,
@@ -287,105 +263,83 @@ describe('(a) every page opens in the preview without errors', () => {
         '预约须知',
         '确认预约',
       ],
-    },
-    {
-      name: 'packageBooking/pages/confirm/index (no session)',
-      path: () => 'packageBooking/pages/confirm/index',
-      route: 'packageBooking/pages/confirm/index',
-      shows: () => ['号源不存在或已停诊，请返回重新选择'],
-    },
-    {
-      name: 'packageBooking/pages/confirm/index?sessionId=<unknown>',
-      path: () =>
-        `packageBooking/pages/confirm/index?sessionId=S20000101-X&time=08:00&deptCode=${dept.code}&kind=specialist`,
-      route: 'packageBooking/pages/confirm/index',
-      shows: () => ['号源不存在或已停诊，请返回重新选择'],
-    },
-    {
-      name: 'packageBooking/pages/result/index?bookingId=<booking>',
-      path: () => `packageBooking/pages/result/index?bookingId=${booking.bookingId}`,
-      route: 'packageBooking/pages/result/index',
-      shows: () => [
+      {
+        label: '?sessionId=<staged>&time=<free>',
+        query: () =>
+          `?sessionId=${session.sessionId}&time=${session.timePoints[1]!.time}` +
+          `&deptCode=${dept.code}&kind=specialist`,
+      },
+    ),
+    opens('packageBooking/pages/confirm/index', () => ['号源不存在或已停诊，请返回重新选择'], {
+      label: ' (no session)',
+    }),
+    opens('packageBooking/pages/confirm/index', () => ['号源不存在或已停诊，请返回重新选择'], {
+      label: '?sessionId=<unknown>',
+      query: () => `?sessionId=S20000101-X&time=08:00&deptCode=${dept.code}&kind=specialist`,
+    }),
+    opens(
+      'packageBooking/pages/result/index',
+      () => [
         '预约成功',
         booking.display,
         `请于${booking.arrival.from}至${booking.arrival.to}到院签到/取号`,
         booking.patientName,
         '查看预约记录',
       ],
-    },
-    {
-      name: 'packageBooking/pages/result/index (no bookingId)',
-      path: () => 'packageBooking/pages/result/index',
-      route: 'packageBooking/pages/result/index',
-      shows: () => ['预约记录不存在'],
-    },
-    {
-      name: 'packageBooking/pages/result/index?bookingId=<unknown>',
-      path: () => 'packageBooking/pages/result/index?bookingId=bk_nope',
-      route: 'packageBooking/pages/result/index',
-      shows: () => ['预约记录不存在'],
-    },
-    {
-      name: 'packageBooking/pages/records/index',
-      path: () => 'packageBooking/pages/records/index',
-      route: 'packageBooking/pages/records/index',
-      shows: () => ['1周内', '1个月内', '3个月内', dept.name, '已预约', booking.display],
-    },
-    {
-      name: 'packageBooking/pages/detail/index?bookingId=<booking>',
-      path: () => `packageBooking/pages/detail/index?bookingId=${booking.bookingId}`,
-      route: 'packageBooking/pages/detail/index',
-      shows: () => [dept.name, '已预约', booking.display, booking.bookingId, '取消预约'],
-    },
-    {
-      name: 'packageBooking/pages/detail/index (no bookingId)',
-      path: () => 'packageBooking/pages/detail/index',
-      route: 'packageBooking/pages/detail/index',
-      shows: () => ['预约记录不存在', '查看预约记录'],
-    },
-    {
-      name: 'packageBooking/pages/detail/index?bookingId=<unknown>',
-      path: () => 'packageBooking/pages/detail/index?bookingId=bk_nope',
-      route: 'packageBooking/pages/detail/index',
-      shows: () => ['预约记录不存在'],
-    },
+      { label: '?bookingId=<booking>', query: () => `?bookingId=${booking.bookingId}` },
+    ),
+    opens('packageBooking/pages/result/index', () => ['预约记录不存在'], { label: ' (no bookingId)' }),
+    opens('packageBooking/pages/result/index', () => ['预约记录不存在'], {
+      label: '?bookingId=<unknown>',
+      query: '?bookingId=bk_nope',
+    }),
+    opens('packageBooking/pages/records/index', () => [
+      '1周内',
+      '1个月内',
+      '3个月内',
+      dept.name,
+      '已预约',
+      booking.display,
+    ]),
+    opens(
+      'packageBooking/pages/detail/index',
+      () => [dept.name, '已预约', booking.display, booking.bookingId, '取消预约'],
+      { label: '?bookingId=<booking>', query: () => `?bookingId=${booking.bookingId}` },
+    ),
+    opens('packageBooking/pages/detail/index', () => ['预约记录不存在', '查看预约记录'], { label: ' (no bookingId)' }),
+    opens('packageBooking/pages/detail/index', () => ['预约记录不存在'], {
+      label: '?bookingId=<unknown>',
+      query: '?bookingId=bk_nope',
+    }),
     // ---- 微官网 ----
-    {
-      name: 'packageSite/pages/index/index',
-      path: () => 'packageSite/pages/index/index',
-      route: 'packageSite/pages/index/index',
-      shows: () => ['科室介绍', '医院公告', '来院导航', '越州市第一人民医院', '三级甲等', '就诊时间', '联系我们'],
-    },
-    {
-      name: 'packageSite/pages/announcements/index',
-      path: () => 'packageSite/pages/announcements/index',
-      route: 'packageSite/pages/announcements/index',
-      shows: () => [pinned.title, '置顶', '没有更多了'],
-    },
-    {
-      name: 'packageSite/pages/announcement/index?id=<pinned>',
-      path: () => `packageSite/pages/announcement/index?id=${pinned.id}`,
-      route: 'packageSite/pages/announcement/index',
-      shows: () => [pinned.title, '置顶', '发布时间'],
-    },
-    {
-      name: 'packageSite/pages/announcement/index (no id)',
-      path: () => 'packageSite/pages/announcement/index',
-      route: 'packageSite/pages/announcement/index',
-      shows: () => ['公告不存在或已下线'],
-    },
-    {
-      name: 'packageSite/pages/announcement/index?id=<unknown>',
-      path: () => 'packageSite/pages/announcement/index?id=ann-nope',
-      route: 'packageSite/pages/announcement/index',
-      shows: () => ['公告不存在或已下线'],
-    },
-    {
-      name: 'packageSite/pages/guide/index',
-      path: () => 'packageSite/pages/guide/index',
-      route: 'packageSite/pages/guide/index',
-      shows: () => ['医院地址', '咨询电话', '交通指引', '公交', '停车', '楼层分布', '门诊楼 1楼'],
-    },
+    opens('packageSite/pages/index/index', () => [
+      '科室介绍',
+      '医院公告',
+      '来院导航',
+      '越州市第一人民医院',
+      '三级甲等',
+      '就诊时间',
+      '联系我们',
+    ]),
+    opens('packageSite/pages/announcements/index', () => [pinned.title, '置顶', '没有更多了']),
+    opens('packageSite/pages/announcement/index', () => [pinned.title, '置顶', '发布时间'], {
+      label: '?id=<pinned>',
+      query: () => `?id=${pinned.id}`,
+    }),
+    opens('packageSite/pages/announcement/index', () => ['公告不存在或已下线'], { label: ' (no id)' }),
+    opens('packageSite/pages/announcement/index', () => ['公告不存在或已下线'], {
+      label: '?id=<unknown>',
+      query: '?id=ann-nope',
+    }),
+    opens('packageSite/pages/guide/index', () => [
+      '医院地址',
+      '咨询电话',
+      '交通指引',
+      '公交',
+      '停车',
+      '楼层分布',
+      '门诊楼 1楼',
+    ]),
   ];
 
   test('the cases cover every page of app.json', () => {

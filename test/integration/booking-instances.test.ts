@@ -9,7 +9,7 @@
 import { freshPerson } from '../../devstack/seed/identities';
 import { startDevstack, type Devstack } from '../../devstack/stack';
 import type { BookingView } from '../../typings/booking';
-import { callFn, freshStateDir, removeStateDir, type Env } from './helpers';
+import { bindEvent, callFn, freshStateDir, removeStateDir, type Env } from './helpers';
 
 const PATIENTS = 36;
 const SEATS = 9;
@@ -20,12 +20,7 @@ async function bindPatients(stack: Devstack, n: number): Promise<{ openid: strin
       const openid = `it-inst-${i}`;
       for (let attempt = 0; attempt < 5; attempt++) {
         const p = freshPerson();
-        const r = await callFn<{ id: string }>(
-          stack,
-          'patient',
-          { action: 'bind', name: p.name, idNumber: p.idNumber, phone: p.phone, relation: '本人' },
-          openid,
-        );
+        const r = await callFn<{ id: string }>(stack, 'patient', bindEvent(p), openid);
         if (r.body.ok) return { openid, cardId: r.body.data.id };
       }
       throw new Error(`could not bind a card for ${openid}`);

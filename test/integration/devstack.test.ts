@@ -2,50 +2,38 @@
  * The devstack HTTP contract itself (DESIGN.md "devstack HTTP contract"): routes, status codes,
  * CORS, the console page and its helper API.
  */
-import type { Devstack } from '../../devstack/stack';
 import { freshPerson } from '../../devstack/seed/identities';
-import { callFn, freshStateDir, getJson, removeStateDir, startTestStack } from './helpers';
+import { bindEvent, callFn, getJson, stackForTests } from './helpers';
 
 jest.setTimeout(60_000);
 
-let stack: Devstack;
-let stateDir: string;
-
-beforeAll(async () => {
-  stateDir = freshStateDir();
-  stack = await startTestStack(stateDir);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-  removeStateDir(stateDir);
-});
+const stack = stackForTests();
 
 describe('contract routes', () => {
   test('GET /healthz lists the loaded functions', async () => {
-    const r = await getJson<{ ok: boolean; functions: string[] }>(`${stack.url}/healthz`);
+    const r = await getJson<{ ok: boolean; functions: string[] }>(`${stack().url}/healthz`);
     expect(r.status).toBe(200);
     expect(r.body.ok).toBe(true);
     expect(r.body.functions).toContain('patient');
   });
 
   test('POST /functions/<unknown> → 404 JSON', async () => {
-    const r = await callFn(stack, 'no-such-fn', { action: 'list' }, 'u1');
+    const r = await callFn(stack(), 'no-such-fn', { action: 'list' }, 'u1');
     expect(r.status).toBe(404);
     expect(r.headers.get('content-type')).toMatch(/application\/json/);
     expect(r.body).toEqual({ error: expect.stringContaining('no-such-fn') });
   });
 
   test('POST /functions/<name> with invalid JSON → 400 JSON; GET → 405', async () => {
-    const bad = await callFn(stack, 'patient', 'not json', 'u1', { raw: true });
+    const bad = await callFn(stack(), 'patient', 'not json', 'u1', { raw: true });
     expect(bad.status).toBe(400);
     expect(bad.body).toEqual({ error: expect.any(String) });
-    const get = await getJson(`${stack.url}/functions/patient`);
+    const get = await getJson(`${stack().url}/functions/patient`);
     expect(get.status).toBe(405);
   });
 
   test('CORS: preflight and headers on answers', async () => {
-    const pre = await fetch(`${stack.url}/functions/patient`, {
+    const pre = await fetch(`${stack().url}/functions/patient`, {
       method: 'OPTIONS',
       headers: {
         origin: 'http://localhost:5173',
@@ -56,7 +44,7 @@ describe('contract routes', () => {
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('*');
     expect(pre.headers.get('access-control-allow-headers')).toMatch(/x-wx-openid/i);
-    const r = await callFn(stack, 'patient', { action: 'list' }, 'u1');
+    const r = await callFn(stack(), 'patient', { action: 'list' }, 'u1');
     expect(r.headers.get('access-control-allow-origin')).toBe('*');
   });
 
@@ -66,7 +54,7 @@ describe('contract routes', () => {
       ['GET', '/http/no-such-fn/sub/path?x=1'],
       ['POST', '/timers/no-such-fn'],
     ] as const) {
-      const r = await getJson<{ error: string }>(`${stack.url}${path}`, { method });
+      const r = await getJson<{ error: string }>(`${stack().url}${path}`, { method });
       expect(r.status).toBe(404);
       expect(r.headers.get('content-type')).toMatch(/application\/json/);
       expect(r.body.error).toContain('no-such-fn');
@@ -74,17 +62,17 @@ describe('contract routes', () => {
   });
 
   test('/timers/<fn> without a configured timer trigger → 404 JSON naming the problem', async () => {
-    const r = await getJson<{ error: string }>(`${stack.url}/timers/patient`, { method: 'POST' });
+    const r = await getJson<{ error: string }>(`${stack().url}/timers/patient`, { method: 'POST' });
     expect(r.status).toBe(404);
     expect(r.body.error).toMatch(/timer trigger/);
-    const named = await getJson<{ error: string }>(`${stack.url}/timers/patient?trigger=nightly`, { method: 'POST' });
+    const named = await getJson<{ error: string }>(`${stack().url}/timers/patient?trigger=nightly`, { method: 'POST' });
     expect(named.status).toBe(404);
   });
 
   test('/http/<fn> passes an HTTP access event and answers what the function returns', async () => {
     // `patient` is not an HTTP-access function: the event has no action, so it answers the
     // INVALID_ARGUMENT envelope, which the service returns as JSON with HTTP 200.
-    const r = await getJson<{ ok: boolean; error: { code: string } }>(`${stack.url}/http/patient/x?y=1`, {
+    const r = await getJson<{ ok: boolean; error: { code: string } }>(`${stack().url}/http/patient/x?y=1`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"a":1}',
@@ -94,13 +82,13 @@ describe('contract routes', () => {
   });
 
   test('GET /outbox → JSON array (newest first)', async () => {
-    const r = await getJson<unknown[]>(`${stack.url}/outbox`);
+    const r = await getJson<unknown[]>(`${stack().url}/outbox`);
     expect(r.status).toBe(200);
     expect(Array.isArray(r.body)).toBe(true);
   });
 
   test('GET / → the console page; its assets load from this origin only', async () => {
-    const r = await fetch(`${stack.url}/`);
+    const r = await fetch(`${stack().url}/`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/text\/html/);
     const html = await r.text();
@@ -108,28 +96,28 @@ describe('contract routes', () => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
     expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
     for (const asset of ['/console/app.js', '/console/style.css']) {
-      const a = await fetch(`${stack.url}${asset}`);
+      const a = await fetch(`${stack().url}${asset}`);
       expect(a.status).toBe(200);
       expect(await a.text()).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
     }
   });
 
   test('GET /preview → the preview page, its built assets, all local', async () => {
-    const r = await fetch(`${stack.url}/preview`);
+    const r = await fetch(`${stack().url}/preview`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/text\/html/);
     const html = await r.text();
     expect(html).toContain('href="/"');
     for (const asset of ['/preview/filemap.js', '/preview/runtime.js', '/preview/preview.css']) {
       expect(html).toContain(asset);
-      const a = await fetch(`${stack.url}${asset}`);
+      const a = await fetch(`${stack().url}${asset}`);
       expect(a.status).toBe(200);
     }
     expect(html).not.toMatch(/(src|href)="https?:\/\//);
   });
 
   test('unknown route → 404 JSON', async () => {
-    const r = await getJson<{ error: string }>(`${stack.url}/nope`);
+    const r = await getJson<{ error: string }>(`${stack().url}/nope`);
     expect(r.status).toBe(404);
     expect(r.body.error).toBeDefined();
   });
@@ -139,21 +127,16 @@ describe('console helper API', () => {
   const person = freshPerson();
 
   beforeAll(async () => {
-    const r = await callFn(
-      stack,
-      'patient',
-      { action: 'bind', name: person.name, idNumber: person.idNumber, phone: person.phone, relation: '本人' },
-      'console-user',
-    );
+    const r = await callFn(stack(), 'patient', bindEvent(person), 'console-user');
     expect(r.body).toMatchObject({ ok: true });
-    await callFn(stack, 'patient', { action: 'list' }, 'console-user');
-    await callFn(stack, 'patient', { action: 'nope' }, 'console-user');
+    await callFn(stack(), 'patient', { action: 'list' }, 'console-user');
+    await callFn(stack(), 'patient', { action: 'nope' }, 'console-user');
   });
 
   test('functions: actions seen, timers and recent calls without payloads or data', async () => {
     const r = await getJson<{
       functions: { name: string; actionsSeen: string[]; timers: unknown[]; recentCalls: Record<string, unknown>[] }[];
-    }>(`${stack.url}/devstack/api/functions`);
+    }>(`${stack().url}/devstack/api/functions`);
     expect(r.status).toBe(200);
     const fn = r.body.functions.find((f) => f.name === 'patient')!;
     expect(fn.actionsSeen).toEqual(expect.arrayContaining(['bind', 'list']));
@@ -177,13 +160,13 @@ describe('console helper API', () => {
 
   test('collections: counts, and documents paged with PII masked', async () => {
     const list = await getJson<{ collections: { name: string; count: number }[] }>(
-      `${stack.url}/devstack/api/collections`,
+      `${stack().url}/devstack/api/collections`,
     );
     expect(list.status).toBe(200);
     expect(list.body.collections.length).toBeGreaterThan(0);
     for (const c of list.body.collections) {
       const docs = await getJson<{ total: number; limit: number; skip: number; documents: unknown[] }>(
-        `${stack.url}/devstack/api/collections/${encodeURIComponent(c.name)}?limit=1&skip=0`,
+        `${stack().url}/devstack/api/collections/${encodeURIComponent(c.name)}?limit=1&skip=0`,
       );
       expect(docs.status).toBe(200);
       expect(docs.body.total).toBe(c.count);
@@ -191,7 +174,7 @@ describe('console helper API', () => {
       expect(docs.text).not.toContain(person.idNumber);
       expect(docs.text).not.toContain(person.phone);
     }
-    const missing = await getJson(`${stack.url}/devstack/api/collections/no_such_collection`);
+    const missing = await getJson(`${stack().url}/devstack/api/collections/no_such_collection`);
     expect(missing.status).toBe(404);
   });
 
@@ -200,7 +183,7 @@ describe('console helper API', () => {
       identities: { openid: string; role: string }[];
       samplePatients: { name: string; idNumber: string }[];
       freshPeople: { idNumber: string }[];
-    }>(`${stack.url}/devstack/api/identities`);
+    }>(`${stack().url}/devstack/api/identities`);
     expect(r.status).toBe(200);
     expect(r.body.identities.map((i) => i.openid)).toEqual(
       expect.arrayContaining(['u1', 'u2', 'patient-zhang', 'patient-li', 'nurse-wang', 'billing-zhao']),
@@ -211,18 +194,18 @@ describe('console helper API', () => {
   });
 
   test('consents: grant and read back; bad requests are 400', async () => {
-    const t = await getJson<{ templates: { id: string; kind: string }[] }>(`${stack.url}/devstack/api/consents`);
+    const t = await getJson<{ templates: { id: string; kind: string }[] }>(`${stack().url}/devstack/api/consents`);
     expect(t.status).toBe(200);
     const template = t.body.templates.find((x) => x.kind === 'one-time') ?? t.body.templates[0];
     expect(template).toBeDefined();
-    const g = await getJson(`${stack.url}/devstack/api/consents`, {
+    const g = await getJson(`${stack().url}/devstack/api/consents`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ openid: 'u1', templateId: template!.id, count: 2 }),
     });
     expect(g.status).toBe(200);
     const c = await getJson<{ consents: { templateId: string; remaining: number | string }[] }>(
-      `${stack.url}/devstack/api/consents?openid=u1`,
+      `${stack().url}/devstack/api/consents?openid=u1`,
     );
     expect(c.body.consents.find((x) => x.templateId === template!.id)).toBeDefined();
     for (const body of [
@@ -230,7 +213,7 @@ describe('console helper API', () => {
       { openid: 'u1', templateId: 'no-such-template' },
       { templateId: template!.id },
     ]) {
-      const bad = await getJson(`${stack.url}/devstack/api/consents`, {
+      const bad = await getJson(`${stack().url}/devstack/api/consents`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
@@ -241,21 +224,21 @@ describe('console helper API', () => {
 
   test('HIS proxy: summary, departments, doctors, masked patients', async () => {
     const summary = await getJson<{ code: string; data: { counts: Record<string, number> } }>(
-      `${stack.url}/devstack/api/his/summary`,
+      `${stack().url}/devstack/api/his/summary`,
     );
     expect(summary.status).toBe(200);
     expect(summary.body.data.counts.patients).toBeGreaterThan(0);
     for (const p of ['departments', 'doctors']) {
-      const r = await getJson<{ data: { items: unknown[] } }>(`${stack.url}/devstack/api/his/${p}`);
+      const r = await getJson<{ data: { items: unknown[] } }>(`${stack().url}/devstack/api/his/${p}`);
       expect(r.status).toBe(200);
       expect(r.body.data.items.length).toBeGreaterThan(0);
     }
     const pats = await getJson<{ data: { items: { idNumber: string }[] } }>(
-      `${stack.url}/devstack/api/his/patients?limit=5&offset=0`,
+      `${stack().url}/devstack/api/his/patients?limit=5&offset=0`,
     );
     expect(pats.body.data.items).toHaveLength(5);
     for (const p of pats.body.data.items) expect(p.idNumber).toMatch(/\*{8}/);
-    const bad = await getJson(`${stack.url}/devstack/api/his/..%2F..%2Fetc`);
+    const bad = await getJson(`${stack().url}/devstack/api/his/..%2F..%2Fetc`);
     expect(bad.status).toBe(400);
   });
 });

@@ -19,6 +19,35 @@ export async function startTestStack(stateDir: string, reset = true): Promise<De
   return startDevstack({ port: 0, hisPort: 0, stateDir, reset, quiet: true });
 }
 
+/**
+ * One devstack for the tests of the calling file (or describe): started on a fresh state dir before
+ * them, stopped and its state dir removed after them. Answers the running stack.
+ */
+export function stackForTests(startTimeoutMs?: number): () => Devstack {
+  let stack: Devstack | undefined;
+  let dir = '';
+  beforeAll(async () => {
+    dir = freshStateDir();
+    stack = await startTestStack(dir);
+  }, startTimeoutMs);
+  afterAll(async () => {
+    await stack?.stop();
+    removeStateDir(dir);
+  });
+  return () => {
+    if (!stack) throw new Error('the devstack did not start');
+    return stack;
+  };
+}
+
+/** The `patient.bind` event of a 本人 card for `p` (`extra` adds fields or overrides them). */
+export function bindEvent(
+  p: { name: string; idNumber: string; phone: string },
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return { action: 'bind', name: p.name, idNumber: p.idNumber, phone: p.phone, relation: '本人', ...extra };
+}
+
 export interface HttpAnswer<T = unknown> {
   status: number;
   text: string;

@@ -2,41 +2,24 @@
  * `patient` (就诊人管理) through the devstack HTTP contract only: POST /functions/patient with
  * X-WX-OPENID, against the built bundle, the CloudBase emulator and the HIS sandbox.
  */
-import type { Devstack } from '../../devstack/stack';
-import { freshPerson, withWrongChecksum, type FreshPerson } from '../../devstack/seed/identities';
+import { freshPerson, withWrongChecksum } from '../../devstack/seed/identities';
 import {
+  bindEvent,
   callFn,
   collectionCounts,
-  freshStateDir,
   hisPatientCount,
   hisPatientsByQuery,
-  removeStateDir,
   sandbox,
-  startTestStack,
+  stackForTests,
   type CardView,
 } from './helpers';
 
 jest.setTimeout(60_000);
 
-let stack: Devstack;
-let stateDir: string;
-
-beforeAll(async () => {
-  stateDir = freshStateDir();
-  stack = await startTestStack(stateDir);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-  removeStateDir(stateDir);
-});
-
-function bindEvent(p: FreshPerson, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { action: 'bind', name: p.name, idNumber: p.idNumber, phone: p.phone, relation: '本人', ...extra };
-}
+const stack = stackForTests();
 
 async function listCards(openid: string): Promise<CardView[]> {
-  const r = await callFn<{ cards: CardView[]; limit: number }>(stack, 'patient', { action: 'list' }, openid);
+  const r = await callFn<{ cards: CardView[]; limit: number }>(stack(), 'patient', { action: 'list' }, openid);
   expect(r.status).toBe(200);
   if (!r.body.ok) throw new Error(`list failed: ${JSON.stringify(r.body)}`);
   return r.body.data.cards;
@@ -44,9 +27,9 @@ async function listCards(openid: string): Promise<CardView[]> {
 
 /** Everything the emulator stores, as one string (to prove whole PII is not kept). */
 function storedText(): string {
-  return stack.emulator.admin
-    .listCollections()
-    .map((c) => JSON.stringify(stack.emulator.admin.listDocuments(c.name, { limit: 10_000 })))
+  return stack()
+    .emulator.admin.listCollections()
+    .map((c) => JSON.stringify(stack().emulator.admin.listDocuments(c.name, { limit: 10_000 })))
     .join('\n');
 }
 
@@ -59,9 +42,9 @@ describe('bind → list → get (u1, 建档 of a fresh person)', () => {
 
   // The bind every test here starts from (each test leaves u1 with exactly this card).
   beforeAll(async () => {
-    hisBefore = await hisPatientCount(stack);
-    bound = await callFn<CardView>(stack, 'patient', bindEvent(person), 'u1');
-    hisAfter = await hisPatientCount(stack);
+    hisBefore = await hisPatientCount(stack());
+    bound = await callFn<CardView>(stack(), 'patient', bindEvent(person), 'u1');
+    hisAfter = await hisPatientCount(stack());
     if (!bound.body.ok) throw new Error(`bind failed: ${bound.text}`);
     card = bound.body.data;
   });
@@ -78,7 +61,7 @@ describe('bind → list → get (u1, 建档 of a fresh person)', () => {
     expect(card.isDefault).toBe(true);
     expect(card.createdInHis).toBe(true);
     // 建档: the HIS sandbox now has exactly this patient.
-    const his = await hisPatientsByQuery(stack, person.idNumber);
+    const his = await hisPatientsByQuery(stack(), person.idNumber);
     expect(his.total).toBe(1);
     expect(his.items[0]!.cardNo).toBe(card.cardNo);
     expect(hisAfter).toBe(hisBefore + 1);
@@ -93,7 +76,7 @@ describe('bind → list → get (u1, 建档 of a fresh person)', () => {
   test('list shows the card, get returns it', async () => {
     const cards = await listCards('u1');
     expect(cards.map((c) => c.id)).toEqual([card.id]);
-    const g = await callFn<CardView>(stack, 'patient', { action: 'get', cardId: card.id }, 'u1');
+    const g = await callFn<CardView>(stack(), 'patient', { action: 'get', cardId: card.id }, 'u1');
     expect(g.status).toBe(200);
     expect(g.body).toMatchObject({ ok: true, data: { id: card.id, cardNo: card.cardNo } });
     expect(g.text).not.toContain(person.idNumber);
@@ -102,21 +85,21 @@ describe('bind → list → get (u1, 建档 of a fresh person)', () => {
   test('the same bind with a wrong checksum is INVALID_ARGUMENT on idNumber and changes nothing', async () => {
     const other = freshPerson();
     const wrong = withWrongChecksum(other.idNumber);
-    const before = await collectionCounts(stack);
-    const hisBefore = await hisPatientCount(stack);
-    const r = await callFn(stack, 'patient', bindEvent({ ...other, idNumber: wrong }), 'u1');
+    const before = await collectionCounts(stack());
+    const hisBefore = await hisPatientCount(stack());
+    const r = await callFn(stack(), 'patient', bindEvent({ ...other, idNumber: wrong }), 'u1');
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', field: 'idNumber' } });
     expect(r.text).not.toContain(wrong);
     expect((await listCards('u1')).map((c) => c.id)).toEqual([card.id]);
-    expect(await collectionCounts(stack)).toEqual(before);
-    expect((await hisPatientsByQuery(stack, wrong)).total).toBe(0);
-    expect((await hisPatientsByQuery(stack, other.idNumber)).total).toBe(0);
-    expect(await hisPatientCount(stack)).toBe(hisBefore);
+    expect(await collectionCounts(stack())).toEqual(before);
+    expect((await hisPatientsByQuery(stack(), wrong)).total).toBe(0);
+    expect((await hisPatientsByQuery(stack(), other.idNumber)).total).toBe(0);
+    expect(await hisPatientCount(stack())).toBe(hisBefore);
   });
 
   test('binding the same person again is ALREADY_EXISTS', async () => {
-    const r = await callFn(stack, 'patient', bindEvent(person), 'u1');
+    const r = await callFn(stack(), 'patient', bindEvent(person), 'u1');
     expect(r.body).toMatchObject({ ok: false, error: { code: 'ALREADY_EXISTS', reason: 'duplicate' } });
     expect(await listCards('u1')).toHaveLength(1);
   });
@@ -125,29 +108,29 @@ describe('bind → list → get (u1, 建档 of a fresh person)', () => {
     const last = card.id.slice(-1);
     const nonexistent = card.id.slice(0, -1) + (last === 'a' ? 'b' : 'a');
     for (const action of ['get', 'unbind', 'setDefault']) {
-      const theirs = await callFn(stack, 'patient', { action, cardId: card.id }, 'u2');
-      const missing = await callFn(stack, 'patient', { action, cardId: nonexistent }, 'u2');
+      const theirs = await callFn(stack(), 'patient', { action, cardId: card.id }, 'u2');
+      const missing = await callFn(stack(), 'patient', { action, cardId: nonexistent }, 'u2');
       expect(theirs.status).toBe(200);
       expect(theirs.body).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       expect(theirs.text).toBe(missing.text);
       // u1 probing a nonexistent id gets the same answer too.
-      const own = await callFn(stack, 'patient', { action, cardId: nonexistent }, 'u1');
+      const own = await callFn(stack(), 'patient', { action, cardId: nonexistent }, 'u1');
       expect(own.text).toBe(missing.text);
     }
     expect((await listCards('u1')).map((c) => c.id)).toEqual([card.id]);
     expect(await listCards('u2')).toEqual([]);
-    const g = await callFn(stack, 'patient', { action: 'get', cardId: card.id }, 'u1');
+    const g = await callFn(stack(), 'patient', { action: 'get', cardId: card.id }, 'u1');
     expect(g.body).toMatchObject({ ok: true });
   });
 
   test('setDefault and unbind work for the owner', async () => {
-    const s = await callFn<CardView>(stack, 'patient', { action: 'setDefault', cardId: card.id }, 'u1');
+    const s = await callFn<CardView>(stack(), 'patient', { action: 'setDefault', cardId: card.id }, 'u1');
     expect(s.body).toMatchObject({ ok: true, data: { id: card.id, isDefault: true } });
     const second = freshPerson();
-    const b = await callFn<CardView>(stack, 'patient', bindEvent(second, { relation: '配偶' }), 'u1');
+    const b = await callFn<CardView>(stack(), 'patient', bindEvent(second, { relation: '配偶' }), 'u1');
     expect(b.body).toMatchObject({ ok: true, data: { isDefault: false } });
     if (!b.body.ok) return;
-    const u = await callFn(stack, 'patient', { action: 'unbind', cardId: b.body.data.id }, 'u1');
+    const u = await callFn(stack(), 'patient', { action: 'unbind', cardId: b.body.data.id }, 'u1');
     expect(u.body).toMatchObject({ ok: true, data: { cardId: b.body.data.id } });
     expect((await listCards('u1')).map((c) => c.id)).toEqual([card.id]);
   });
@@ -156,16 +139,16 @@ describe('bind → list → get (u1, 建档 of a fresh person)', () => {
 describe('identity', () => {
   test('missing X-WX-OPENID → UNAUTHENTICATED', async () => {
     for (const event of [{ action: 'list' }, bindEvent(freshPerson()), { action: 'get', cardId: 'abc' }]) {
-      const r = await callFn(stack, 'patient', event);
+      const r = await callFn(stack(), 'patient', event);
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
     }
-    const empty = await callFn(stack, 'patient', { action: 'list' }, '');
+    const empty = await callFn(stack(), 'patient', { action: 'list' }, '');
     expect(empty.body).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
   });
 
   test('an openid inside the event is refused, never taken as identity', async () => {
-    const r = await callFn(stack, 'patient', { action: 'list', openid: 'u1' }, 'u2');
+    const r = await callFn(stack(), 'patient', { action: 'list', openid: 'u1' }, 'u2');
     expect(r.body).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', field: 'openid' } });
   });
 });
@@ -233,12 +216,12 @@ describe('malformed payloads → INVALID_ARGUMENT naming the field, nothing stor
   let countsBefore: Record<string, number>;
   let hisBefore: number;
   beforeAll(async () => {
-    countsBefore = await collectionCounts(stack);
-    hisBefore = await hisPatientCount(stack);
+    countsBefore = await collectionCounts(stack());
+    hisBefore = await hisPatientCount(stack());
   });
 
   test.each([...bindCases, ...cardIdCases, ...envelopeCases])('%s', async (_label, event, field) => {
-    const r = await callFn(stack, 'patient', event, 'u-matrix');
+    const r = await callFn(stack(), 'patient', event, 'u-matrix');
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', field } });
     if (!r.body.ok) expect(typeof r.body.error.message).toBe('string');
@@ -246,13 +229,13 @@ describe('malformed payloads → INVALID_ARGUMENT naming the field, nothing stor
 
   test('no card was stored and the HIS is unchanged', async () => {
     expect(await listCards('u-matrix')).toEqual([]);
-    expect(await collectionCounts(stack)).toEqual(countsBefore);
-    expect(await hisPatientCount(stack)).toBe(hisBefore);
-    expect((await hisPatientsByQuery(stack, base.idNumber)).total).toBe(0);
+    expect(await collectionCounts(stack())).toEqual(countsBefore);
+    expect(await hisPatientCount(stack())).toBe(hisBefore);
+    expect((await hisPatientsByQuery(stack(), base.idNumber)).total).toBe(0);
   });
 
   test('a body that is not JSON is HTTP 400 with a JSON error', async () => {
-    const r = await callFn(stack, 'patient', '{"action": "list"', 'u-matrix', { raw: true });
+    const r = await callFn(stack(), 'patient', '{"action": "list"', 'u-matrix', { raw: true });
     expect(r.status).toBe(400);
     expect(r.body).toEqual({ error: expect.any(String) });
   });
@@ -267,36 +250,26 @@ describe('seeded HIS patients', () => {
   }
   let samples: Sample[];
   beforeAll(async () => {
-    samples = (await sandbox<{ items: Sample[]; fake: boolean }>(stack, 'patients/sample?count=5')).items;
+    samples = (await sandbox<{ items: Sample[]; fake: boolean }>(stack(), 'patients/sample?count=5')).items;
     expect(samples.length).toBeGreaterThanOrEqual(2);
   });
 
   test('binding an existing HIS patient with the right name links the existing card (no 建档)', async () => {
     const p = samples[0]!;
-    const hisBefore = await hisPatientCount(stack);
-    const r = await callFn<CardView>(
-      stack,
-      'patient',
-      { action: 'bind', name: p.name, idNumber: p.idNumber, phone: p.phone, relation: '本人' },
-      'patient-zhang',
-    );
+    const hisBefore = await hisPatientCount(stack());
+    const r = await callFn<CardView>(stack(), 'patient', bindEvent(p), 'patient-zhang');
     expect(r.body).toMatchObject({ ok: true, data: { cardNo: p.cardNo } });
     if (r.body.ok) expect(r.body.data.createdInHis).toBeFalsy();
     expect(r.text).not.toContain(p.idNumber);
-    expect(await hisPatientCount(stack)).toBe(hisBefore);
+    expect(await hisPatientCount(stack())).toBe(hisBefore);
   });
 
   test('with a wrong name it is refused and nothing is stored', async () => {
     const p = samples[1]!;
     const chars = Array.from(p.name);
     const wrongName = chars[0] === '王' ? `李${chars.slice(1).join('')}` : `王${chars.slice(1).join('')}`;
-    const before = await collectionCounts(stack);
-    const r = await callFn(
-      stack,
-      'patient',
-      { action: 'bind', name: wrongName, idNumber: p.idNumber, phone: p.phone, relation: '本人' },
-      'patient-li',
-    );
+    const before = await collectionCounts(stack());
+    const r = await callFn(stack(), 'patient', bindEvent(p, { name: wrongName }), 'patient-li');
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
       ok: false,
@@ -304,7 +277,7 @@ describe('seeded HIS patients', () => {
     });
     expect(r.text).not.toContain(p.name);
     expect(await listCards('patient-li')).toEqual([]);
-    expect(await collectionCounts(stack)).toEqual(before);
+    expect(await collectionCounts(stack())).toEqual(before);
   });
 });
 
@@ -312,10 +285,10 @@ describe('parallel binds', () => {
   test('20 concurrent binds by 20 different users all succeed', async () => {
     const people = Array.from({ length: 20 }, () => freshPerson());
     const results = await Promise.all(
-      people.map((p, i) => callFn<CardView>(stack, 'patient', bindEvent(p), `par-user-${i}`)),
+      people.map((p, i) => callFn<CardView>(stack(), 'patient', bindEvent(p), `par-user-${i}`)),
     );
     for (const r of results) expect(r.body).toMatchObject({ ok: true });
-    for (const p of people) expect((await hisPatientsByQuery(stack, p.idNumber)).total).toBe(1);
+    for (const p of people) expect((await hisPatientsByQuery(stack(), p.idNumber)).total).toBe(1);
     const lists = await Promise.all(people.map((_p, i) => listCards(`par-user-${i}`)));
     for (const l of lists) expect(l).toHaveLength(1);
   });
@@ -323,13 +296,13 @@ describe('parallel binds', () => {
   test('10 concurrent identical binds by one user → exactly one ok, the rest ALREADY_EXISTS', async () => {
     const p = freshPerson();
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => callFn(stack, 'patient', bindEvent(p), 'par-same')),
+      Array.from({ length: 10 }, () => callFn(stack(), 'patient', bindEvent(p), 'par-same')),
     );
     const oks = results.filter((r) => r.body.ok);
     const codes = results.filter((r) => !r.body.ok).map((r) => (r.body.ok ? '' : r.body.error.code));
     expect(oks).toHaveLength(1);
     expect(codes).toEqual(Array(9).fill('ALREADY_EXISTS'));
     expect(await listCards('par-same')).toHaveLength(1);
-    expect((await hisPatientsByQuery(stack, p.idNumber)).total).toBe(1);
+    expect((await hisPatientsByQuery(stack(), p.idNumber)).total).toBe(1);
   });
 });

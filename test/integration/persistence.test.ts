@@ -4,7 +4,15 @@
  */
 import type { Devstack } from '../../devstack/stack';
 import { freshPerson } from '../../devstack/seed/identities';
-import { callFn, freshStateDir, hisPatientsByQuery, removeStateDir, startTestStack, type CardView } from './helpers';
+import {
+  bindEvent,
+  callFn,
+  freshStateDir,
+  hisPatientsByQuery,
+  removeStateDir,
+  startTestStack,
+  type CardView,
+} from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -30,12 +38,7 @@ test('cards and 建档 patients persist across a restart; --reset wipes them', a
   const person = freshPerson();
   await stack?.stop(); // whatever another test left running
   stack = await startTestStack(stateDir, true);
-  const b = await callFn<CardView>(
-    stack,
-    'patient',
-    { action: 'bind', name: person.name, idNumber: person.idNumber, phone: person.phone, relation: '本人' },
-    'u1',
-  );
+  const b = await callFn<CardView>(stack, 'patient', bindEvent(person), 'u1');
   expect(b.body).toMatchObject({ ok: true, data: { createdInHis: true } });
   if (!b.body.ok) return;
   const card = b.body.data;

@@ -34,7 +34,7 @@ import { patientById } from '../db';
 import { SandboxError } from '../errors';
 import { addDays, daysBetween, isValidDate } from '../schedule';
 import { businessDate } from '../../../server/core/time';
-import { once, priorResult, recordResult } from './idempotency';
+import { onceAtomically, priorResult, recordResult } from './idempotency';
 import { parse } from './parse';
 import type { MethodContext, MethodHandler } from './types';
 
@@ -179,34 +179,28 @@ const cancel: MethodHandler = (body, ctx) => {
   const input = parse(cancelSchema, body);
   const now = ctx.now();
   const { db } = ctx;
-  return db.transaction(() =>
-    once(
-      db,
-      { appId: ctx.appId, requestId: input.requestId, method: 'booking.cancel', body: input, now },
-      (): { booking: HisBooking | null } => {
-        const row = bookingRowByConfirm(db, ctx.appId, input.confirmRequestId);
-        if (!row) {
-          // The confirm never booked (yet): void it, so a late-arriving confirm cannot book any more.
-          db.prepare(
-            `INSERT OR IGNORE INTO booking_tombstones (app_id, confirm_request_id, cancel_request_id, created_at)
+  return onceAtomically(ctx, 'booking.cancel', input, now, (): { booking: HisBooking | null } => {
+    const row = bookingRowByConfirm(db, ctx.appId, input.confirmRequestId);
+    if (!row) {
+      // The confirm never booked (yet): void it, so a late-arriving confirm cannot book any more.
+      db.prepare(
+        `INSERT OR IGNORE INTO booking_tombstones (app_id, confirm_request_id, cancel_request_id, created_at)
              VALUES (?, ?, ?, ?)`,
-          ).run(ctx.appId, input.confirmRequestId, input.requestId, now.toISOString());
-          return { booking: null };
-        }
-        if (row.status === 'cancelled') return { booking: toHisBooking(db, row, now) };
-        if (row.status !== 'booked') throw new SandboxError('INVALID_STATE', `booking is ${row.status}`);
-        const tp = timePointRow(db, row.session_id, row.time);
-        if (!tp || now.getTime() >= Date.parse(tp.starts_at)) {
-          throw new SandboxError('TOO_LATE', 'the time point has started');
-        }
-        db.prepare("UPDATE bookings SET status = 'cancelled', cancelled_at = ? WHERE seq = ?").run(
-          now.toISOString(),
-          row.seq,
-        );
-        return { booking: toHisBooking(db, bookingRowById(db, row.his_booking_id)!, now) };
-      },
-    ),
-  )();
+      ).run(ctx.appId, input.confirmRequestId, input.requestId, now.toISOString());
+      return { booking: null };
+    }
+    if (row.status === 'cancelled') return { booking: toHisBooking(db, row, now) };
+    if (row.status !== 'booked') throw new SandboxError('INVALID_STATE', `booking is ${row.status}`);
+    const tp = timePointRow(db, row.session_id, row.time);
+    if (!tp || now.getTime() >= Date.parse(tp.starts_at)) {
+      throw new SandboxError('TOO_LATE', 'the time point has started');
+    }
+    db.prepare("UPDATE bookings SET status = 'cancelled', cancelled_at = ? WHERE seq = ?").run(
+      now.toISOString(),
+      row.seq,
+    );
+    return { booking: toHisBooking(db, bookingRowById(db, row.his_booking_id)!, now) };
+  });
 };
 
 const get: MethodHandler = (body, ctx) => {
@@ -220,35 +214,29 @@ const checkIn: MethodHandler = (body, ctx) => {
   const input = parse(checkInSchema, body);
   const now = ctx.now();
   const { db } = ctx;
-  return db.transaction(() =>
-    once(
-      db,
-      { appId: ctx.appId, requestId: input.requestId, method: 'booking.checkIn', body: input, now },
-      (): { booking: HisBooking } => {
-        const row = bookingRowById(db, input.hisBookingId);
-        if (!row) throw new SandboxError('NOT_FOUND', 'no booking with this hisBookingId');
-        if (row.status === 'checkedIn') return { booking: toHisBooking(db, row, now) };
-        if (row.status !== 'booked') throw new SandboxError('INVALID_STATE', `booking is ${row.status}`);
-        const session = sessionRow(db, row.session_id)!;
-        if (session.status === 'stopped') throw new SandboxError('SESSION_CLOSED', 'session is stopped (停诊)');
-        const tp = timePointRow(db, row.session_id, row.time)!;
-        const opens = Date.parse(tp.starts_at) - HIS_ARRIVAL_WINDOW_BEFORE_MIN * 60_000;
-        if (now.getTime() < opens || now.getTime() >= Date.parse(tp.ends_at)) {
-          throw new SandboxError('NOT_IN_WINDOW', 'outside the arrival window');
-        }
-        if (effectiveStatus(db, row, now) !== 'booked') throw new SandboxError('INVALID_STATE', 'booking is missed');
-        const { q } = db
-          .prepare('SELECT COALESCE(MAX(queue_no), 0) + 1 AS q FROM bookings WHERE session_id = ?')
-          .get(row.session_id) as { q: number };
-        db.prepare("UPDATE bookings SET status = 'checkedIn', queue_no = ?, checked_in_at = ? WHERE seq = ?").run(
-          q,
-          now.toISOString(),
-          row.seq,
-        );
-        return { booking: toHisBooking(db, bookingRowById(db, row.his_booking_id)!, now) };
-      },
-    ),
-  )();
+  return onceAtomically(ctx, 'booking.checkIn', input, now, (): { booking: HisBooking } => {
+    const row = bookingRowById(db, input.hisBookingId);
+    if (!row) throw new SandboxError('NOT_FOUND', 'no booking with this hisBookingId');
+    if (row.status === 'checkedIn') return { booking: toHisBooking(db, row, now) };
+    if (row.status !== 'booked') throw new SandboxError('INVALID_STATE', `booking is ${row.status}`);
+    const session = sessionRow(db, row.session_id)!;
+    if (session.status === 'stopped') throw new SandboxError('SESSION_CLOSED', 'session is stopped (停诊)');
+    const tp = timePointRow(db, row.session_id, row.time)!;
+    const opens = Date.parse(tp.starts_at) - HIS_ARRIVAL_WINDOW_BEFORE_MIN * 60_000;
+    if (now.getTime() < opens || now.getTime() >= Date.parse(tp.ends_at)) {
+      throw new SandboxError('NOT_IN_WINDOW', 'outside the arrival window');
+    }
+    if (effectiveStatus(db, row, now) !== 'booked') throw new SandboxError('INVALID_STATE', 'booking is missed');
+    const { q } = db
+      .prepare('SELECT COALESCE(MAX(queue_no), 0) + 1 AS q FROM bookings WHERE session_id = ?')
+      .get(row.session_id) as { q: number };
+    db.prepare("UPDATE bookings SET status = 'checkedIn', queue_no = ?, checked_in_at = ? WHERE seq = ?").run(
+      q,
+      now.toISOString(),
+      row.seq,
+    );
+    return { booking: toHisBooking(db, bookingRowById(db, row.his_booking_id)!, now) };
+  });
 };
 
 const queue: MethodHandler = (body, ctx) => {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { SandboxDb } from '../db';
 import { SandboxError } from '../errors';
+import type { MethodContext } from './types';
 
 /** JSON with object keys sorted, so key order does not change the hash. */
 export function canonicalJson(value: unknown): string {
@@ -73,4 +74,19 @@ export function once<T>(db: SandboxDb, key: OnceKey, produce: () => T): T {
   const result = produce();
   recordResult(db, key, result);
   return result;
+}
+
+/**
+ * A mutating method's answer for `input.requestId`: `produce` run at most once (see once), in one
+ * transaction with its writes.
+ */
+export function onceAtomically<T>(
+  ctx: MethodContext,
+  method: string,
+  input: { requestId: string },
+  now: Date,
+  produce: () => T,
+): T {
+  const key: OnceKey = { appId: ctx.appId, requestId: input.requestId, method, body: input, now };
+  return ctx.db.transaction(() => once(ctx.db, key, produce))();
 }

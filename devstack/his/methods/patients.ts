@@ -13,7 +13,7 @@ import {
 import { insertPatient, patientById, patientByIdNumber } from '../db';
 import { SandboxError } from '../errors';
 import { patientIdFor } from '../seed';
-import { once } from './idempotency';
+import { onceAtomically } from './idempotency';
 import { parse } from './parse';
 import type { MethodContext, MethodHandler } from './types';
 
@@ -70,33 +70,27 @@ const create: MethodHandler = (body, ctx) => {
   if (check.info.birthDate !== input.birthDate) {
     throw new SandboxError('INVALID_REQUEST', 'birthDate: does not match idNumber');
   }
-  return ctx.db.transaction(() =>
-    once(
-      ctx.db,
-      { appId: ctx.appId, requestId: input.requestId, method: 'patient.create', body: input, now },
-      (): { patient: HisPatient } => {
-        if (patientByIdNumber(ctx.db, input.idNumber)) {
-          throw new SandboxError('PATIENT_EXISTS', 'a patient with this idNumber is already registered');
-        }
-        const { n } = ctx.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM patients').get() as { n: number };
-        const row = {
-          seq: n,
-          patientId: patientIdFor(n),
-          cardNo: newCardNo(ctx),
-          name: input.name,
-          idNumber: input.idNumber,
-          phone: input.phone,
-          gender: input.gender,
-          birthDate: input.birthDate,
-          socialSecurityNo: input.socialSecurityNo,
-          createdAt: now.toISOString(),
-        };
-        insertPatient(ctx.db, row);
-        const { seq: _seq, ...patient } = row;
-        return { patient };
-      },
-    ),
-  )();
+  return onceAtomically(ctx, 'patient.create', input, now, (): { patient: HisPatient } => {
+    if (patientByIdNumber(ctx.db, input.idNumber)) {
+      throw new SandboxError('PATIENT_EXISTS', 'a patient with this idNumber is already registered');
+    }
+    const { n } = ctx.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM patients').get() as { n: number };
+    const row = {
+      seq: n,
+      patientId: patientIdFor(n),
+      cardNo: newCardNo(ctx),
+      name: input.name,
+      idNumber: input.idNumber,
+      phone: input.phone,
+      gender: input.gender,
+      birthDate: input.birthDate,
+      socialSecurityNo: input.socialSecurityNo,
+      createdAt: now.toISOString(),
+    };
+    insertPatient(ctx.db, row);
+    const { seq: _seq, ...patient } = row;
+    return { patient };
+  });
 };
 
 export const patientMethods: Record<string, MethodHandler> = {

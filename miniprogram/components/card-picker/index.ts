@@ -10,6 +10,7 @@
  * Events: `select` with `{ cardId }` — only for a card other than the selected one — and `add`.
  */
 import type { CardItem } from '../../utils/patient-view';
+import type { DataEvent } from '../../utils/page';
 
 export interface CardRow extends CardItem {
   selected: boolean;
@@ -48,9 +49,7 @@ Component({
   },
 
   methods: {
-    onCardTap(
-      event: WechatMiniprogram.CustomEvent<WechatMiniprogram.IAnyObject, WechatMiniprogram.IAnyObject, { id?: string }>,
-    ) {
+    onCardTap(event: DataEvent<{ id?: string }>) {
       const cardId = event.currentTarget.dataset.id;
       if (!cardId || this.data.disabled || cardId === this.data.selectedId) return;
       this.triggerEvent('select', { cardId });

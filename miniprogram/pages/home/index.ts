@@ -5,7 +5,8 @@
 import { errorMessage } from '../../services/cloud';
 import { listCards } from '../../services/patient';
 import { BOOKING_ROUTES, SITE_ROUTES } from '../../utils/booking-nav';
-import { ROUTES, toast } from '../../utils/nav';
+import { openEntry, ROUTES, toast } from '../../utils/nav';
+import type { DataEvent } from '../../utils/page';
 import { pickDefault, toCardItem } from '../../utils/patient-view';
 import type { CardItem } from '../../utils/patient-view';
 
@@ -80,15 +81,8 @@ Component({
       void this.loadCards();
     },
 
-    onEntryTap(
-      event: WechatMiniprogram.CustomEvent<
-        WechatMiniprogram.IAnyObject,
-        WechatMiniprogram.IAnyObject,
-        { key?: EntryKey }
-      >,
-    ) {
-      const entry = HOME_ENTRIES.find((e) => e.key === event.currentTarget.dataset.key);
-      if (entry) wx.navigateTo({ url: ENTRY_URLS[entry.key] });
+    onEntryTap(event: DataEvent<{ key?: EntryKey }>) {
+      openEntry(ENTRY_URLS, event.currentTarget.dataset.key);
     },
 
     goPatients() {

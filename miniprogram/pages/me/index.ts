@@ -1,7 +1,7 @@
 /** 我的: entries to 就诊人管理 and 预约记录, and 关于 (version). */
 import { APP_VERSION } from '../../config';
 import { BOOKING_ROUTES } from '../../utils/booking-nav';
-import { ROUTES } from '../../utils/nav';
+import { notice, ROUTES } from '../../utils/nav';
 
 interface MeData {
   version: string;
@@ -36,12 +36,10 @@ Component({
     },
 
     onAbout() {
-      wx.showModal({
-        title: '关于智慧医院',
-        content: `智慧医院患者服务小程序 ${this.data.version}\n为您和家人提供就诊人管理、预约挂号与预约记录、医院介绍等线上服务。`,
-        showCancel: false,
-        confirmText: '我知道了',
-      });
+      notice(
+        '关于智慧医院',
+        `智慧医院患者服务小程序 ${this.data.version}\n为您和家人提供就诊人管理、预约挂号与预约记录、医院介绍等线上服务。`,
+      );
     },
   },
 });

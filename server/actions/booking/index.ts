@@ -5,11 +5,11 @@
  */
 import type { BookingActions } from '../../../typings/booking';
 import { defineActions } from '../../core/contract';
-import { action, type ActionMap, type CallContext } from '../../core/handler';
+import { action, userAction, type ActionMap } from '../../core/handler';
 import type { Clock } from '../../core/time';
 import type { TimerMap } from '../../core/timer-main';
 import { toRulesView } from '../../domain/booking';
-import { BookingService, type BookingServiceDeps, type Caller } from '../../services/booking/booking-service';
+import { BookingService, type BookingServiceDeps } from '../../services/booking/booking-service';
 import {
   bookingIdPayloadSchema,
   bookSchema,
@@ -25,8 +25,6 @@ import {
 
 export type BookingActionDeps = BookingServiceDeps;
 
-const caller = (ctx: CallContext): Caller => ({ openid: ctx.openid, now: ctx.now });
-
 export function bookingActions(deps: BookingActionDeps, service = new BookingService(deps)): ActionMap {
   return defineActions<BookingActions>()({
     departments: action({ schema: departmentsSchema, run: (i) => service.schedule.departments(i.q) }),
@@ -40,26 +38,14 @@ export function bookingActions(deps: BookingActionDeps, service = new BookingSer
       run: (i, ctx) => service.schedule.session(i.sessionId, service.nowMs(ctx.now)),
     }),
     rules: action({ schema: rulesSchema, run: async () => toRulesView(service.rules, service.templates) }),
-    book: action({ schema: bookSchema, run: (i, ctx) => service.booking.book(caller(ctx), i) }),
-    cancel: action({
-      schema: bookingIdPayloadSchema,
-      run: (i, ctx) => service.cancellation.cancel(caller(ctx), i.bookingId),
-    }),
-    list: action({ schema: listSchema, run: (i, ctx) => service.records.list(caller(ctx), i.range, i.cardId) }),
-    get: action({ schema: bookingIdPayloadSchema, run: (i, ctx) => service.records.get(caller(ctx), i.bookingId) }),
-    checkIn: action({
-      schema: bookingIdPayloadSchema,
-      run: (i, ctx) => service.visits.checkIn(caller(ctx), i.bookingId),
-    }),
-    queue: action({ schema: bookingIdPayloadSchema, run: (i, ctx) => service.visits.queue(caller(ctx), i.bookingId) }),
-    joinWaitlist: action({
-      schema: joinWaitlistSchema,
-      run: (i, ctx) => service.waitlist.join(caller(ctx), i.cardId, i.sessionId),
-    }),
-    leaveWaitlist: action({
-      schema: leaveWaitlistSchema,
-      run: (i, ctx) => service.waitlist.leave(caller(ctx), i.waitlistId),
-    }),
+    book: userAction(bookSchema, (i, caller) => service.booking.book(caller, i)),
+    cancel: userAction(bookingIdPayloadSchema, (i, caller) => service.cancellation.cancel(caller, i.bookingId)),
+    list: userAction(listSchema, (i, caller) => service.records.list(caller, i.range, i.cardId)),
+    get: userAction(bookingIdPayloadSchema, (i, caller) => service.records.get(caller, i.bookingId)),
+    checkIn: userAction(bookingIdPayloadSchema, (i, caller) => service.visits.checkIn(caller, i.bookingId)),
+    queue: userAction(bookingIdPayloadSchema, (i, caller) => service.visits.queue(caller, i.bookingId)),
+    joinWaitlist: userAction(joinWaitlistSchema, (i, caller) => service.waitlist.join(caller, i.cardId, i.sessionId)),
+    leaveWaitlist: userAction(leaveWaitlistSchema, (i, caller) => service.waitlist.leave(caller, i.waitlistId)),
   });
 }
 

@@ -3,45 +3,21 @@
  * Routing, identity, validation and the envelope are createMain's (server/core/handler.ts); the
  * map is checked against typings/patient.ts at compile time (defineActions).
  */
-import type {
-  PatientActions,
-  PatientBindResponse,
-  PatientCardView,
-  PatientListResponse,
-  PatientUnbindResponse,
-} from '../../../typings/patient';
+import type { PatientActions } from '../../../typings/patient';
 import { defineActions } from '../../core/contract';
-import { action, type ActionMap, type CallContext } from '../../core/handler';
-import type { Caller } from '../../services/patient/patient-service';
+import { userAction, type ActionMap } from '../../core/handler';
 import { PatientService, type PatientServiceDeps } from '../../services/patient/patient-service';
 import { bindSchema, getSchema, listSchema, setDefaultSchema, unbindSchema } from './schemas';
 
 export type PatientActionDeps = PatientServiceDeps;
 
-const caller = (ctx: CallContext): Caller => ({ openid: ctx.openid, now: ctx.now });
-
 export function patientActions(deps: PatientActionDeps): ActionMap {
   const service = new PatientService(deps);
   return defineActions<PatientActions>()({
-    list: action({
-      schema: listSchema,
-      run: (_input, ctx): Promise<PatientListResponse> => service.list(caller(ctx)),
-    }),
-    bind: action({
-      schema: bindSchema,
-      run: (input, ctx): Promise<PatientBindResponse> => service.bind(caller(ctx), input),
-    }),
-    get: action({
-      schema: getSchema,
-      run: (input, ctx): Promise<PatientCardView> => service.get(caller(ctx), input.cardId),
-    }),
-    unbind: action({
-      schema: unbindSchema,
-      run: (input, ctx): Promise<PatientUnbindResponse> => service.unbind(caller(ctx), input.cardId),
-    }),
-    setDefault: action({
-      schema: setDefaultSchema,
-      run: (input, ctx): Promise<PatientCardView> => service.setDefault(caller(ctx), input.cardId),
-    }),
+    list: userAction(listSchema, (_input, caller) => service.list(caller)),
+    bind: userAction(bindSchema, (input, caller) => service.bind(caller, input)),
+    get: userAction(getSchema, (input, caller) => service.get(caller, input.cardId)),
+    unbind: userAction(unbindSchema, (input, caller) => service.unbind(caller, input.cardId)),
+    setDefault: userAction(setDefaultSchema, (input, caller) => service.setDefault(caller, input.cardId)),
   });
 }

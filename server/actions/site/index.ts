@@ -4,13 +4,7 @@
  * without one). Routing, identity, validation and the envelope are createMain's; the map is
  * checked against typings/site.ts at compile time (defineActions).
  */
-import type {
-  SiteActions,
-  SiteAnnouncementResponse,
-  SiteAnnouncementsResponse,
-  SiteGuideResponse,
-  SiteHospitalResponse,
-} from '../../../typings/site';
+import type { SiteActions } from '../../../typings/site';
 import { defineActions } from '../../core/contract';
 import { action, type ActionMap, type CallContext } from '../../core/handler';
 import { SiteService, type SiteCaller, type SiteServiceDeps } from '../../services/site/site-service';
@@ -23,22 +17,15 @@ const caller = (ctx: CallContext): SiteCaller => ({ now: ctx.now, log: ctx.log }
 export function siteActions(deps: SiteActionDeps): ActionMap {
   const service = new SiteService(deps);
   return defineActions<SiteActions>()({
-    hospital: action({
-      schema: hospitalSchema,
-      run: (): Promise<SiteHospitalResponse> => service.hospital(),
-    }),
+    hospital: action({ schema: hospitalSchema, run: () => service.hospital() }),
     announcements: action({
       schema: announcementsSchema,
-      run: (input, ctx): Promise<SiteAnnouncementsResponse> =>
-        service.announcements(caller(ctx), { limit: input.limit, offset: input.offset }),
+      run: (input, ctx) => service.announcements(caller(ctx), { limit: input.limit, offset: input.offset }),
     }),
     announcement: action({
       schema: announcementSchema,
-      run: (input, ctx): Promise<SiteAnnouncementResponse> => service.announcement(caller(ctx), input.id),
+      run: (input, ctx) => service.announcement(caller(ctx), input.id),
     }),
-    guide: action({
-      schema: guideSchema,
-      run: (): Promise<SiteGuideResponse> => service.guide(),
-    }),
+    guide: action({ schema: guideSchema, run: () => service.guide() }),
   });
 }

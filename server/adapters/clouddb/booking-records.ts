@@ -57,18 +57,11 @@ export class BookingRecordStore {
       status: _.in(['booked', 'checkedIn', 'completed', 'cancelled', 'missed']),
       ...(q.cardId === undefined ? {} : { cardId: q.cardId }),
     };
-    const res = await this.ops.db
-      .collection<BookingRecord>(C.bookings)
-      .where(
-        _.or([
-          { ...owner, createdAtMs: _.gte(q.sinceMs) },
-          { ...owner, date: _.gte(q.sinceDate) },
-        ]),
-      )
-      .orderBy('createdAtMs', 'desc')
-      .limit(q.limit)
-      .get();
-    return res.data;
+    const where = _.or([
+      { ...owner, createdAtMs: _.gte(q.sinceMs) },
+      { ...owner, date: _.gte(q.sinceDate) },
+    ]);
+    return this.ops.find<BookingRecord>(C.bookings, where, { orderBy: ['createdAtMs', 'desc'], limit: q.limit });
   }
 
   /** `pending` bookings last changed before `cutoffMs` (the reconcile timer). */
@@ -94,11 +87,6 @@ export class BookingRecordStore {
   }
 
   private async byStatus(status: Status, cond: Record<string, unknown>, limit: number): Promise<BookingRecord[]> {
-    const res = await this.ops.db
-      .collection<BookingRecord>(C.bookings)
-      .where({ status, ...cond })
-      .limit(limit)
-      .get();
-    return res.data;
+    return this.ops.find<BookingRecord>(C.bookings, { status, ...cond }, { limit });
   }
 }

@@ -39,11 +39,7 @@ export class RequestStore {
   }
 
   async stalePending(olderThanMs: number, limit = 100): Promise<RequestDoc[]> {
-    const res = await this.ops.db
-      .collection<RequestDoc>(C.requests)
-      .where({ status: 'pending', updatedAtMs: this.ops._.lt(olderThanMs) })
-      .limit(limit)
-      .get();
-    return res.data;
+    const where = { status: 'pending', updatedAtMs: this.ops._.lt(olderThanMs) };
+    return this.ops.find<RequestDoc>(C.requests, where, { limit });
   }
 }

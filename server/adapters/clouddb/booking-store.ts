@@ -35,13 +35,8 @@ export class SessionStore {
 
   async list(q: { deptCode: string; fromDate: string; toDate: string }): Promise<SessionRecord[]> {
     const _ = this.ops._;
-    const res = await this.ops.db
-      .collection<SessionRecord>(C.sessions)
-      .where({ deptCode: q.deptCode, date: _.gte(q.fromDate).and(_.lte(q.toDate)) })
-      .orderBy('startsAtMs', 'asc')
-      .limit(1000)
-      .get();
-    return res.data;
+    const where = { deptCode: q.deptCode, date: _.gte(q.fromDate).and(_.lte(q.toDate)) };
+    return this.ops.find<SessionRecord>(C.sessions, where, { orderBy: ['startsAtMs', 'asc'], limit: 1000 });
   }
 
   /** Writes the HIS facts of a session, keeping the `waiting` counter. */

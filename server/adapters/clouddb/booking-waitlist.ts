@@ -21,31 +21,17 @@ export class WaitlistStore {
 
   /** A session's waiting entries, first come first. */
   async waitingFor(sessionId: string, limit = 100): Promise<WaitlistRecord[]> {
-    const res = await this.ops.db
-      .collection<WaitlistRecord>(C.waitlist)
-      .where({ sessionId, status: 'waiting' })
-      .orderBy('createdAtMs', 'asc')
-      .limit(limit)
-      .get();
-    return res.data;
+    const where = { sessionId, status: 'waiting' };
+    return this.ops.find<WaitlistRecord>(C.waitlist, where, { orderBy: ['createdAtMs', 'asc'], limit });
   }
 
   async listOwned(openid: string, sinceMs: number): Promise<WaitlistRecord[]> {
-    const res = await this.ops.db
-      .collection<WaitlistRecord>(C.waitlist)
-      .where({ _openid: openid, createdAtMs: this.ops._.gte(sinceMs) })
-      .orderBy('createdAtMs', 'desc')
-      .limit(100)
-      .get();
-    return res.data;
+    const where = { _openid: openid, createdAtMs: this.ops._.gte(sinceMs) };
+    return this.ops.find<WaitlistRecord>(C.waitlist, where, { orderBy: ['createdAtMs', 'desc'], limit: 100 });
   }
 
   async closingBefore(nowMs: number, limit = 200): Promise<WaitlistRecord[]> {
-    const res = await this.ops.db
-      .collection<WaitlistRecord>(C.waitlist)
-      .where({ status: 'waiting', closesAtMs: this.ops._.lte(nowMs) })
-      .limit(limit)
-      .get();
-    return res.data;
+    const where = { status: 'waiting', closesAtMs: this.ops._.lte(nowMs) };
+    return this.ops.find<WaitlistRecord>(C.waitlist, where, { limit });
   }
 }

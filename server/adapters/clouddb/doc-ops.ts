@@ -2,7 +2,7 @@
  * The document operations the cloud-database stores share, against the `Database` port. The
  * collection name is always the caller's literal (the deploy check follows it to database.json).
  */
-import type { Database, DocData } from '../../ports/cloud-sdk';
+import type { CommandValue, Database, DocData } from '../../ports/cloud-sdk';
 import { isDuplicateKey } from './errors';
 
 export function stripId<T extends { _id?: unknown }>(doc: T): DocData {
@@ -25,6 +25,18 @@ export class DocOps {
   async get<T>(collection: string, id: string): Promise<(T & { _id: string }) | null> {
     const res = await this.db.collection<T>(collection).where({ _id: id }).limit(1).get();
     return (res.data[0] as (T & { _id: string }) | undefined) ?? null;
+  }
+
+  /** The documents matching `where`, at most `limit`, in `orderBy` order when given: one query. */
+  async find<T>(
+    collection: string,
+    where: DocData | CommandValue,
+    opts: { limit: number; orderBy?: [field: string, order: 'asc' | 'desc'] },
+  ): Promise<(T & { _id: string })[]> {
+    const matching = this.db.collection<T>(collection).where(where);
+    const ordered = opts.orderBy ? matching.orderBy(...opts.orderBy) : matching;
+    const res = await ordered.limit(opts.limit).get();
+    return res.data;
   }
 
   /** `add` with a deterministic `_id`; false when it already exists. */

@@ -66,16 +66,10 @@ export class OutboxStore {
 
   async due(nowMs: number, limit = 100): Promise<OutboxDoc[]> {
     const _ = this.db.command;
-    const res = await this.db
-      .collection<OutboxDoc>(MESSAGE_OUTBOX)
-      .where(
-        _.or([
-          { status: 'pending', nextAttemptAtMs: _.lte(nowMs) },
-          { status: 'sending', claimedUntilMs: _.lte(nowMs) },
-        ]),
-      )
-      .limit(limit)
-      .get();
-    return res.data;
+    const where = _.or([
+      { status: 'pending', nextAttemptAtMs: _.lte(nowMs) },
+      { status: 'sending', claimedUntilMs: _.lte(nowMs) },
+    ]);
+    return this.base.find<OutboxDoc>(MESSAGE_OUTBOX, where, { limit });
   }
 }

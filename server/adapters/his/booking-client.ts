@@ -19,7 +19,7 @@ import type {
   HisSession,
   HisTimePoint,
 } from '../../ports/his-booking';
-import { createHisTransport, orNullIfNotFound, type HisClientConfig, type HisClientDeps } from './transport';
+import { bodyOf, createHisTransport, orNullIfNotFound, type HisClientConfig, type HisClientDeps } from './transport';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const time = z.string().regex(/^\d{2}:\d{2}$/);
@@ -109,24 +109,18 @@ export function createHisBookingClient(config: HisClientConfig, deps: HisClientD
     },
 
     async confirmBooking(input: HisConfirmBookingInput): Promise<HisBooking> {
-      const body = {
-        requestId: input.requestId,
-        sessionId: input.sessionId,
-        time: input.time,
-        seatNo: input.seatNo,
-        patientId: input.patientId,
-      };
+      const body = bodyOf(input, ['requestId', 'sessionId', 'time', 'seatNo', 'patientId']);
       // Safe to retry: the gateway answers a repeated requestId with the same booking.
       return (await call('booking.confirm', body, bookingData, IDEMPOTENT)).booking;
     },
 
     async cancelBooking(input: { requestId: string; confirmRequestId: string }): Promise<HisBooking | null> {
-      const body = { requestId: input.requestId, confirmRequestId: input.confirmRequestId };
+      const body = bodyOf(input, ['requestId', 'confirmRequestId']);
       return (await call('booking.cancel', body, maybeBookingData, IDEMPOTENT)).booking;
     },
 
     async checkIn(input: { requestId: string; hisBookingId: string }): Promise<HisBooking> {
-      const body = { requestId: input.requestId, hisBookingId: input.hisBookingId };
+      const body = bodyOf(input, ['requestId', 'hisBookingId']);
       return (await call('booking.checkIn', body, bookingData, IDEMPOTENT)).booking;
     },
 

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { HisCreatePatientInput, HisPatient, HisPatientPort } from '../../ports/his-patient';
-import { createHisTransport, orNullIfNotFound, type HisClientConfig, type HisClientDeps } from './transport';
+import { bodyOf, createHisTransport, orNullIfNotFound, type HisClientConfig, type HisClientDeps } from './transport';
 
 const patientSchema = z.object({
   patientId: z.string().min(1),
@@ -39,15 +39,7 @@ export function createHisPatientClient(config: HisClientConfig, deps: HisClientD
     },
 
     async createPatient(input: HisCreatePatientInput): Promise<HisPatient> {
-      const body = {
-        requestId: input.requestId,
-        name: input.name,
-        idNumber: input.idNumber,
-        phone: input.phone,
-        gender: input.gender,
-        birthDate: input.birthDate,
-        socialSecurityNo: input.socialSecurityNo,
-      };
+      const body = bodyOf(input, ['requestId', 'name', 'idNumber', 'phone', 'gender', 'birthDate', 'socialSecurityNo']);
       // Retrying a create is safe because it always carries a requestId: the HIS deduplicates by
       // requestId and answers a repeat with the original patient (never a second record). So a
       // timeout whose request did reach the HIS is resolved by the retry.

@@ -199,3 +199,13 @@ function backoffMs(attempt: number): number {
   const base = Math.min(1000, 100 * 2 ** (attempt - 1));
   return Math.round(base * (0.5 + Math.random()));
 }
+
+/**
+ * A request body of exactly these fields of `input`, in this order: what the protocol names, and
+ * nothing else the caller's object may carry.
+ */
+export function bodyOf<T extends object, K extends keyof T>(input: T, fields: readonly K[]): Pick<T, K> {
+  const body = {} as Pick<T, K>;
+  for (const f of fields) body[f] = input[f];
+  return body;
+}

@@ -22,8 +22,4 @@ export interface BookingServiceDeps {
   random?: () => number;
 }
 
-/** Who calls, and the clock of the call. */
-export interface Caller {
-  openid: string;
-  now: Clock;
-}
+export type { Caller } from '../../core/handler';

@@ -11,6 +11,7 @@ import type {
 } from '../../../typings/patient';
 import { checkIdNumber, ID_NUMBER_MESSAGES } from '../../../common/idcard';
 import { aborted, AppError, invalid, notFound, refusalError, unavailable } from '../../core/errors';
+import type { Caller } from '../../core/handler';
 import { businessDate, type Clock } from '../../core/time';
 import type { Database } from '../../ports/cloud-sdk';
 import { HisError } from '../../ports/his-error';
@@ -45,11 +46,7 @@ export interface PatientServiceDeps {
   piiHashKey?: string;
 }
 
-/** Who calls, and the clock of the call. */
-export interface Caller {
-  openid: string;
-  now: Clock;
-}
+export type { Caller };
 
 export interface BindInput {
   name: string;

@@ -3,22 +3,16 @@
  * way: everything taken is given back, and the key answers what happened.
  */
 import type { BookingListResponse } from '../../../typings/booking';
-import { makeHarness, ok, type Harness } from './fakes';
+import { makeHarness, ok } from './fakes';
 import { HisError } from '../../../server/ports/his-error';
 import type { Database } from '../../../server/ports/cloud-sdk';
-import { at, CLOSED, FULL, key, NOT_RELEASED, NOW, openStack, probes, refused, TOMORROW } from './scenario';
+import { at, CLOSED, FULL, key, NOT_RELEASED, NOW, refused, stackPerTest, TOMORROW } from './scenario';
 
-let h: Harness;
-const { book, tp, seatsHeld, confirmedCloud } = probes(() => h);
-const setup = async (...args: Parameters<typeof openStack>) => {
-  h = await openStack(...args);
-};
+const { setup, use, book, tp, seatsHeld, confirmedCloud } = stackPerTest();
 
 describe('book: HIS and database faults', () => {
-  afterEach(() => h?.emulator.close());
-
   it('HIS refusal gives the seat back and says why', async () => {
-    await setup();
+    const h = await setup();
     const card = await h.addCard('u1', 'P0000000001');
     h.his.confirmMode = { reject: 'NOT_RELEASED' };
     const r = await book('u1', card);
@@ -30,7 +24,7 @@ describe('book: HIS and database faults', () => {
   });
 
   it('each HIS refusal of a confirm, cancel or check-in has its code and reason', async () => {
-    await setup(3, ['09:00', '09:30']);
+    const h = await setup(3, ['09:00', '09:30']);
     const card = await h.addCard('u1', 'P0000000001');
     const confirmRefusals: [string, Record<string, unknown>][] = [
       ['SESSION_CLOSED', CLOSED],
@@ -82,7 +76,7 @@ describe('book: HIS and database faults', () => {
   });
 
   it('SEAT_TAKEN by the window: seat marked his, another seat taken', async () => {
-    await setup(2, ['09:00']);
+    const h = await setup(2, ['09:00']);
     const card = await h.addCard('u1', 'P0000000001');
     h.his.external.add('S1_1');
     h.his.external.add('S1_2');
@@ -100,7 +94,7 @@ describe('book: HIS and database faults', () => {
   });
 
   it('SEAT_TAKEN on one seat: retried once on another seat and booked', async () => {
-    await setup(2, ['09:00'], () => 0); // the seat search starts at seat 1
+    const h = await setup(2, ['09:00'], () => 0); // the seat search starts at seat 1
     const card = await h.addCard('u1', 'P0000000001');
     h.his.external.add('S1_1');
     const v = ok(await book('u1', card));
@@ -111,7 +105,7 @@ describe('book: HIS and database faults', () => {
   });
 
   it('timeout with applied-then-lost: voided in the HIS, seat back, counts balance', async () => {
-    await setup();
+    const h = await setup();
     const card = await h.addCard('u1', 'P0000000001');
     h.his.confirmMode = 'appliedThenLost';
     const r = await book('u1', card);
@@ -125,7 +119,7 @@ describe('book: HIS and database faults', () => {
   });
 
   it('timeout and void fails: stays pending (seat held) until reconcile voids it', async () => {
-    await setup();
+    const h = await setup();
     const card = await h.addCard('u1', 'P0000000001');
     h.his.confirmMode = 'appliedThenLost';
     h.his.cancelMode = 'unavailable';
@@ -190,7 +184,7 @@ describe('book: HIS and database faults', () => {
           };
         },
       });
-    h = makeHarness(NOW, undefined, undefined, failFinishOnce);
+    const h = use(makeHarness(NOW, undefined, undefined, failFinishOnce));
     h.his.addSession({ sessionId: 'S1', date: TOMORROW }, ['09:00'], 2);
     ok(await h.timer('syncSchedule'));
     const card = await h.addCard('u1', 'P0000000001');
@@ -232,7 +226,7 @@ describe('book: HIS and database faults', () => {
             name === 'booking_sessions' ? failingGet(target.collection(name)) : target.collection(name);
         },
       });
-    h = makeHarness(NOW, undefined, undefined, failSessionRead);
+    const h = use(makeHarness(NOW, undefined, undefined, failSessionRead));
     h.his.addSession({ sessionId: 'S1', date: TOMORROW }, ['09:00'], 2);
     ok(await h.timer('syncSchedule'));
     const card = await h.addCard('u1', 'P0000000001');

@@ -3,21 +3,15 @@
  * points it found full, the seats it believes free — and what another instance did meanwhile; the
  * known-full refusal without a card read (owner tag).
  */
-import { makeHarness, ok, type Harness } from './fakes';
+import { makeHarness, ok } from './fakes';
 import type { Database } from '../../../server/ports/cloud-sdk';
-import { FULL, key, NOW, openStack, probes, TOMORROW } from './scenario';
+import { FULL, key, NOW, stackPerTest, TOMORROW } from './scenario';
 
-let h: Harness;
-const { book, bookOn, cards, tp } = probes(() => h);
-const setup = async (...args: Parameters<typeof openStack>) => {
-  h = await openStack(...args);
-};
+const { setup, use, book, bookOn, cards, tp } = stackPerTest();
 
 describe('book: what an instance remembers', () => {
-  afterEach(() => h?.emulator.close());
-
   it('seats another function instance took meanwhile (this one hints them free) are skipped, never double-held', async () => {
-    await setup(3, ['09:00']);
+    const h = await setup(3, ['09:00']);
     const [c1, c2, c3, c4] = await cards(4);
     const other = h.otherInstance();
     // This instance books once: the two other seats are what it now believes free.
@@ -41,7 +35,7 @@ describe('book: what an instance remembers', () => {
   });
 
   it('known full: answered from memory for fullMemoMs (no counter touched), then asked again; a replay still gets its booking', async () => {
-    await setup(1, ['09:00']);
+    const h = await setup(1, ['09:00']);
     const [c1, c2, c3] = await cards(3);
     const k1 = key();
     const first = ok(await book('u1', c1, { idempotencyKey: k1 }));
@@ -77,7 +71,7 @@ describe('book: what an instance remembers', () => {
   });
 
   it('a cancelled seat is offered again at once: the instance forgets "known full" and tops up its free-seat hint', async () => {
-    await setup(1, ['09:00']);
+    const h = await setup(1, ['09:00']);
     const [c1, c2, c3] = await cards(3);
     const a = ok(await book('u1', c1));
     expect(await book('u2', c2)).toEqual(FULL);
@@ -87,7 +81,7 @@ describe('book: what an instance remembers', () => {
   });
 
   it('known full and not the caller\'s card: "not found" (also under that key), count untouched', async () => {
-    await setup(1, ['09:00']);
+    const h = await setup(1, ['09:00']);
     const [c1, c2] = await cards(2);
     const foreign = await h.addCard('u9', 'P0000000009');
     ok(await book('u1', c1));
@@ -112,7 +106,7 @@ describe('book: what an instance remembers', () => {
           };
         },
       });
-    h = makeHarness(NOW, undefined, undefined, countCardReads);
+    const h = use(makeHarness(NOW, undefined, undefined, countCardReads));
     h.his.addSession({ sessionId: 'S1', date: TOMORROW }, ['09:00', '09:30'], 1);
     ok(await h.timer('syncSchedule'));
     const [c1, c2] = await cards(2);

@@ -3,20 +3,14 @@
  * in-memory HIS fake): a booking and its message, idempotency, the release burst, the patient
  * rules, the count reserved with the first reads and given back, a closed session.
  */
-import { makeHarness, ok, type Harness } from './fakes';
-import { at, CLOSED, FULL, key, NOT_RELEASED, NOW, openStack, probes, refused, TOMORROW } from './scenario';
+import { makeHarness, ok } from './fakes';
+import { at, CLOSED, FULL, key, NOT_RELEASED, NOW, refused, stackPerTest, TOMORROW } from './scenario';
 
-let h: Harness;
-const { book, cards, tp, seatsHeld, confirmedCloud } = probes(() => h);
-const setup = async (...args: Parameters<typeof openStack>) => {
-  h = await openStack(...args);
-};
+const { setup, use, book, cards, tp, seatsHeld, confirmedCloud } = stackPerTest();
 
 describe('book', () => {
-  afterEach(() => h?.emulator.close());
-
   it('books: HIS confirmed, seat held, message sent when consented; same key → same booking', async () => {
-    await setup();
+    const h = await setup();
     const card = await h.addCard('u1', 'P0000000001');
     h.emulator.subscriptions.grant('u1', 'tmpl-booking-confirmed');
     const k = key();
@@ -52,7 +46,7 @@ describe('book', () => {
   });
 
   it('no consent: booking still succeeds, message recorded as noConsent and not retried', async () => {
-    await setup();
+    const h = await setup();
     const card = await h.addCard('u1', 'P0000000001');
     ok(await book('u1', card));
     const msgs = h.docs('message_outbox');
@@ -63,7 +57,7 @@ describe('book', () => {
   });
 
   it('release burst: 200 patients, 50 seats → exactly 50 booked, 150 full, no seat twice, HIS == cloud', async () => {
-    h = makeHarness(NOW);
+    const h = use(makeHarness(NOW));
     h.his.addSession({ sessionId: 'S1', date: TOMORROW }, ['09:00'], 50);
     ok(await h.timer('syncSchedule'));
     const cards = await Promise.all(
@@ -84,7 +78,7 @@ describe('book', () => {
   }, 60_000);
 
   it('rules: one per dept per day, max 5 active, refusals change nothing', async () => {
-    h = makeHarness(NOW);
+    const h = use(makeHarness(NOW));
     for (let d = 0; d < 7; d++) {
       const date = `2026-06-${String(16 + d).padStart(2, '0')}`;
       h.his.addSession({ sessionId: `A${d}`, date }, ['09:00'], 3);
@@ -117,7 +111,7 @@ describe('book', () => {
   });
 
   it('fail fast: full refused before the rules (answer stored as done, nothing claimed); a rules refusal gives the count back', async () => {
-    await setup(1, ['09:00']);
+    let h = await setup(1, ['09:00']);
     const c1 = await h.addCard('u1', 'P0000000001');
     const c2 = await h.addCard('u2', 'P0000000002');
     ok(await book('u1', c1));
@@ -132,7 +126,7 @@ describe('book', () => {
 
     // A rules refusal after the count was reserved gives it back.
     h.emulator.close();
-    await setup(2, ['09:00']);
+    h = await setup(2, ['09:00']);
     const card = await h.addCard('u1', 'P0000000001');
     ok(await book('u1', card));
     const dup = await book('u1', card, { time: '09:00' });
@@ -145,7 +139,7 @@ describe('book', () => {
   });
 
   it('the count reserved with the first reads goes back whenever the request is not a new, valid one', async () => {
-    await setup(2, ['09:00']);
+    const h = await setup(2, ['09:00']);
     const [c1, c2] = await cards(2);
     const foreign = await h.addCard('u9', 'P0000000009');
     const remaining = () => tp().remaining;
@@ -172,7 +166,7 @@ describe('book', () => {
   });
 
   it('the same key twice at once: one booking; the loser gives its seat and count back', async () => {
-    await setup(3, ['09:00']);
+    const h = await setup(3, ['09:00']);
     const [c1] = await cards(1);
     const k = key();
     const answers = await Promise.all([
@@ -192,7 +186,7 @@ describe('book', () => {
   });
 
   it('closed: after the session started, and before release', async () => {
-    await setup();
+    const h = await setup();
     const card = await h.addCard('u1', 'P0000000001');
     h.clock.now = at('2026-06-16T01:00:00Z'); // 09:00 tomorrow = session start
     expect(await book('u1', card)).toEqual(CLOSED);

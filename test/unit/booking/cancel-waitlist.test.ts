@@ -3,20 +3,14 @@
  * waiting patient.
  */
 import type { BookingListResponse, BookingScheduleResponse, BookingView, WaitlistView } from '../../../typings/booking';
-import { ok, type Harness } from './fakes';
-import { at, openStack, probes } from './scenario';
+import { ok } from './fakes';
+import { at, stackPerTest } from './scenario';
 
-let h: Harness;
-const { book, seatsHeld } = probes(() => h);
-const setup = async (...args: Parameters<typeof openStack>) => {
-  h = await openStack(...args);
-};
+const { setup, book, seatsHeld } = stackPerTest();
 
 describe('cancel and waitlist', () => {
-  afterEach(() => h?.emulator.close());
-
   it('cancel: until time point − 2 h; frees the seat; ownership', async () => {
-    await setup();
+    const h = await setup();
     const card = await h.addCard('u1', 'P0000000001');
     const v = ok(await book('u1', card));
     expect(await h.call('u2', { action: 'cancel', bookingId: v.bookingId })).toMatchObject({
@@ -41,7 +35,7 @@ describe('cancel and waitlist', () => {
   });
 
   it('waitlist: join when full, cancellation hands the seat to the first waiting patient, message sent', async () => {
-    await setup(1, ['09:00']);
+    const h = await setup(1, ['09:00']);
     const a = await h.addCard('ua', 'P0000000001');
     const b = await h.addCard('ub', 'P0000000002');
     const c = await h.addCard('uc', 'P0000000003');
@@ -91,7 +85,7 @@ describe('cancel and waitlist', () => {
   });
 
   it('a patient cancelling gets a 预约取消通知 (reason patient) when consented', async () => {
-    await setup();
+    const h = await setup();
     const card = await h.addCard('u1', 'P0000000001');
     h.emulator.subscriptions.grant('u1', 'tmpl-booking-cancelled');
     const b = ok(await book('u1', card));
@@ -105,7 +99,7 @@ describe('cancel and waitlist', () => {
   });
 
   it('waitlist entries expire 2 h before the session', async () => {
-    await setup(1, ['09:00']);
+    const h = await setup(1, ['09:00']);
     const a = await h.addCard('ua', 'P0000000001');
     const b = await h.addCard('ub', 'P0000000002');
     ok(await book('ua', a));

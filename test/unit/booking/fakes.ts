@@ -62,6 +62,8 @@ export class FakeHisBooking implements HisBookingPort {
   /** Seats taken outside the cloud (window / kiosk). */
   external = new Set<string>();
   calls: string[] = [];
+  /** hisBookingIds whose getBooking times out: the HIS cannot tell about them now. */
+  unreachable = new Set<string>();
   private seq = 0;
   private queue = new Map<string, number>();
   nowServing: number | null = null;
@@ -101,6 +103,13 @@ export class FakeHisBooking implements HisBookingPort {
     for (const b of this.bookings.values()) {
       if (b.sessionId === sessionId && (b.status === 'booked' || b.status === 'checkedIn')) b.status = 'cancelled';
     }
+  }
+
+  /** The HIS's booking of a cloud booking (the cloud confirms with its booking id as the requestId). */
+  bookingFor(bookingId: string): HisBooking {
+    const b = [...this.bookings.values()].find((x) => x.confirmRequestId === bookingId);
+    if (!b) throw new Error(`no HIS booking for ${bookingId}`);
+    return b;
   }
 
   active(): HisBooking[] {
@@ -198,6 +207,7 @@ export class FakeHisBooking implements HisBookingPort {
     return b;
   }
   async getBooking(id: string) {
+    if (this.unreachable.has(id)) throw new HisError('unavailable', 'TIMEOUT', 'timeout');
     this.calls.push('getBooking');
     return [...this.bookings.values()].find((x) => x.hisBookingId === id) ?? null;
   }

@@ -7,10 +7,8 @@
  */
 import type { BookingView } from '../../../typings/booking';
 import type { Database, OpenApi } from '../../../server/ports/cloud-sdk';
-import { makeHarness, ok, type Harness } from './fakes';
-
-// 2026-06-15 10:00 in Shanghai.
-const NOW = new Date('2026-06-15T02:00:00Z');
+import { makeHarness, ok } from './fakes';
+import { NOW, stackPerTest } from './scenario';
 
 class RoundTrips {
   /** The place of the latest call that has finished. */
@@ -72,13 +70,12 @@ const trackOpenapi =
     subscribeMessage: { send: (params) => trips.track(openapi.subscribeMessage.send(params)) },
   });
 
-let h: Harness;
-afterEach(() => h?.emulator.close());
+const { use } = stackPerTest();
 
 describe('platform round trips per book call', () => {
   it('8 for a booking (the free-seat hint filled), 2 for a refusal as full, 1 when known full', async () => {
     const trips = new RoundTrips();
-    h = makeHarness(NOW, undefined, undefined, trackDb(trips), trackOpenapi(trips));
+    const h = use(makeHarness(NOW, undefined, undefined, trackDb(trips), trackOpenapi(trips)));
     h.his.addSession({ sessionId: 'S1', date: '2026-06-16' }, ['09:00'], 3);
     ok(await h.timer('syncSchedule'));
     const cards: string[] = [];

@@ -5,17 +5,14 @@
 import type { BookingRulesResponse, BookingScheduleResponse, SessionView } from '../../../typings/booking';
 import { DEVSTACK_BOOKING_TEMPLATES } from '../../../devstack/seed/subscribe-templates';
 import { DEFAULT_BOOKING_RULES } from '../../../server/config/booking-rules';
-import { makeHarness, ok, type Harness } from './fakes';
+import { makeHarness, ok } from './fakes';
+import { NOW, stackPerTest } from './scenario';
 
-// 2026-06-15 10:00 in Shanghai.
-const NOW = new Date('2026-06-15T02:00:00Z');
-
-let h: Harness;
-afterEach(() => h?.emulator.close());
+const { use } = stackPerTest();
 
 describe('rules', () => {
   it('answers the rules and template ids of this deployment to any WeChat user', async () => {
-    h = makeHarness(NOW);
+    const h = use(makeHarness(NOW));
     const answer = ok(await h.call<BookingRulesResponse>('u1', { action: 'rules' }));
     // The server-only settings stay on the server; the rest is what the config says.
     const {
@@ -41,7 +38,7 @@ describe('rules', () => {
   });
 
   it('follows the configured rules (no copy anywhere to drift)', async () => {
-    h = makeHarness(NOW, { maxActivePerPatient: 3, cancelBeforeMinutes: 60, releaseTime: '08:00' });
+    const h = use(makeHarness(NOW, { maxActivePerPatient: 3, cancelBeforeMinutes: 60, releaseTime: '08:00' }));
     expect(ok(await h.call<BookingRulesResponse>('u1', { action: 'rules' }))).toMatchObject({
       maxActivePerPatient: 3,
       cancelBeforeMinutes: 60,
@@ -50,7 +47,7 @@ describe('rules', () => {
   });
 
   it('needs a WeChat user and takes no payload', async () => {
-    h = makeHarness(NOW);
+    const h = use(makeHarness(NOW));
     expect(await h.call('', { action: 'rules' })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
     expect(await h.call('u1', { action: 'rules', all: true })).toMatchObject({
       ok: false,
@@ -61,7 +58,7 @@ describe('rules', () => {
 
 describe('session', () => {
   it('answers one session exactly as schedule shows it', async () => {
-    h = makeHarness(NOW);
+    const h = use(makeHarness(NOW));
     h.his.addSession({ sessionId: 'S1', date: '2026-06-16' }, ['09:00', '09:30'], 2);
     h.his.addSession({ sessionId: 'S2', date: '2026-06-17', kind: 'expert', doctorId: 'D001' }, ['14:00'], 2);
     ok(await h.timer('syncSchedule'));
@@ -73,7 +70,7 @@ describe('session', () => {
   });
 
   it('an unknown or stopped session is NOT_FOUND; a malformed id names the field', async () => {
-    h = makeHarness(NOW);
+    const h = use(makeHarness(NOW));
     h.his.addSession({ sessionId: 'S1', date: '2026-06-16' }, ['09:00'], 2);
     ok(await h.timer('syncSchedule'));
     const notFound = { ok: false, error: { code: 'NOT_FOUND', message: '该号源不存在或已停诊' } };

@@ -22,6 +22,48 @@ export async function openStack(seatsPer = 2, times = ['09:00', '09:30'], random
   return h;
 }
 
+/**
+ * One harness per test, closed after it (call at the top of a test file): `setup(...)` opens the
+ * stack of openStack, `use(h)` adopts one the test made itself, and the probes read whichever the
+ * running test has.
+ */
+export function stackPerTest() {
+  let current: Harness | undefined;
+  afterEach(() => {
+    current?.emulator.close();
+    current = undefined;
+  });
+  const use = (h: Harness): Harness => (current = h);
+  const harness = (): Harness => {
+    if (!current) throw new Error('no harness: call setup() or use() first');
+    return current;
+  };
+  const p = probes(harness);
+  const setup = async (...args: Parameters<typeof openStack>): Promise<Harness> => use(await openStack(...args));
+  return {
+    ...p,
+    use,
+    setup,
+    /** S1 with one seat at 09:00 and one at 09:30: u1 booked the first (`a`), u3 the second (`b`), u2 waits. */
+    async twoBookedOneWaiting() {
+      const h = await setup(1, ['09:00', '09:30']);
+      const [c1, c2, c3] = await p.cards(3);
+      const a = ok(await p.book('u1', c1));
+      const b = ok(await p.book('u3', c3, { time: '09:30' }));
+      ok(await h.call('u2', { action: 'joinWaitlist', cardId: c2, sessionId: 'S1' }));
+      return { h, a, b };
+    },
+    /** Sessions `<prefix>0`…`<prefix>3` on the four days from tomorrow (09:00, 2 seats), synced; u1's card. */
+    async fourDays(prefix: string) {
+      const h = use(makeHarness(NOW));
+      const dates = ['2026-06-16', '2026-06-17', '2026-06-18', '2026-06-19'];
+      dates.forEach((d, i) => h.his.addSession({ sessionId: `${prefix}${i}`, date: d }, ['09:00'], 2));
+      ok(await h.timer('syncSchedule'));
+      return { h, card: await h.addCard('u1', 'P0000000001') };
+    },
+  };
+}
+
 /** The envelopes of the refusals these tests meet most (code, reason and message: what a page sees). */
 export const FULL = {
   ok: false,

@@ -3,21 +3,14 @@
  * counts, window cancellations and seats the HIS gave back.
  */
 import type { BookingListResponse, BookingScheduleResponse, BookingView } from '../../../typings/booking';
-import { makeHarness, ok, type Harness } from './fakes';
-import { HisError } from '../../../server/ports/his-error';
-import { FULL, NOW, openStack, probes, TOMORROW } from './scenario';
+import { makeHarness, ok } from './fakes';
+import { FULL, NOW, stackPerTest, TOMORROW } from './scenario';
 
-let h: Harness;
-const { book, cards, tp, reserveOnly, seatsHeld } = probes(() => h);
-const setup = async (...args: Parameters<typeof openStack>) => {
-  h = await openStack(...args);
-};
+const { setup, use, book, cards, tp, reserveOnly, seatsHeld, twoBookedOneWaiting } = stackPerTest();
 
 describe('schedule and its sync', () => {
-  afterEach(() => h?.emulator.close());
-
   it('schedule: window of 8 dates, sessions from the mirror with names and seats', async () => {
-    await setup();
+    const h = await setup();
     const s = ok(await h.call<BookingScheduleResponse>('u1', { action: 'schedule', deptCode: 'NK' }));
     expect(s.dates).toHaveLength(8);
     expect(s.dates[0]).toBe('2026-06-15');
@@ -45,7 +38,7 @@ describe('schedule and its sync', () => {
   });
 
   it('schedule lazily syncs an empty mirror once per department per minute', async () => {
-    h = makeHarness(NOW);
+    const h = use(makeHarness(NOW));
     h.his.addSession({ sessionId: 'S1', date: TOMORROW }, ['09:00'], 2);
     const [a, b] = await Promise.all([
       h.call<BookingScheduleResponse>('u1', { action: 'schedule', deptCode: 'NK' }),
@@ -56,7 +49,7 @@ describe('schedule and its sync', () => {
   });
 
   it('departments and doctors from the HIS', async () => {
-    await setup();
+    const h = await setup();
     const d = ok(
       await h.call<{ departments: { code: string; doctorCount: number }[] }>('u1', { action: 'departments', q: '心' }),
     );
@@ -70,7 +63,7 @@ describe('schedule and its sync', () => {
   });
 
   it('停诊 after booking: the next sync cancels the bookings (reason stopped), frees the rule claims, tells the patients, closes the waitlist', async () => {
-    await setup(1, ['09:00']);
+    const h = await setup(1, ['09:00']);
     const [c1, c2] = [await h.addCard('u1', 'P0000000001'), await h.addCard('u2', 'P0000000002')];
     h.emulator.subscriptions.grant('u1', 'tmpl-booking-cancelled');
     const b1 = ok(await book('u1', c1));
@@ -101,7 +94,7 @@ describe('schedule and its sync', () => {
   });
 
   it('a leaked seat count (an instance died between reserving and claiming) is corrected by the second sync that sees it', async () => {
-    await setup(2, ['09:00']);
+    const h = await setup(2, ['09:00']);
     await reserveOnly('S1_0900'); // the crash: the count is reserved, nothing else happens
     expect(tp().remaining).toBe(1);
 
@@ -122,7 +115,7 @@ describe('schedule and its sync', () => {
   });
 
   it('a difference seen once and gone by the next sync is never "corrected"', async () => {
-    await setup(2, ['09:00']);
+    const h = await setup(2, ['09:00']);
     await reserveOnly('S1_0900'); // a booker's first step
     ok(await h.timer('syncSchedule'));
     expect(tp().countCheck).toMatchObject({ diff: -1 });
@@ -136,25 +129,16 @@ describe('schedule and its sync', () => {
   });
 
   it('every sync: a booking cancelled at the window is mirrored at once and its seat goes to the waitlist; HIS down → kept', async () => {
-    await setup(1, ['09:00', '09:30']);
-    const [c1, c2, c3] = await cards(3);
-    const a = ok(await book('u1', c1));
-    const b = ok(await book('u3', c3, { time: '09:30' }));
-    ok(await h.call('u2', { action: 'joinWaitlist', cardId: c2, sessionId: 'S1' }));
+    const { h, a, b } = await twoBookedOneWaiting();
     h.emulator.subscriptions.grant('u1', 'tmpl-booking-cancelled');
-    const inHis = (id: string) => [...h.his.bookings.values()].find((x) => x.confirmRequestId === id)!;
     // Nothing changed in the HIS: a sync asks it nothing about the bookings.
     const asked = () => h.his.calls.filter((c) => c === 'getBooking').length;
     expect(ok(await h.timer('syncSchedule'))).toMatchObject({ cancelledInHis: 0, seatsReturned: 0 });
     expect(asked()).toBe(0);
 
-    inHis(a.bookingId).status = 'cancelled'; // u1 cancelled at the window
-    inHis(b.bookingId).status = 'cancelled'; // u3 too, but the HIS cannot answer about it now
-    const realGet = h.his.getBooking.bind(h.his);
-    h.his.getBooking = async (id: string) => {
-      if (id === inHis(b.bookingId).hisBookingId) throw new HisError('unavailable', 'TIMEOUT', 'timeout');
-      return realGet(id);
-    };
+    h.his.bookingFor(a.bookingId).status = 'cancelled'; // u1 cancelled at the window
+    h.his.bookingFor(b.bookingId).status = 'cancelled'; // u3 too, but the HIS cannot answer about it now
+    h.his.unreachable.add(h.his.bookingFor(b.bookingId).hisBookingId);
     expect(ok(await h.timer('syncSchedule'))).toMatchObject({ cancelledInHis: 1, seatsReturned: 0 });
     expect(ok(await h.call<BookingView>('u1', { action: 'get', bookingId: a.bookingId }))).toMatchObject({
       status: 'cancelled',
@@ -175,7 +159,7 @@ describe('schedule and its sync', () => {
     expect(h.his.active().map((x) => x.seatNo)).toEqual([a.seatNo]); // u2's booking on u1's old seat
 
     // The HIS answers again: the next sync mirrors u3's cancellation, seat back to the pool.
-    h.his.getBooking = realGet;
+    h.his.unreachable.clear();
     expect(ok(await h.timer('syncSchedule'))).toMatchObject({ cancelledInHis: 1 });
     expect(ok(await h.call<BookingView>('u3', { action: 'get', bookingId: b.bookingId })).status).toBe('cancelled');
     expect(tp('S1_0930').remaining).toBe(1);
@@ -183,7 +167,7 @@ describe('schedule and its sync', () => {
   });
 
   it('every sync: a seat the window used and gave back returns to the app (waitlist first, else the pool)', async () => {
-    await setup(1, ['09:00']);
+    let h = await setup(1, ['09:00']);
     const [c1, c2] = await cards(2);
     h.his.external.add('S1_1'); // the only seat used at the window
     ok(await h.timer('syncSchedule'));
@@ -199,7 +183,7 @@ describe('schedule and its sync', () => {
 
     // Nobody waiting: the seat is free for anyone.
     h.emulator.close();
-    await setup(1, ['09:00']);
+    h = await setup(1, ['09:00']);
     const [d1] = await cards(1);
     h.his.external.add('S1_1');
     ok(await h.timer('syncSchedule'));
@@ -214,7 +198,7 @@ describe('schedule and its sync', () => {
   });
 
   it('every sync: a seat still held by a cancelled booking (its flow stopped half-way) is returned', async () => {
-    await setup(1, ['09:00']);
+    const h = await setup(1, ['09:00']);
     const [c1, c2] = await cards(2);
     const a = ok(await book('u1', c1));
     // As if the cancel died after cancelling in the HIS and here, before giving the seat back.

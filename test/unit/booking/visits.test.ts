@@ -3,25 +3,14 @@
  * the records list; ownership and forged timers.
  */
 import type { BookingListResponse, BookingQueueResponse, BookingView } from '../../../typings/booking';
-import { makeHarness, ok, type Harness } from './fakes';
-import { HisError } from '../../../server/ports/his-error';
-import { at, NOT_RELEASED, NOW, openStack, probes } from './scenario';
+import { makeHarness, ok } from './fakes';
+import { at, NOT_RELEASED, NOW, stackPerTest } from './scenario';
 
-let h: Harness;
-const { book, cards, seatsHeld } = probes(() => h);
-const setup = async (...args: Parameters<typeof openStack>) => {
-  h = await openStack(...args);
-};
+const { setup, use, book, seatsHeld, twoBookedOneWaiting, fourDays } = stackPerTest();
 
 describe('visits and records', () => {
-  afterEach(() => h?.emulator.close());
-
   it('no-shows: missed after the time point, seat not returned; the 3rd blocks with the end date', async () => {
-    h = makeHarness(NOW);
-    const dates = ['2026-06-16', '2026-06-17', '2026-06-18', '2026-06-19'];
-    dates.forEach((d, i) => h.his.addSession({ sessionId: `N${i}`, date: d }, ['09:00'], 2));
-    ok(await h.timer('syncSchedule'));
-    const card = await h.addCard('u1', 'P0000000001');
+    const { h, card } = await fourDays('N');
     for (let i = 0; i < 3; i++) ok(await book('u1', card, { sessionId: `N${i}` }));
     const none = { missed: 0, checkedIn: 0, completed: 0, cancelled: 0, unknown: 0 };
     h.clock.now = at('2026-06-16T01:29:59Z');
@@ -43,11 +32,7 @@ describe('visits and records', () => {
   });
 
   it('after the visit the HIS decides: kiosk check-in, seen, cancelled at the window → no strike; HIS down → left for later', async () => {
-    h = makeHarness(NOW);
-    const dates = ['2026-06-16', '2026-06-17', '2026-06-18', '2026-06-19'];
-    dates.forEach((d, i) => h.his.addSession({ sessionId: `K${i}`, date: d }, ['09:00'], 2));
-    ok(await h.timer('syncSchedule'));
-    const card = await h.addCard('u1', 'P0000000001');
+    const { h, card } = await fourDays('K');
     // b0 (the kiosk patient) is the latest visit: its completion is watched for a day after it.
     const [b3, b1, b2, b0] = [
       ok(await book('u1', card, { sessionId: 'K0' })),
@@ -55,18 +40,14 @@ describe('visits and records', () => {
       ok(await book('u1', card, { sessionId: 'K2' })),
       ok(await book('u1', card, { sessionId: 'K3' })),
     ];
-    const inHis = (bookingId: string) => [...h.his.bookings.values()].find((x) => x.confirmRequestId === bookingId)!;
+    const inHis = (bookingId: string) => h.his.bookingFor(bookingId);
     inHis(b0.bookingId).status = 'checkedIn'; // took a number at the kiosk
     inHis(b0.bookingId).queueNo = 7;
     inHis(b1.bookingId).status = 'completed'; // checked in at the window and was seen
     inHis(b2.bookingId).status = 'cancelled'; // cancelled at the window
     h.clock.now = at('2026-06-19T01:30:00Z'); // all four time points over
 
-    const realGet = h.his.getBooking.bind(h.his);
-    h.his.getBooking = async (id: string) => {
-      if (id === inHis(b3.bookingId).hisBookingId) throw new HisError('unavailable', 'TIMEOUT', 'timeout');
-      return realGet(id);
-    };
+    h.his.unreachable.add(inHis(b3.bookingId).hisBookingId);
     expect(ok(await h.timer('markNoShows'))).toEqual({
       missed: 0,
       checkedIn: 1,
@@ -81,7 +62,7 @@ describe('visits and records', () => {
     expect((await get(b3.bookingId)).status).toBe('booked'); // unknown: nobody is punished
 
     // Later: the HIS answers again (b3 a no-show), and the kiosk patient has been seen.
-    h.his.getBooking = realGet;
+    h.his.unreachable.clear();
     inHis(b0.bookingId).status = 'completed';
     expect(ok(await h.timer('markNoShows'))).toEqual({
       missed: 1,
@@ -113,7 +94,7 @@ describe('visits and records', () => {
   });
 
   it('reminders: the day before, once per booking', async () => {
-    await setup();
+    const h = await setup();
     const card = await h.addCard('u1', 'P0000000001');
     ok(await book('u1', card));
     h.emulator.subscriptions.grant('u1', 'tmpl-visit-reminder', 2);
@@ -125,20 +106,11 @@ describe('visits and records', () => {
   });
 
   it('reminders: a booking cancelled at the window is mirrored (seat to the waitlist) and not reminded; HIS down → reminded anyway', async () => {
-    await setup(1, ['09:00', '09:30']);
-    const [c1, c2, c3] = await cards(3);
-    const a = ok(await book('u1', c1));
-    const b = ok(await book('u3', c3, { time: '09:30' }));
-    ok(await h.call('u2', { action: 'joinWaitlist', cardId: c2, sessionId: 'S1' }));
+    const { h, a, b } = await twoBookedOneWaiting();
     h.emulator.subscriptions.grant('u1', 'tmpl-visit-reminder');
     h.emulator.subscriptions.grant('u3', 'tmpl-visit-reminder');
-    const inHis = (id: string) => [...h.his.bookings.values()].find((x) => x.confirmRequestId === id)!;
-    inHis(a.bookingId).status = 'cancelled'; // u1 cancelled at the window
-    const realGet = h.his.getBooking.bind(h.his);
-    h.his.getBooking = async (id: string) => {
-      if (id === inHis(b.bookingId).hisBookingId) throw new HisError('unavailable', 'TIMEOUT', 'timeout');
-      return realGet(id);
-    };
+    h.his.bookingFor(a.bookingId).status = 'cancelled'; // u1 cancelled at the window
+    h.his.unreachable.add(h.his.bookingFor(b.bookingId).hisBookingId);
     h.clock.now = at('2026-06-15T10:00:00Z'); // 18:00
     expect(ok(await h.timer('remindTomorrow'))).toEqual({ reminded: 1, cancelledInHis: 1 });
     expect(ok(await h.call<BookingView>('u1', { action: 'get', bookingId: a.bookingId }))).toMatchObject({
@@ -153,7 +125,7 @@ describe('visits and records', () => {
   });
 
   it('check-in within the arrival window, then queue', async () => {
-    await setup();
+    const h = await setup();
     const card = await h.addCard('u1', 'P0000000001');
     const v = ok(await book('u1', card));
     h.clock.now = at('2026-06-16T00:29:59Z'); // 08:29:59
@@ -182,7 +154,7 @@ describe('visits and records', () => {
   });
 
   it('list: internal attempts never take a place; cut at listLimit, newest first, and says so', async () => {
-    h = makeHarness(NOW, { listLimit: 3 });
+    const h = use(makeHarness(NOW, { listLimit: 3 }));
     for (let d = 0; d < 4; d++) h.his.addSession({ sessionId: `A${d}`, date: `2026-06-${16 + d}` }, ['09:00'], 2);
     ok(await h.timer('syncSchedule'));
     const card = await h.addCard('u1', 'P0000000001');
@@ -212,7 +184,7 @@ describe('visits and records', () => {
   });
 
   it('list ranges and card filter; validation; timers cannot be forged by a user', async () => {
-    await setup();
+    const h = await setup();
     const card = await h.addCard('u1', 'P0000000001');
     ok(await book('u1', card));
     expect(

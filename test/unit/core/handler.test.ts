@@ -2,18 +2,8 @@ import { z } from 'zod';
 import { action, createMain } from '../../../server/core/handler';
 import { AppError } from '../../../server/core/errors';
 import { createTimerAwareMain } from '../../../server/core/timer-main';
-import type { Logger, LogFields } from '../../../server/core/log';
+import { memoryLogger } from './memory-logger';
 import type { WXContext } from '../../../server/ports/cloud-sdk';
-
-function recordingLogger(): Logger & { lines: { level: string; msg: string; fields?: LogFields }[] } {
-  const lines: { level: string; msg: string; fields?: LogFields }[] = [];
-  return {
-    lines,
-    info: (msg, fields) => lines.push({ level: 'info', msg, fields }),
-    warn: (msg, fields) => lines.push({ level: 'warn', msg, fields }),
-    error: (msg, fields) => lines.push({ level: 'error', msg, fields }),
-  };
-}
 
 function wx(openid: string): { getWXContext: () => WXContext } {
   return { getWXContext: () => ({ OPENID: openid, APPID: 'wx0000000000000000', SOURCE: 'wx_client', ENV: 'test' }) };
@@ -26,13 +16,13 @@ const echo = action({
 
 describe('createMain', () => {
   it('routes the action with the caller from getWXContext, never from the event', async () => {
-    const main = createMain(wx('u1'), { echo }, { fn: 't', log: recordingLogger() });
+    const main = createMain(wx('u1'), { echo }, { fn: 't', log: memoryLogger() });
     const res = await main({ action: 'echo', text: 'hi', userInfo: { openId: 'spoofed', appId: 'x' } });
     expect(res).toEqual({ ok: true, data: { text: 'hi', openid: 'u1' } });
   });
 
   it('names the field of a schema violation', async () => {
-    const main = createMain(wx('u1'), { echo }, { fn: 't', log: recordingLogger() });
+    const main = createMain(wx('u1'), { echo }, { fn: 't', log: memoryLogger() });
     expect(await main({ action: 'echo', text: '' })).toEqual({
       ok: false,
       error: { code: 'INVALID_ARGUMENT', message: '请输入内容', field: 'text' },
@@ -53,17 +43,17 @@ describe('createMain', () => {
     [{ action: 'nope' }, 'action'],
     [{ action: 'toString' }, 'action'],
   ])('refuses the event %p', async (event, field) => {
-    const main = createMain(wx('u1'), { echo }, { fn: 't', log: recordingLogger() });
+    const main = createMain(wx('u1'), { echo }, { fn: 't', log: memoryLogger() });
     expect(await main(event)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', field } });
   });
 
   it('refuses calls without a WeChat identity', async () => {
-    const main = createMain(wx(''), { echo }, { fn: 't', log: recordingLogger() });
+    const main = createMain(wx(''), { echo }, { fn: 't', log: memoryLogger() });
     expect(await main({ action: 'echo', text: 'x' })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
   });
 
   it('maps AppError and unexpected errors, logging no payload', async () => {
-    const log = recordingLogger();
+    const log = memoryLogger();
     const main = createMain(
       wx('u1'),
       {
@@ -117,7 +107,7 @@ describe('createTimerAwareMain', () => {
   };
 
   it('routes timer events to their job and logs the same line as a call (trigger instead of action)', async () => {
-    const log = recordingLogger();
+    const log = memoryLogger();
     const main = createTimerAwareMain(wx(''), { echo }, jobs, { fn: 't', log });
     expect(await main(timerEvent('ok'))).toEqual({ ok: true, data: { done: 1 } });
     expect(log.lines).toEqual([
@@ -130,7 +120,7 @@ describe('createTimerAwareMain', () => {
   });
 
   it('maps a job failure as createMain maps an action failure', async () => {
-    const log = recordingLogger();
+    const log = memoryLogger();
     const main = createTimerAwareMain(wx(''), { echo }, jobs, { fn: 't', log });
     expect(await main(timerEvent('refused'))).toEqual({
       ok: false,
@@ -161,7 +151,7 @@ describe('createTimerAwareMain', () => {
           ran = true;
         },
       },
-      { fn: 't', log: recordingLogger() },
+      { fn: 't', log: memoryLogger() },
     );
     expect(await main(timerEvent('ok'))).toEqual({
       ok: false,

@@ -4,7 +4,8 @@ import { createHisPatientClient } from '../../../server/adapters/his/patient-cli
 import { hisConfigFromEnv } from '../../../server/config/his';
 import { silentLogger } from '../../../server/core/log';
 import type { HisCreatePatientInput } from '../../../server/ports/his-patient';
-import { APP_ID, APP_SECRET, getJson, memoryLogger, patientClientFor, rejection, startTestSandbox } from './helpers';
+import { APP_ID, APP_SECRET, getJson, patientClientFor, rejection, startTestSandbox } from './helpers';
+import { memoryLogger } from '../core/memory-logger';
 
 function person(overrides: Partial<HisCreatePatientInput> = {}): HisCreatePatientInput {
   const idNumber = overrides.idNumber ?? generateIdNumber({ fromYear: 1960, toYear: 2010 });

@@ -70,17 +70,6 @@ export async function getJson(his: HisSandbox, path: string): Promise<{ status: 
   return { status: res.status, json: await res.json() };
 }
 
-/** A capturing logger. */
-export function memoryLogger(): Logger & { lines: { level: string; msg: string; fields?: object }[] } {
-  const lines: { level: string; msg: string; fields?: object }[] = [];
-  return {
-    lines,
-    info: (msg, fields) => lines.push({ level: 'info', msg, fields }),
-    warn: (msg, fields) => lines.push({ level: 'warn', msg, fields }),
-    error: (msg, fields) => lines.push({ level: 'error', msg, fields }),
-  };
-}
-
 /** A booking client against a sandbox; `now` is shared with the sandbox clock when it is faked. */
 export const bookingClientFor = (his: HisSandbox, config: Partial<HisClientConfig> = {}, deps: TestClientDeps = {}) =>
   createHisBookingClient(...against(his, config, deps));

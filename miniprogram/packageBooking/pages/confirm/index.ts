@@ -21,7 +21,7 @@ import { bookFailure } from '../../utils/book-outcome';
 import { ruleLines } from '../../utils/booking-rules';
 import { toSessionItem } from '../../utils/schedule-view';
 import type { SessionItem } from '../../utils/schedule-view';
-import { ROUTES } from '../../../utils/nav';
+import { notice, ROUTES } from '../../../utils/nav';
 import { pickDefault, toCardItem } from '../../../utils/patient-view';
 import type { CardItem } from '../../../utils/patient-view';
 import { pageLoad } from '../../../behaviors/page-load';
@@ -177,7 +177,7 @@ definePage<ConfirmFields>(() => ({ _target: { sessionId: '', time: '' }, _consen
           submitError: message,
           ...(failure.seatGone ? { 'visit.bookable': false } : {}),
         });
-        wx.showModal({ title: '预约未成功', content: message, showCancel: false, confirmText: '我知道了' });
+        notice('预约未成功', message);
       }
     },
   },

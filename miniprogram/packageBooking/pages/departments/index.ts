@@ -9,7 +9,7 @@ import type { BrowseMode } from '../../../utils/booking-nav';
 import { filterDepartments, toDepartmentItem } from '../../utils/doctor-view';
 import type { DepartmentItem } from '../../utils/doctor-view';
 import { pageLoad } from '../../../behaviors/page-load';
-import { definePage } from '../../../utils/page';
+import { definePage, type DataEvent } from '../../../utils/page';
 
 interface DepartmentsData {
   status: 'loading' | 'ready' | 'error';
@@ -59,13 +59,7 @@ definePage<DepartmentsFields>(() => ({ _mode: 'booking', _all: [] }))({
       if (this.data.query) this.setData({ query: '', shown: this._all.slice() });
     },
 
-    onDepartmentTap(
-      event: WechatMiniprogram.CustomEvent<
-        WechatMiniprogram.IAnyObject,
-        WechatMiniprogram.IAnyObject,
-        { code?: string }
-      >,
-    ) {
+    onDepartmentTap(event: DataEvent<{ code?: string }>) {
       const code = event.currentTarget.dataset.code;
       if (code) wx.navigateTo({ url: doctorsUrl(code, this._mode) });
     },

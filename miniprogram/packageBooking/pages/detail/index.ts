@@ -11,7 +11,7 @@ import { cancelHint } from '../../utils/booking-rules';
 import { BOOKING_ROUTES, queryValue } from '../../../utils/booking-nav';
 import { queueText, toBookingDetail } from '../../utils/record-view';
 import type { BookingDetail } from '../../utils/record-view';
-import { toast } from '../../../utils/nav';
+import { notice, toast } from '../../../utils/nav';
 import { pageLoad } from '../../../behaviors/page-load';
 import { definePage } from '../../../utils/page';
 
@@ -138,33 +138,34 @@ definePage<DetailFields>(() => ({ _bookingId: '', _rules: null }))({
     async onCancelConfirm(): Promise<void> {
       this.setData({ cancelDialogShow: false });
       if (this.data.busy) return;
-      this.setData({ busy: 'cancel' });
-      try {
-        const booking = await cancelBooking(this._bookingId);
-        this.setData({ busy: '' });
-        this.show(booking);
-        wx.showToast({ title: '已取消预约', icon: 'success' });
-      } catch (err) {
-        this.setData({ busy: '' });
-        if (isCloudError(err) && err.code === 'NOT_FOUND') this.fail(err, true);
-        else
-          wx.showModal({ title: '取消失败', content: errorMessage(err), showCancel: false, confirmText: '我知道了' });
-      }
+      await this.act('cancel', () => cancelBooking(this._bookingId), '已取消预约', '取消失败');
     },
 
     async onCheckIn(): Promise<void> {
       if (this.data.busy || !this.data.booking?.canCheckIn) return;
-      this.setData({ busy: 'checkIn' });
+      await this.act('checkIn', () => checkIn(this._bookingId), '签到成功', '签到失败');
+    },
+
+    /**
+     * 取消预约 or 签到取号 (the buttons disabled meanwhile): the booking it answers is shown with a
+     * `done` toast; a booking gone is 不存在; any other failure is explained under `failTitle`.
+     */
+    async act(
+      busy: 'cancel' | 'checkIn',
+      run: () => Promise<BookingView>,
+      done: string,
+      failTitle: string,
+    ): Promise<void> {
+      this.setData({ busy });
       try {
-        const booking = await checkIn(this._bookingId);
+        const booking = await run();
         this.setData({ busy: '' });
         this.show(booking);
-        wx.showToast({ title: '签到成功', icon: 'success' });
+        wx.showToast({ title: done, icon: 'success' });
       } catch (err) {
         this.setData({ busy: '' });
         if (isCloudError(err) && err.code === 'NOT_FOUND') this.fail(err, true);
-        else
-          wx.showModal({ title: '签到失败', content: errorMessage(err), showCancel: false, confirmText: '我知道了' });
+        else notice(failTitle, errorMessage(err));
       }
     },
 

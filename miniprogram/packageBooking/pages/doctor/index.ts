@@ -12,7 +12,7 @@ import { releaseNote, windowText } from '../../utils/booking-rules';
 import { toSessionItem } from '../../utils/schedule-view';
 import type { SessionItem } from '../../utils/schedule-view';
 import { pageLoad } from '../../../behaviors/page-load';
-import { definePage } from '../../../utils/page';
+import { definePage, type DataEvent } from '../../../utils/page';
 
 export interface DoctorSessionRow extends SessionItem {
   /** `05-06 周一 上午` */
@@ -108,13 +108,7 @@ definePage<DoctorFields>(() => ({ _deptCode: '', _doctorId: '' }))({
       }
     },
 
-    onSessionTap(
-      event: WechatMiniprogram.CustomEvent<
-        WechatMiniprogram.IAnyObject,
-        WechatMiniprogram.IAnyObject,
-        { date?: string }
-      >,
-    ) {
+    onSessionTap(event: DataEvent<{ date?: string }>) {
       const date = event.currentTarget.dataset.date;
       wx.navigateTo({
         url: scheduleUrl({ deptCode: this._deptCode, doctorId: this._doctorId, kind: 'expert', date }),

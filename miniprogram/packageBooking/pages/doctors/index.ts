@@ -7,9 +7,9 @@ import { doctorUrl, modeOf, queryValue, scheduleUrl, setPageTitle } from '../../
 import type { BrowseMode } from '../../../utils/booking-nav';
 import { toDepartmentItem, toDoctorItem } from '../../utils/doctor-view';
 import type { DepartmentItem, DoctorItem } from '../../utils/doctor-view';
-import { loadFailure } from '../../../utils/load-state';
+import { showLoaded, showLoadFailure } from '../../../utils/load-state';
 import { pageLoad } from '../../../behaviors/page-load';
-import { definePage } from '../../../utils/page';
+import { definePage, type DataEvent } from '../../../utils/page';
 
 interface DoctorsData {
   mode: BrowseMode;
@@ -50,28 +50,22 @@ definePage<DoctorsFields>(() => ({ _deptCode: '' }))({
     },
 
     async load(): Promise<void> {
-      try {
+      const shown = await showLoaded(this, showLoadFailure, async () => {
         const { department, doctors } = await listDoctors(this._deptCode);
         const items = doctors.map(toDoctorItem);
-        this.setData({
-          status: 'ready',
+        return {
           department: toDepartmentItem(department),
           doctors: this.data.mode === 'intro' ? items : items.filter((d) => d.isExpert),
-          errorMessage: '',
-        });
-        setPageTitle(department.name);
-      } catch (err) {
-        this.setData(loadFailure(err));
-      }
+        };
+      });
+      if (shown) setPageTitle(shown.department.name);
     },
 
     onSpecialistTap() {
       if (this._deptCode) wx.navigateTo({ url: scheduleUrl({ deptCode: this._deptCode, kind: 'specialist' }) });
     },
 
-    onDoctorTap(
-      event: WechatMiniprogram.CustomEvent<WechatMiniprogram.IAnyObject, WechatMiniprogram.IAnyObject, { id?: string }>,
-    ) {
+    onDoctorTap(event: DataEvent<{ id?: string }>) {
       const id = event.currentTarget.dataset.id;
       if (id) wx.navigateTo({ url: doctorUrl(this._deptCode, id) });
     },

@@ -7,7 +7,8 @@ import type { PublicBookingRules } from '../../../../typings/booking';
 import { getRules } from '../../services/booking';
 import { bookEntryLabel, releaseNote } from '../../utils/booking-rules';
 import { BOOKING_ROUTES } from '../../../utils/booking-nav';
-import { ROUTES } from '../../../utils/nav';
+import { openEntry, ROUTES } from '../../../utils/nav';
+import type { DataEvent } from '../../../utils/page';
 
 export type HubEntryKey = 'book' | 'records' | 'patients';
 
@@ -41,10 +42,6 @@ interface HubData {
 
 const initialData: HubData = { entries: hubEntries(null), releaseNote: '' };
 
-function isEntryKey(key: unknown): key is HubEntryKey {
-  return typeof key === 'string' && Object.prototype.hasOwnProperty.call(ENTRY_URLS, key);
-}
-
 Component({
   data: initialData,
 
@@ -62,15 +59,8 @@ Component({
       }
     },
 
-    onEntryTap(
-      event: WechatMiniprogram.CustomEvent<
-        WechatMiniprogram.IAnyObject,
-        WechatMiniprogram.IAnyObject,
-        { key?: HubEntryKey }
-      >,
-    ) {
-      const key = event.currentTarget.dataset.key;
-      if (isEntryKey(key)) wx.navigateTo({ url: ENTRY_URLS[key] });
+    onEntryTap(event: DataEvent<{ key?: HubEntryKey }>) {
+      openEntry(ENTRY_URLS, event.currentTarget.dataset.key);
     },
   },
 });

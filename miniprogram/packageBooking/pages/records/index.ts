@@ -9,7 +9,8 @@ import { bookingDetailUrl, BOOKING_ROUTES } from '../../../utils/booking-nav';
 import { sortBookings, sortWaitlist, toBookingItem, toWaitlistItem } from '../../utils/record-view';
 import type { BookingItem, WaitlistItem } from '../../utils/record-view';
 import { toast } from '../../../utils/nav';
-import { pageLoad } from '../../../behaviors/page-load';
+import { loadOnShow, pageLoad } from '../../../behaviors/page-load';
+import type { DataEvent } from '../../../utils/page';
 
 export const RANGE_TABS: readonly { name: BookingRange; title: string }[] = [
   { name: '1w', title: '1周内' },
@@ -44,21 +45,11 @@ const initialData: RecordsData = {
   leaving: '',
 };
 
-type DataEvent<T extends WechatMiniprogram.IAnyObject> = WechatMiniprogram.CustomEvent<
-  WechatMiniprogram.IAnyObject,
-  WechatMiniprogram.IAnyObject,
-  T
->;
-
 Component({
-  behaviors: [pageLoad],
+  behaviors: [pageLoad, loadOnShow],
   data: initialData,
 
   methods: {
-    onShow() {
-      void this.load();
-    },
-
     async load(): Promise<void> {
       const range = this.data.range;
       try {

@@ -4,7 +4,7 @@ import { BOOKING_ROUTES, queryValue } from '../../../utils/booking-nav';
 import { toBookingDetail } from '../../utils/record-view';
 import type { BookingDetail } from '../../utils/record-view';
 import { ROUTES } from '../../../utils/nav';
-import { loadFailure } from '../../../utils/load-state';
+import { showLoaded, showLoadFailure } from '../../../utils/load-state';
 import { pageLoad } from '../../../behaviors/page-load';
 import { definePage } from '../../../utils/page';
 
@@ -37,12 +37,9 @@ definePage<ResultFields>(() => ({ _bookingId: '' }))({
     },
 
     async load(): Promise<void> {
-      try {
-        const booking = await getBooking(this._bookingId);
-        this.setData({ status: 'ready', booking: toBookingDetail(booking), errorMessage: '' });
-      } catch (err) {
-        this.setData(loadFailure(err));
-      }
+      await showLoaded(this, showLoadFailure, async () => ({
+        booking: toBookingDetail(await getBooking(this._bookingId)),
+      }));
     },
 
     goRecords() {

@@ -14,11 +14,11 @@ import { kindText } from '../../utils/booking-format';
 import { releaseNote } from '../../utils/booking-rules';
 import { initialDate, sessionsOn, toDateItems } from '../../utils/schedule-view';
 import type { DateItem, SessionItem } from '../../utils/schedule-view';
-import { ROUTES, toast } from '../../../utils/nav';
+import { notice, ROUTES, toast } from '../../../utils/nav';
 import { toCardItem } from '../../../utils/patient-view';
 import type { CardItem } from '../../../utils/patient-view';
 import { pageLoad } from '../../../behaviors/page-load';
-import { definePage } from '../../../utils/page';
+import { definePage, type DataEvent } from '../../../utils/page';
 
 interface ScheduleData {
   status: 'loading' | 'ready' | 'error';
@@ -61,12 +61,6 @@ interface ScheduleFields {
   /** Asked on the card tap of 加入候补 (`rules.consent.waitlist`), loaded before the sheet opens. */
   _consentIds: string[];
 }
-
-type DataEvent<T extends WechatMiniprogram.IAnyObject> = WechatMiniprogram.CustomEvent<
-  WechatMiniprogram.IAnyObject,
-  WechatMiniprogram.IAnyObject,
-  T
->;
 
 function headingOf(kind: SlotKind, sessions: readonly SessionView[]): string {
   const first = sessions[0];
@@ -211,16 +205,14 @@ definePage<ScheduleFields>(() => ({
       try {
         const entry = await joinWaitlist(cardId, sessionId);
         this.setData({ joining: false });
-        wx.showModal({
-          title: '已加入候补',
-          content: `${entry.patientName} 排队第${entry.position ?? 1}位。有号源释放时将按顺序自动为您预约，并通过订阅消息通知。`,
-          showCancel: false,
-          confirmText: '我知道了',
-        });
+        notice(
+          '已加入候补',
+          `${entry.patientName} 排队第${entry.position ?? 1}位。有号源释放时将按顺序自动为您预约，并通过订阅消息通知。`,
+        );
         void this.load();
       } catch (err) {
         this.setData({ joining: false });
-        wx.showModal({ title: '加入候补失败', content: errorMessage(err), showCancel: false, confirmText: '我知道了' });
+        notice('加入候补失败', errorMessage(err));
         // The session changed under the patient (a seat was freed, or the waitlist closed): show it as it is now.
         const reason = reasonOf(err, 'booking');
         if (reason === 'waitlistNotFull' || reason === 'waitlistClosed') void this.load();

@@ -3,7 +3,7 @@ import type { Announcement } from '../../../../typings/site';
 import { getAnnouncement } from '../../services/site';
 import { queryValue } from '../../../utils/booking-nav';
 import { formatDate } from '../../../utils/format';
-import { loadFailure } from '../../../utils/load-state';
+import { showLoaded, showLoadFailure } from '../../../utils/load-state';
 import { pageLoad } from '../../../behaviors/page-load';
 import { definePage } from '../../../utils/page';
 
@@ -36,12 +36,10 @@ definePage<AnnouncementFields>(() => ({ _id: '' }))({
     },
 
     async load(): Promise<void> {
-      try {
+      await showLoaded(this, showLoadFailure, async () => {
         const a = await getAnnouncement(this._id);
-        this.setData({ status: 'ready', announcement: { ...a, date: formatDate(a.publishedAt) }, errorMessage: '' });
-      } catch (err) {
-        this.setData(loadFailure(err));
-      }
+        return { announcement: { ...a, date: formatDate(a.publishedAt) } };
+      });
     },
   },
 });

@@ -4,7 +4,9 @@ import { listAnnouncements } from '../../services/site';
 import { announcementUrl } from '../../../utils/booking-nav';
 import { formatDate } from '../../../utils/format';
 import { toast } from '../../../utils/nav';
-import { pageLoad } from '../../../behaviors/page-load';
+import { loadOnOpen, pageLoad } from '../../../behaviors/page-load';
+import { keepShownOnFailure, showLoaded } from '../../../utils/load-state';
+import type { DataEvent } from '../../../utils/page';
 
 export const PAGE_SIZE = 20;
 
@@ -27,31 +29,19 @@ interface AnnouncementsData {
 const initialData: AnnouncementsData = { status: 'loading', items: [], total: 0, loadingMore: false, errorMessage: '' };
 
 Component({
-  behaviors: [pageLoad],
+  behaviors: [pageLoad, loadOnOpen],
   data: initialData,
 
   methods: {
-    onLoad() {
-      void this.load();
-    },
-
     onReachBottom() {
       void this.loadMore();
     },
 
     async load(): Promise<void> {
-      try {
+      await showLoaded(this, keepShownOnFailure, async () => {
         const { items, total } = await listAnnouncements(0, PAGE_SIZE);
-        this.setData({
-          status: 'ready',
-          items: items.map((a) => ({ ...a, date: formatDate(a.publishedAt) })),
-          total,
-          errorMessage: '',
-        });
-      } catch (err) {
-        if (this.data.status === 'ready') toast(errorMessage(err));
-        else this.setData({ status: 'error', errorMessage: errorMessage(err) });
-      }
+        return { items: items.map((a) => ({ ...a, date: formatDate(a.publishedAt) })), total };
+      });
     },
 
     async loadMore(): Promise<void> {
@@ -69,9 +59,7 @@ Component({
       }
     },
 
-    onItemTap(
-      event: WechatMiniprogram.CustomEvent<WechatMiniprogram.IAnyObject, WechatMiniprogram.IAnyObject, { id?: string }>,
-    ) {
+    onItemTap(event: DataEvent<{ id?: string }>) {
       const id = event.currentTarget.dataset.id;
       if (id) wx.navigateTo({ url: announcementUrl(id) });
     },

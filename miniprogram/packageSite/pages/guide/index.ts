@@ -4,9 +4,9 @@
  * wx.setClipboardData; on a phone, long-press copies it).
  */
 import type { VisitorGuide } from '../../../../typings/site';
-import { errorMessage } from '../../../services/cloud';
 import { getGuide, getHospital } from '../../services/site';
-import { pageLoad } from '../../../behaviors/page-load';
+import { loadOnOpen, pageLoad } from '../../../behaviors/page-load';
+import { showLoaded, showLoadError } from '../../../utils/load-state';
 
 interface GuideData {
   status: 'loading' | 'ready' | 'error';
@@ -19,21 +19,15 @@ interface GuideData {
 const initialData: GuideData = { status: 'loading', guide: null, phone: '', errorMessage: '' };
 
 Component({
-  behaviors: [pageLoad],
+  behaviors: [pageLoad, loadOnOpen],
   data: initialData,
 
   methods: {
-    onLoad() {
-      void this.load();
-    },
-
     async load(): Promise<void> {
-      try {
+      await showLoaded(this, showLoadError, async () => {
         const [guide, hospital] = await Promise.all([getGuide(), getHospital().catch(() => null)]);
-        this.setData({ status: 'ready', guide, phone: hospital?.phone ?? '', errorMessage: '' });
-      } catch (err) {
-        this.setData({ status: 'error', errorMessage: errorMessage(err) });
-      }
+        return { guide, phone: hospital?.phone ?? '' };
+      });
     },
   },
 });

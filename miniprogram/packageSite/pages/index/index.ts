@@ -1,10 +1,11 @@
 /** 微官网: hospital introduction (figures, hours) and entries 科室介绍, 医院公告, 来院导航. */
 import type { HospitalIntro } from '../../../../typings/site';
-import { errorMessage } from '../../../services/cloud';
 import { getHospital } from '../../services/site';
 import { departmentsUrl, SITE_ROUTES } from '../../../utils/booking-nav';
-import { toast } from '../../../utils/nav';
-import { pageLoad } from '../../../behaviors/page-load';
+import { openEntry } from '../../../utils/nav';
+import { loadOnOpen, pageLoad } from '../../../behaviors/page-load';
+import { keepShownOnFailure, showLoaded } from '../../../utils/load-state';
+import type { DataEvent } from '../../../utils/page';
 
 export type SiteEntryKey = 'departments' | 'announcements' | 'guide';
 
@@ -37,33 +38,16 @@ interface SiteIndexData {
 const initialData: SiteIndexData = { entries: SITE_ENTRIES, status: 'loading', hospital: null, errorMessage: '' };
 
 Component({
-  behaviors: [pageLoad],
+  behaviors: [pageLoad, loadOnOpen],
   data: initialData,
 
   methods: {
-    onLoad() {
-      void this.load();
-    },
-
     async load(): Promise<void> {
-      try {
-        const hospital = await getHospital();
-        this.setData({ status: 'ready', hospital, errorMessage: '' });
-      } catch (err) {
-        if (this.data.status === 'ready') toast(errorMessage(err));
-        else this.setData({ status: 'error', errorMessage: errorMessage(err) });
-      }
+      await showLoaded(this, keepShownOnFailure, async () => ({ hospital: await getHospital() }));
     },
 
-    onEntryTap(
-      event: WechatMiniprogram.CustomEvent<
-        WechatMiniprogram.IAnyObject,
-        WechatMiniprogram.IAnyObject,
-        { key?: SiteEntryKey }
-      >,
-    ) {
-      const entry = SITE_ENTRIES.find((e) => e.key === event.currentTarget.dataset.key);
-      if (entry) wx.navigateTo({ url: ENTRY_URLS[entry.key] });
+    onEntryTap(event: DataEvent<{ key?: SiteEntryKey }>) {
+      openEntry(ENTRY_URLS, event.currentTarget.dataset.key);
     },
   },
 });

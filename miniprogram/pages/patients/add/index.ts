@@ -5,7 +5,7 @@ import { normalizeName } from '../../../common/person';
 import { bindCard } from '../../../services/patient';
 import type { BindCardInput } from '../../../services/patient';
 import { shanghaiToday } from '../../../utils/format';
-import { SUCCESS_BACK_DELAY_MS, toast } from '../../../utils/nav';
+import { notice, SUCCESS_BACK_DELAY_MS, toast } from '../../../utils/nav';
 import {
   emptyForm,
   hasErrors,
@@ -121,7 +121,7 @@ Component({
           return;
         }
         this.setData({ submitting: false });
-        wx.showModal({ title: '绑定失败', content: errorMessage(err), showCancel: false, confirmText: '我知道了' });
+        notice('绑定失败', errorMessage(err));
       }
     },
   },

@@ -1,7 +1,7 @@
 /** 就诊人详情 (query `id`): masked card details, 设为默认 and 解除绑定. */
 import { errorMessage, isCloudError } from '../../../services/cloud';
 import { getCard, setDefaultCard, unbindCard } from '../../../services/patient';
-import { ROUTES, SUCCESS_BACK_DELAY_MS, toast } from '../../../utils/nav';
+import { notice, ROUTES, SUCCESS_BACK_DELAY_MS, toast } from '../../../utils/nav';
 import { toCardDetail } from '../../../utils/patient-view';
 import type { CardDetail } from '../../../utils/patient-view';
 import { pageLoad } from '../../../behaviors/page-load';
@@ -102,13 +102,7 @@ definePage<DetailFields>(() => ({ _cardId: '' }))({
       } catch (err) {
         this.setData({ busy: '' });
         if (isCloudError(err) && err.code === 'NOT_FOUND') this.setData({ status: 'notFound', card: null });
-        else
-          wx.showModal({
-            title: '解除绑定失败',
-            content: errorMessage(err),
-            showCancel: false,
-            confirmText: '我知道了',
-          });
+        else notice('解除绑定失败', errorMessage(err));
       }
     },
 

@@ -1,10 +1,11 @@
 /** 就诊人列表: the user's bound patient cards, reloaded on show and on pull-down. */
-import { errorMessage } from '../../../services/cloud';
 import { listCards } from '../../../services/patient';
 import { patientDetailUrl, ROUTES } from '../../../utils/nav';
 import { toCardItem } from '../../../utils/patient-view';
 import type { CardItem } from '../../../utils/patient-view';
-import { pageLoad } from '../../../behaviors/page-load';
+import { loadOnShow, pageLoad } from '../../../behaviors/page-load';
+import { showLoaded, showLoadError } from '../../../utils/load-state';
+import type { DataEvent } from '../../../utils/page';
 
 /** Shown until the server reports its limit. */
 const DEFAULT_LIMIT = 5;
@@ -28,33 +29,18 @@ const initialData: ListData = {
 };
 
 Component({
-  behaviors: [pageLoad],
+  behaviors: [pageLoad, loadOnShow],
   data: initialData,
 
   methods: {
-    onShow() {
-      void this.load();
-    },
-
     async load(): Promise<void> {
-      try {
+      await showLoaded(this, showLoadError, async () => {
         const { cards, limit } = await listCards();
-        this.setData({
-          status: 'ready',
-          cards: cards.map(toCardItem),
-          count: cards.length,
-          limit,
-          atLimit: cards.length >= limit,
-          errorMessage: '',
-        });
-      } catch (err) {
-        this.setData({ status: 'error', errorMessage: errorMessage(err) });
-      }
+        return { cards: cards.map(toCardItem), count: cards.length, limit, atLimit: cards.length >= limit };
+      });
     },
 
-    onCardTap(
-      event: WechatMiniprogram.CustomEvent<WechatMiniprogram.IAnyObject, WechatMiniprogram.IAnyObject, { id?: string }>,
-    ) {
+    onCardTap(event: DataEvent<{ id?: string }>) {
       const id = event.currentTarget.dataset.id;
       if (id) wx.navigateTo({ url: patientDetailUrl(id) });
     },
