@@ -6,7 +6,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 // The remote SDK only: an instance has no database of its own (no SQLite in this thread).
-import { batchPoster, createRemoteCloud, type RemoteCloud } from './cloud/remote';
+import { batchPoster } from './cloud/remote';
+import { createRemoteCloud, type RemoteCloud } from './cloud/remote-client';
 import { loadBundle, silentConsole } from './function-host';
 import type { FromInstance, InstanceWorkerData, ToInstance } from './instances';
 

@@ -16,10 +16,10 @@
  * Every JSON response carries permissive CORS headers so a browser preview served from another
  * origin can call the functions. The server binds to 127.0.0.1 only.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { CORS_HEADERS, HttpError, sendJson } from './http-reply';
+import { createStaticFiles } from './static-files';
 import { maskIdNumber, maskMiddle, maskName, maskPhone } from '../common/mask';
 import type { CloudEmulator } from './cloud';
 import type { FunctionHost, HttpAccessEvent } from './function-host';
@@ -34,55 +34,6 @@ export interface DevstackServerDeps {
 }
 
 const MAX_BODY = 1024 * 1024;
-const CONSOLE_DIR = join(__dirname, 'console');
-const CONSOLE_FILES: Record<string, { file: string; type: string }> = {
-  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/console/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  '/console/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
-};
-
-/** @fontsource/noto-sans-sc: its 400.css and the woff2/woff subsets that CSS names (./files/…). */
-const NOTO_DIR = dirname(require.resolve('@fontsource/noto-sans-sc/package.json'));
-const NOTO_FILE = /^\/fonts\/noto-sans-sc\/(400\.css|files\/noto-sans-sc-[a-z0-9-]+-400-normal\.woff2?)$/;
-
-const CORS_HEADERS: Record<string, string> = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-  'access-control-allow-headers': 'content-type, x-wx-openid',
-  'access-control-max-age': '600',
-};
-
-/** An error that maps to a JSON response with a given status. */
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body === undefined ? null : body);
-  res.writeHead(status, {
-    ...CORS_HEADERS,
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-  });
-  res.end(text);
-}
-
-function sendText(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  res.writeHead(status, {
-    ...CORS_HEADERS,
-    'content-type': type,
-    'cache-control': 'no-store',
-    // The console loads nothing external: everything comes from this origin.
-    'content-security-policy': "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'",
-    'x-content-type-options': 'nosniff',
-  });
-  res.end(body);
-}
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -199,70 +150,9 @@ const consentSchema = z
   })
   .strict();
 
-const PREVIEW_SOURCE_DIR = join(__dirname, 'preview');
-const PREVIEW_BUILD_DIR = join(__dirname, '..', '.build', 'preview');
-/** GET /preview[/...]: the page from devstack/preview/, the bundles from .build/preview/ (npm run build). */
-const PREVIEW_FILES: Record<string, { dir: string; file: string; type: string }> = {
-  '/preview': { dir: PREVIEW_SOURCE_DIR, file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/preview/': { dir: PREVIEW_SOURCE_DIR, file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/preview/preview.css': { dir: PREVIEW_SOURCE_DIR, file: 'preview.css', type: 'text/css; charset=utf-8' },
-  '/preview/filemap.js': { dir: PREVIEW_BUILD_DIR, file: 'filemap.js', type: 'text/javascript; charset=utf-8' },
-  '/preview/runtime.js': { dir: PREVIEW_BUILD_DIR, file: 'runtime.js', type: 'text/javascript; charset=utf-8' },
-  '/preview/runtime.js.map': {
-    dir: PREVIEW_BUILD_DIR,
-    file: 'runtime.js.map',
-    type: 'application/json; charset=utf-8',
-  },
-  '/preview/vant-icon.woff2': { dir: PREVIEW_BUILD_DIR, file: 'vant-icon.woff2', type: 'font/woff2' },
-};
-/** The preview evaluates the compiled mini program (new Function) and injects component styles. */
-const PREVIEW_CSP =
-  "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: http: https:; " +
-  "font-src 'self' data:; connect-src 'self'; frame-src http: https:; base-uri 'none'; form-action 'none'";
-
-function sendPreviewFile(res: ServerResponse, path: string): void {
-  const entry = PREVIEW_FILES[path];
-  if (!entry || !Object.prototype.hasOwnProperty.call(PREVIEW_FILES, path))
-    throw new HttpError(404, `no preview file ${path}`);
-  const file = join(entry.dir, entry.file);
-  if (!existsSync(file)) {
-    sendJson(res, 503, { error: `preview not built: ${file} is missing — run npm run build` });
-    return;
-  }
-  res.writeHead(200, {
-    'content-type': entry.type,
-    'cache-control': 'no-store',
-    'content-security-policy': PREVIEW_CSP,
-    'x-content-type-options': 'nosniff',
-  });
-  res.end(readFileSync(file));
-}
-
-function sendFontFile(res: ServerResponse, rel: string): void {
-  const file = join(NOTO_DIR, rel);
-  if (!existsSync(file)) throw new HttpError(404, `no font file ${rel}`);
-  const type = rel.endsWith('.css') ? 'text/css; charset=utf-8' : rel.endsWith('.woff2') ? 'font/woff2' : 'font/woff';
-  // The files of a pinned package version never change: let the browser keep them for a day.
-  res.writeHead(200, {
-    'content-type': type,
-    'cache-control': 'public, max-age=86400',
-    'x-content-type-options': 'nosniff',
-  });
-  res.end(readFileSync(file));
-}
-
 export function createDevstackServer(deps: DevstackServerDeps): Server {
   const clock = deps.clock ?? (() => new Date());
-  const consoleCache = new Map<string, Buffer>();
-
-  const readConsoleFile = (file: string): Buffer => {
-    let buf = consoleCache.get(file);
-    if (!buf) {
-      buf = readFileSync(join(CONSOLE_DIR, file));
-      consoleCache.set(file, buf);
-    }
-    return buf;
-  };
+  const staticFiles = createStaticFiles();
 
   const requireFunction = (name: string): void => {
     if (!deps.functions.has(name)) throw new HttpError(404, `unknown function: ${name}`);
@@ -340,25 +230,7 @@ export function createDevstackServer(deps: DevstackServerDeps): Server {
       return;
     }
 
-    if (path === '/preview' || path.startsWith('/preview/')) {
-      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'use GET');
-      sendPreviewFile(res, path);
-      return;
-    }
-
-    const font = NOTO_FILE.exec(path);
-    if (font) {
-      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'use GET');
-      sendFontFile(res, font[1]!);
-      return;
-    }
-
-    const staticFile = CONSOLE_FILES[path];
-    if (staticFile && Object.prototype.hasOwnProperty.call(CONSOLE_FILES, path)) {
-      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'use GET');
-      sendText(res, 200, staticFile.type, readConsoleFile(staticFile.file));
-      return;
-    }
+    if (staticFiles.serve(res, method, path)) return;
 
     // ---- devstack-only helpers ----
     if (path.startsWith('/devstack/api/')) {

@@ -7,8 +7,6 @@
  * between the read and the write, so `where({_id, remaining: _.gt(0)}).update({remaining: _.inc(-1)})`
  * is an atomic conditional decrement.
  */
-import { randomBytes } from 'node:crypto';
-import { setImmediate as realSetImmediate } from 'node:timers';
 import type {
   AddResult,
   CollectionRef,
@@ -22,13 +20,10 @@ import type {
   RemoveResult,
   SetResult,
   Transaction,
-  TransactionCollection,
-  TransactionDocumentRef,
   UpdateResult,
 } from '../../server/ports/cloud-sdk';
-import { sameValue } from './codec';
 import { CommandValue, createCommand } from './commands';
-import { cloudError, ERR_DB_REQUEST_FAILED, invalidParam, strict, strictClass } from './errors';
+import { invalidParam, strict, strictClass } from './errors';
 import {
   applyUpdate,
   compileUpdate,
@@ -42,8 +37,12 @@ import {
 } from './query';
 import { checkCollectionName, checkDocId, checkLimit, checkOrder, checkProjection, checkSkip } from './checks';
 import type { OpenTransaction } from './remote';
-import { runTransactionLoop, serverDateOf, type TransactionAttempt } from './sdk-parts';
-import { duplicateKeyError, type Store, type StoredDoc } from './store';
+import { runTransactionLoop, serverDateOf } from './sdk-parts';
+import { dataOf, missingDocError, newDocId, tick, withId } from './operation';
+import type { Store, StoredDoc } from './store';
+import { TransactionImpl } from './transaction';
+
+export { newDocId, tick, TICK_MACROTASK_EVERY } from './operation';
 
 /** `get()` without `limit()` returns at most this many documents (server SDK default). */
 export const DEFAULT_LIMIT = 100;
@@ -52,44 +51,6 @@ export const DEFAULT_LIMIT = 100;
  * a larger value is clamped to 1000 (not an error), so callers must still page with `skip`.
  */
 export const MAX_LIMIT = 1000;
-
-/** 32 lowercase hex chars, like CloudBase auto-generated `_id`s. */
-export function newDocId(): string {
-  return randomBytes(16).toString('hex');
-}
-
-function missingDocError(api: string, id: string): Error {
-  return cloudError(ERR_DB_REQUEST_FAILED, `${api}:fail document with _id ${id} does not exist`);
-}
-
-function dataOf(api: string, opts: unknown): unknown {
-  if (opts === null || typeof opts !== 'object' || !('data' in opts)) throw invalidParam(api, 'expects { data }');
-  return (opts as { data: unknown }).data;
-}
-
-function withId(id: string, data: DocData): DocData {
-  const { _id: _ignored, ...rest } = data;
-  return { _id: id, ...rest };
-}
-
-/** Every this many operations, `tick()` yields a whole event-loop turn instead of a microtask. */
-export const TICK_MACROTASK_EVERY = 16;
-let ticksSinceTurn = 0;
-
-/**
- * The asynchronous boundary before each operation, like a network round trip: the operation's
- * body never runs in the caller's synchronous code, and concurrent calls interleave at every
- * operation. Usually a microtask (a whole event-loop turn per operation cost the CPU-bound
- * devstack ≈ one loop iteration per call and spread every request over all concurrent ones);
- * every TICK_MACROTASK_EVERY-th one is a full turn (setImmediate), so a chain of operations never
- * starves I/O or timers. Uses node:timers directly: jest fake timers patch the globals only, so
- * tests that fake time do not freeze the database.
- */
-export const tick = (): Promise<void> => {
-  if (++ticksSinceTurn < TICK_MACROTASK_EVERY) return Promise.resolve();
-  ticksSinceTurn = 0;
-  return new Promise((resolve) => realSetImmediate(resolve));
-};
 
 interface QueryState {
   collection: string;
@@ -363,216 +324,6 @@ class DocumentImpl {
   }
 }
 strictClass('db.collection(...).doc(...)', DocumentImpl);
-
-// ---------------------------------------------------------------------------------------------
-// Transactions: optimistic concurrency. Reads record the document's revision (or its absence);
-// writes are buffered (and visible to the transaction's own reads); commit re-checks every
-// recorded revision and applies all writes inside one synchronous SQLite transaction.
-// ---------------------------------------------------------------------------------------------
-
-/** Thrown inside the commit's SQLite transaction to roll it back as a conflict. */
-class ConflictSignal extends Error {}
-
-type Buffered = { kind: 'put'; data: DocData; create: boolean } | { kind: 'delete' };
-
-class TransactionImpl implements TransactionAttempt {
-  private readonly reads = new Map<string, { collection: string; id: string; rev: number | null }>();
-  private readonly writes = new Map<string, { collection: string; id: string; op: Buffered }>();
-  private done = false;
-  rolledBack = false;
-  rollbackReason: unknown;
-
-  /** What the callback gets: only the real transaction's API, none of this plumbing. */
-  readonly api: Transaction = strict('transaction', {
-    collection: (name: string) => this.collection(name),
-    rollback: (reason?: unknown) => this.rollback(reason),
-  }) as unknown as Transaction;
-
-  constructor(readonly db: EmulatedDatabase) {}
-
-  collection(name: string): TransactionCollection {
-    return new TxCollectionImpl(this, checkCollectionName(name)) as unknown as TransactionCollection;
-  }
-
-  async rollback(reason?: unknown): Promise<void> {
-    this.assertOpen('transaction.rollback');
-    this.rolledBack = true;
-    this.rollbackReason = reason;
-  }
-
-  finish(): void {
-    this.done = true;
-  }
-
-  // runTransactionLoop's ends of an attempt (sdk-parts.ts)
-  abandon(): void {
-    this.finish();
-  }
-
-  commitAttempt(): boolean {
-    this.finish();
-    return this.commit();
-  }
-
-  assertOpen(api: string): void {
-    if (this.done) throw invalidParam(api, 'the transaction has already finished');
-    if (this.rolledBack) throw invalidParam(api, 'the transaction has been rolled back');
-  }
-
-  private key(collection: string, id: string): string {
-    return `${collection}\u0000${id}`;
-  }
-
-  /** Current view of a document for this transaction (own writes first). */
-  read(collection: string, id: string): DocData | undefined {
-    const k = this.key(collection, id);
-    const w = this.writes.get(k);
-    if (w) return w.op.kind === 'put' ? structuredClone(w.op.data) : undefined;
-    const doc = this.db.store.get(collection, id);
-    if (!this.reads.has(k)) this.reads.set(k, { collection, id, rev: doc ? doc.rev : null });
-    else if ((doc ? doc.rev : null) !== this.reads.get(k)!.rev) {
-      // Changed since our first read: the transaction can no longer commit; make it retry.
-      this.reads.get(k)!.rev = -1;
-    }
-    return doc?.data;
-  }
-
-  put(collection: string, id: string, data: DocData, create: boolean): void {
-    const k = this.key(collection, id);
-    const prev = this.writes.get(k);
-    // An `add` followed by set/update is still a create (must not exist at commit).
-    const isCreate = create || (prev?.op.kind === 'put' && prev.op.create);
-    this.writes.set(k, { collection, id, op: { kind: 'put', data, create: isCreate } });
-  }
-
-  delete(collection: string, id: string): void {
-    const k = this.key(collection, id);
-    const prev = this.writes.get(k);
-    if (prev?.op.kind === 'put' && prev.op.create) this.writes.delete(k);
-    else this.writes.set(k, { collection, id, op: { kind: 'delete' } });
-  }
-
-  /** True when committed; false on conflict (caller retries). Duplicate-key errors throw. */
-  commit(): boolean {
-    const store = this.db.store;
-    try {
-      return this.apply(store);
-    } catch (err) {
-      if (err instanceof ConflictSignal) return false;
-      throw err;
-    }
-  }
-
-  private apply(store: Store): boolean {
-    return store.transaction(() => {
-      for (const r of this.reads.values()) {
-        if (store.rev(r.collection, r.id) !== r.rev) return false;
-      }
-      for (const w of this.writes.values()) {
-        if (w.op.kind === 'delete') store.delete(w.collection, w.id);
-        else if (w.op.create) {
-          if (store.rev(w.collection, w.id) !== null) {
-            // Someone else created it meanwhile: conflict if we had seen it missing, else a real duplicate.
-            if (this.reads.has(this.key(w.collection, w.id))) throw new ConflictSignal();
-            throw duplicateKeyError('transaction.add', w.collection, w.id);
-          }
-          store.insert(w.collection, w.id, w.op.data, 'transaction.add');
-        } else if (!store.replace(w.collection, w.id, w.op.data)) {
-          store.insert(w.collection, w.id, w.op.data, 'transaction.set');
-        }
-      }
-      return true;
-    });
-  }
-}
-strictClass('transaction', TransactionImpl);
-
-class TxCollectionImpl {
-  constructor(
-    private readonly tx: TransactionImpl,
-    private readonly name: string,
-  ) {}
-
-  doc(id: string): TransactionDocumentRef {
-    return new TxDocumentImpl(
-      this.tx,
-      this.name,
-      checkDocId('transaction.collection.doc', id),
-    ) as unknown as TransactionDocumentRef;
-  }
-
-  async add(opts: { data: DocData }): Promise<AddResult> {
-    const raw = dataOf('transaction.add', opts);
-    this.tx.assertOpen('transaction.add');
-    await tick();
-    const data = resolveDocData(raw, this.tx.db.clock(), 'transaction.add');
-    let id: string;
-    if (data._id !== undefined) {
-      if (typeof data._id !== 'string' || data._id === '')
-        throw invalidParam('transaction.add', '_id must be a non-empty string');
-      id = data._id;
-      if (this.tx.db.store.rev(this.name, id) !== null) throw duplicateKeyError('transaction.add', this.name, id);
-    } else {
-      id = newDocId();
-    }
-    this.tx.put(this.name, id, withId(id, data), true);
-    return { _id: id, errMsg: 'collection.add:ok' } as AddResult;
-  }
-}
-strictClass('transaction.collection(...)', TxCollectionImpl);
-
-class TxDocumentImpl {
-  constructor(
-    private readonly tx: TransactionImpl,
-    private readonly collection: string,
-    private readonly id: string,
-  ) {}
-
-  async get(): Promise<GetOneResult<DocData & { _id: string }>> {
-    this.tx.assertOpen('transaction.doc.get');
-    await tick();
-    const data = this.tx.read(this.collection, this.id);
-    if (!data) throw missingDocError('document.get', this.id);
-    return { data, errMsg: 'document.get:ok' } as unknown as GetOneResult<DocData & { _id: string }>;
-  }
-
-  async set(opts: { data: DocData }): Promise<SetResult> {
-    const raw = dataOf('transaction.doc.set', opts);
-    this.tx.assertOpen('transaction.doc.set');
-    await tick();
-    const data = resolveDocData(raw, this.tx.db.clock(), 'document.set');
-    if ('_id' in data) throw invalidParam('document.set', '_id cannot be set (it is the document reference id)');
-    const existed = this.tx.read(this.collection, this.id) !== undefined;
-    this.tx.put(this.collection, this.id, withId(this.id, data), false);
-    return {
-      _id: this.id,
-      stats: { updated: existed ? 1 : 0, created: existed ? 0 : 1 },
-      errMsg: 'document.set:ok',
-    } as SetResult;
-  }
-
-  async update(opts: { data: DocData }): Promise<UpdateResult> {
-    const raw = dataOf('transaction.doc.update', opts);
-    this.tx.assertOpen('transaction.doc.update');
-    await tick();
-    const steps = compileUpdate(raw, this.tx.db.clock(), 'document.update');
-    const current = this.tx.read(this.collection, this.id);
-    if (!current) return { stats: { updated: 0 }, errMsg: 'document.update:ok' } as UpdateResult;
-    const next = applyUpdate(current, steps, 'document.update');
-    if (sameValue(next, current)) return { stats: { updated: 0 }, errMsg: 'document.update:ok' } as UpdateResult;
-    this.tx.put(this.collection, this.id, next, false);
-    return { stats: { updated: 1 }, errMsg: 'document.update:ok' } as UpdateResult;
-  }
-
-  async remove(): Promise<RemoveResult> {
-    this.tx.assertOpen('transaction.doc.remove');
-    await tick();
-    const existed = this.tx.read(this.collection, this.id) !== undefined;
-    if (existed) this.tx.delete(this.collection, this.id);
-    return { stats: { removed: existed ? 1 : 0 }, errMsg: 'document.remove:ok' } as RemoveResult;
-  }
-}
-strictClass('transaction.collection(...).doc(...)', TxDocumentImpl);
 
 /** Wraps the database so unknown members (`db.geo`, `db.RegExp`, ...) throw. */
 export function strictDatabase(db: EmulatedDatabase): Database {

@@ -13,7 +13,8 @@ import { SubscribeMessages, type OutboxEntry, type SubscribeTemplate } from './s
 
 export type { OutboxEntry, SubscribeTemplate } from './subscribe';
 export { installWxServerSdk } from './require-hook';
-export { batchPoster, createRemoteCloud, type CloudPort, type RemoteCloud } from './remote';
+export { batchPoster, type CloudPort } from './remote';
+export { createRemoteCloud, type RemoteCloud } from './remote-client';
 
 export type { CallIdentity } from './sdk-parts';
 
