@@ -1,5 +1,5 @@
 /**
- * The devstack's HTTP server (node:http): the stable "devstack HTTP contract" of DESIGN.md plus
+ * The devstack's HTTP server (node:http): the stable "devstack HTTP contract" of docs/design.md plus
  * devstack-only helpers for the console page.
  *
  *   POST /functions/<name>            event JSON → the function's return value (200; 500 if it threw)

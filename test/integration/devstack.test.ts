@@ -1,5 +1,5 @@
 /**
- * The devstack HTTP contract itself (DESIGN.md "devstack HTTP contract"): routes, status codes,
+ * The devstack HTTP contract itself (docs/design.md, "devstack HTTP contract"): routes, status codes,
  * CORS, the console page and its helper API.
  */
 import { freshPerson } from '../../devstack/seed/identities';
