@@ -38,7 +38,7 @@ import {
 import { checkCollectionName, checkDocId, checkLimit, checkOrder, checkProjection, checkSkip } from './checks';
 import type { OpenTransaction } from './remote';
 import { runTransactionLoop, serverDateOf } from './sdk-parts';
-import { dataOf, missingDocError, newDocId, tick, withId } from './operation';
+import { dataOf, missingDocError, newDocId, setDocument, setResult, tick, withId } from './operation';
 import type { Store, StoredDoc } from './store';
 import { TransactionImpl } from './transaction';
 
@@ -288,19 +288,13 @@ class DocumentImpl {
   async set(opts: { data: DocData }): Promise<SetResult> {
     const raw = dataOf('document.set', opts);
     await tick();
-    const data = resolveDocData(raw, this.db.clock(), 'document.set');
-    if ('_id' in data) throw invalidParam('document.set', '_id cannot be set (it is the document reference id)');
-    const doc = withId(this.id, data);
+    const doc = setDocument(raw, this.db.clock(), this.id);
     const existed = this.db.store.transaction(() => {
       if (this.db.store.replace(this.collection, this.id, doc)) return true;
       this.db.store.insert(this.collection, this.id, doc, 'document.set');
       return false;
     });
-    return {
-      _id: this.id,
-      stats: { updated: existed ? 1 : 0, created: existed ? 0 : 1 },
-      errMsg: 'document.set:ok',
-    } as SetResult;
+    return setResult(this.id, existed);
   }
 
   async update(opts: { data: DocData }): Promise<UpdateResult> {

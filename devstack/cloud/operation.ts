@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setImmediate as realSetImmediate } from 'node:timers';
-import type { DocData } from '../../server/ports/cloud-sdk';
+import type { DocData, SetResult } from '../../server/ports/cloud-sdk';
+import { resolveDocData } from './query';
 import { cloudError, ERR_DB_REQUEST_FAILED, invalidParam } from './errors';
 
 /** 32 lowercase hex chars, like CloudBase auto-generated `_id`s. */
@@ -44,3 +45,19 @@ export const tick = (): Promise<void> => {
   ticksSinceTurn = 0;
   return new Promise((resolve) => realSetImmediate(resolve));
 };
+
+/** `doc(id).set({ data })`'s document: server values resolved, `_id` refused (it is the reference's). */
+export function setDocument(raw: unknown, now: Date, id: string): DocData {
+  const data = resolveDocData(raw, now, 'document.set');
+  if ('_id' in data) throw invalidParam('document.set', '_id cannot be set (it is the document reference id)');
+  return withId(id, data);
+}
+
+/** What `set()` answers, in a transaction or not. */
+export function setResult(id: string, existed: boolean): SetResult {
+  return {
+    _id: id,
+    stats: { updated: existed ? 1 : 0, created: existed ? 0 : 1 },
+    errMsg: 'document.set:ok',
+  } as SetResult;
+}

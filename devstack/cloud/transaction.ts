@@ -17,7 +17,7 @@ import { invalidParam, strict, strictClass } from './errors';
 import { applyUpdate, compileUpdate, resolveDocData } from './query';
 import { checkCollectionName, checkDocId } from './checks';
 import type { EmulatedDatabase } from './database';
-import { dataOf, missingDocError, newDocId, tick, withId } from './operation';
+import { dataOf, missingDocError, newDocId, setDocument, setResult, tick, withId } from './operation';
 import type { TransactionAttempt } from './sdk-parts';
 import { duplicateKeyError, type Store } from './store';
 
@@ -197,15 +197,10 @@ class TxDocumentImpl {
     const raw = dataOf('transaction.doc.set', opts);
     this.tx.assertOpen('transaction.doc.set');
     await tick();
-    const data = resolveDocData(raw, this.tx.db.clock(), 'document.set');
-    if ('_id' in data) throw invalidParam('document.set', '_id cannot be set (it is the document reference id)');
+    const doc = setDocument(raw, this.tx.db.clock(), this.id);
     const existed = this.tx.read(this.collection, this.id) !== undefined;
-    this.tx.put(this.collection, this.id, withId(this.id, data), false);
-    return {
-      _id: this.id,
-      stats: { updated: existed ? 1 : 0, created: existed ? 0 : 1 },
-      errMsg: 'document.set:ok',
-    } as SetResult;
+    this.tx.put(this.collection, this.id, doc, false);
+    return setResult(this.id, existed);
   }
 
   async update(opts: { data: DocData }): Promise<UpdateResult> {
