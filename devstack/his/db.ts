@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { HisPatient } from '../../server/ports/his-patient';
+import { seedFees } from './fee-gen';
+import { FEE_SCHEMA, FEE_TABLES } from './fee-store';
 import { generateSeed, type PatientRow } from './seed';
 
 export type SandboxDb = Database.Database;
@@ -19,6 +21,7 @@ const TABLES = [
   'time_points',
   'bookings',
   'booking_tombstones',
+  ...FEE_TABLES,
 ] as const;
 
 const SCHEMA = `
@@ -92,6 +95,8 @@ export interface OpenOptions {
   dbFile: string;
   seed: number;
   reset: boolean;
+  /** The sandbox clock's now: seeded charges are recent at this instant. Default: the system clock. */
+  now?: Date;
 }
 
 /**
@@ -128,8 +133,12 @@ export function openSandboxDb(opts: OpenOptions): SandboxDb {
     db.exec('PRAGMA foreign_keys = ON');
   }
   db.exec(SCHEMA);
+  db.exec(FEE_SCHEMA);
   const seeded = db.prepare('SELECT COUNT(*) AS n FROM hospital').get() as { n: number };
   if (seeded.n === 0) seedDb(db, opts.seed);
+  // Charges came later than the rest of the seed: a database seeded before them gets them now, once.
+  const stored = db.prepare("SELECT value FROM meta WHERE key = 'seed'").get() as { value: string } | undefined;
+  seedFees(db, Number(stored?.value) || opts.seed, opts.now ?? new Date());
   return db;
 }
 

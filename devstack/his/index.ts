@@ -17,11 +17,13 @@ import {
 import { NonceCache, verifyRequest } from '../../server/adapters/his/signature';
 import { ensureWindow, type ScheduleConfig } from './booking-store';
 import { openSandboxDb } from './db';
+import type { FeeRuntime } from './fee-store';
 import { GroupCommit } from './group-commit';
 import { SandboxError } from './errors';
 import { METHODS } from './methods';
 import { createPrng } from './prng';
 import { DEFAULT_RELEASE_TIME } from './schedule';
+import { renderReceiptPage } from './receipt-page';
 import { DEFAULT_SEED } from './seed';
 import { handleSandboxRoute, type FaultState } from './sandbox-routes';
 
@@ -45,6 +47,13 @@ export interface HisSandboxOptions {
   clock?: () => Date;
   /** `HH:mm` Asia/Shanghai at which seeded sessions are released, 7 days ahead; default `07:00`. */
   releaseTime?: string;
+  /**
+   * Base URL of the e-receipt pages in settlements' `viewUrl` (`{receiptBaseUrl}/receipts/{billNo}`),
+   * for a sandbox reached through another address. Default: the sandbox's own `url`.
+   */
+  receiptBaseUrl?: string;
+  /** E-receipts are issued this many ms after their settlement (receipt null until then); default 0. */
+  receiptDelayMs?: number;
 }
 
 export interface HisFaults {
@@ -130,13 +139,19 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
   const releaseTime = opts.releaseTime ?? DEFAULT_RELEASE_TIME;
   if (!/^(?:[01]\d|2[0-3]):[0-5]\d$/.test(releaseTime)) throw new Error('HIS sandbox: releaseTime must be HH:mm');
   const schedule: ScheduleConfig = { seed, releaseTime };
-  const db = openSandboxDb({ dbFile: opts.dbFile, seed, reset: opts.reset ?? false });
+  const db = openSandboxDb({ dbFile: opts.dbFile, seed, reset: opts.reset ?? false, now: clock() });
   // Seed the schedule window (today − 1 … today + 7); schedule.query keeps it current later.
   ensureWindow(db, schedule, clock());
   // Every request's database work joins the turn's group transaction; answers wait for its commit.
   const group = new GroupCommit(db);
   const nonces = new NonceCache();
   const faultRnd = createPrng((seed ^ 0x5eed) >>> 0);
+  // baseUrl is known once listening (below).
+  const fees: FeeRuntime = {
+    baseUrl: opts.receiptBaseUrl ?? '',
+    receiptDelayMs: Math.max(0, Math.floor(opts.receiptDelayMs ?? 0)),
+    rnd: createPrng((seed ^ 0xfee) >>> 0),
+  };
   const faults: FaultState = {
     failRate: 0,
     delayMs: 0,
@@ -220,7 +235,7 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
     let error: SandboxError | undefined;
     group.join();
     try {
-      data = handler(body as Record<string, unknown>, { db, appId: auth.appId, now: clock, schedule });
+      data = handler(body as Record<string, unknown>, { db, appId: auth.appId, now: clock, schedule, fees });
     } catch (err) {
       if (!(err instanceof SandboxError)) throw err;
       error = err;
@@ -245,13 +260,22 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
         if (body?.tooLarge) return sendError(res, 'INVALID_REQUEST', 'body too large', 413);
         group.join();
         const answer = handleSandboxRoute(
-          { db, faults, setFaults, seed, now: clock, schedule },
+          { db, faults, setFaults, seed, now: clock, schedule, fees },
           req.method ?? 'GET',
           url,
           body?.body,
         );
         await group.committed();
         return sendJson(res, answer.status, answer.body, answer.headers);
+      }
+      if (url.pathname.startsWith('/receipts/') && req.method === 'GET') {
+        const page = renderReceiptPage(db, url.pathname.slice('/receipts/'.length), clock());
+        res.writeHead(page.status, {
+          'Content-Type': 'text/html; charset=utf-8',
+          'Content-Length': Buffer.byteLength(page.html),
+          'Cache-Control': 'no-store',
+        });
+        return void res.end(page.html);
       }
       await readBody(req, HIS_MAX_BODY_BYTES);
       sendError(res, 'METHOD_NOT_FOUND', 'no such endpoint');
@@ -271,9 +295,11 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const ownUrl = `http://${opts.host ?? '127.0.0.1'}:${port}`;
+  fees.baseUrl ||= ownUrl;
 
   return {
-    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    url: ownUrl,
     port,
     setFaults,
     close: async () => {

@@ -5,8 +5,10 @@
  */
 import { maskIdNumber, maskName, maskPhone } from '../../common/mask';
 import { handleBookingSandboxRoute } from './sandbox-booking-routes';
+import { handleFeeSandboxRoute } from './sandbox-fee-routes';
 import { scheduleCounts, type ScheduleConfig } from './booking-store';
 import { listPatients, tableCounts, type SandboxDb } from './db';
+import { feeCounts, type FeeRuntime } from './fee-store';
 import type { HisFaults } from './index';
 import { CORS, fail, ok, parseJsonObject, type RouteAnswer } from './sandbox-http';
 
@@ -28,6 +30,7 @@ export interface SandboxRouteContext {
   seed: number;
   now(): Date;
   schedule: ScheduleConfig;
+  fees: FeeRuntime;
 }
 
 const SAMPLE_NOTICE = '沙箱虚构数据：以下身份仅存在于本地 HIS 沙箱，可用于开发测试时绑定就诊卡，并非真实人员。';
@@ -46,6 +49,8 @@ export function handleSandboxRoute(ctx: SandboxRouteContext, method: string, url
 
   const booking = handleBookingSandboxRoute(ctx, method, path, url, body);
   if (booking) return booking;
+  const fee = handleFeeSandboxRoute(ctx, method, path, url, body);
+  if (fee) return fee;
 
   if (method === 'POST' && path === '/sandbox/faults') {
     const parsed = parseJsonObject(body);
@@ -69,6 +74,7 @@ export function handleSandboxRoute(ctx: SandboxRouteContext, method: string, url
         seed: ctx.seed,
         counts: tableCounts(db),
         schedule: { releaseTime: ctx.schedule.releaseTime, ...scheduleCounts(db) },
+        fees: { receiptDelayMs: ctx.fees.receiptDelayMs, ...feeCounts(db) },
         faults: { ...ctx.faults },
       });
     }

@@ -1,11 +1,13 @@
-/** All gateway methods the sandbox serves. New domains (payment, …) add a module here. */
+/** All gateway methods the sandbox serves. New domains add a module here. */
 import { bookingMethods } from './booking';
+import { feeMethods } from './fees';
 import { patientMethods } from './patients';
 import type { MethodHandler } from './types';
 
 export const METHODS: Readonly<Record<string, MethodHandler>> = {
   ...patientMethods,
   ...bookingMethods,
+  ...feeMethods,
 };
 
 export type { MethodContext, MethodHandler } from './types';

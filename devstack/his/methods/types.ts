@@ -1,5 +1,6 @@
 import type { ScheduleConfig } from '../booking-store';
 import type { SandboxDb } from '../db';
+import type { FeeRuntime } from '../fee-store';
 
 /** What a gateway method handler gets besides its parsed JSON body. */
 export interface MethodContext {
@@ -10,6 +11,8 @@ export interface MethodContext {
   now(): Date;
   /** Seed and release time, for generating schedule days lazily. */
   schedule: ScheduleConfig;
+  /** Receipt page base URL and delay, for the fee methods. */
+  fees: FeeRuntime;
 }
 
 /** A gateway method: parsed JSON body in, `data` out; throws SandboxError for protocol errors. */

@@ -33,6 +33,10 @@ export const HIS_ERROR_STATUS = {
   NOT_IN_WINDOW: 409,
   /** booking.cancel / booking.checkIn: the booking is not in a state that allows it (cancelled, missed, …). */
   INVALID_STATE: 409,
+  /** fee.settle: an item is paid, cancelled, unknown or another patient's. */
+  ITEM_NOT_PAYABLE: 409,
+  /** fee.settle: totalFen differs from the sum of the items' current amounts. */
+  AMOUNT_MISMATCH: 409,
   INTERNAL: 500,
   UNAVAILABLE: 503,
 } as const;
@@ -47,6 +51,10 @@ export const HIS_RETRYABLE_CODES: ReadonlySet<string> = new Set<HisErrorCode>(['
 
 /** Longest date range one `schedule.query` may ask for, in days (both ends included). */
 export const HIS_SCHEDULE_MAX_DAYS = 14;
+/** Most items one `fee.settle` may pay. */
+export const HIS_SETTLE_MAX_ITEMS = 50;
+/** WeChat Pay transaction id (微信支付订单号) as fee.settle accepts it. */
+export const TRANSACTION_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 /** The arrival (check-in) window opens this many minutes before a time point starts. */
 export const HIS_ARRIVAL_WINDOW_BEFORE_MIN = 30;
 

@@ -1,0 +1,226 @@
+/**
+ * Contract of the `payment` cloud function (门诊缴费). Request payloads are validated by
+ * server/actions/payment/schemas.ts; the compiler ties the two together (server/core/contract.ts).
+ *
+ * Vocabulary
+ * - item (待缴费项目): one charge the HIS holds for a card — a registration fee, a prescription, a
+ *   lab or exam order. Amounts always come from the HIS, never from the client.
+ * - order (缴费订单): one payment of a chosen set of items. Its status runs
+ *   created → paying → paid → settled, or → closed (never paid), or paid → refunding → refunded
+ *   (the HIS refused the payment or could not settle it in time: the money goes back).
+ * - Money is integer fen; instants are ISO strings; dates are Asia/Shanghai business dates.
+ */
+
+export type FeeItemKind = 'registration' | 'prescription' | 'lab' | 'exam';
+
+export type PaymentOrderStatus = 'created' | 'paying' | 'paid' | 'settled' | 'closed' | 'refunding' | 'refunded';
+
+/**
+ * Why `payment` refused (ErrorBody.reason), with the code it comes with:
+ * - `itemsChanged` (FAILED_PRECONDITION): an item is no longer unpaid in the HIS, or its amount
+ *   changed — reload the list;
+ * - `itemsInOtherOrder` (ALREADY_EXISTS): an item is being paid in another order — finish or
+ *   cancel that one (its id is in the message's order, see `listOrders`);
+ * - `notPayable` (FAILED_PRECONDITION): the order is no longer waiting for payment (paid, closed…);
+ * - `processing` (ABORTED): the same request is being answered — ask again shortly;
+ * - `hisUnavailable` (UNAVAILABLE): the HIS is busy or unreachable, nothing was charged;
+ * - `payUnavailable` (UNAVAILABLE): WeChat Pay did not answer, nothing was charged — try again.
+ * NOT_FOUND, INVALID_ARGUMENT (with `field`), UNAUTHENTICATED and INTERNAL carry no reason.
+ */
+export const PAYMENT_REFUSAL_REASONS = [
+  'itemsChanged',
+  'itemsInOtherOrder',
+  'notPayable',
+  'processing',
+  'hisUnavailable',
+  'payUnavailable',
+] as const;
+export type PaymentRefusalReason = (typeof PAYMENT_REFUSAL_REASONS)[number];
+
+/** One line of an item (a drug, a test, the registration). */
+export interface FeeLineView {
+  name: string;
+  /** `0.25g×24片`, `次`; empty when the HIS gives none. */
+  spec: string;
+  quantity: number;
+  unitPriceFen: number;
+  amountFen: number;
+}
+
+export interface FeeItemView {
+  /** HIS charge id; pass it back to `createOrder`. */
+  itemId: string;
+  kind: FeeItemKind;
+  /** `西药处方`, `血常规`, `挂号费·心血管内科` */
+  title: string;
+  deptName: string;
+  /** The ordering doctor (a public name, as on the schedule); empty for a self-ordered test. */
+  doctorName: string;
+  /** ISO instant the doctor ordered it. */
+  orderedAt: string;
+  amountFen: number;
+  lines: FeeLineView[];
+  /** Where to go once paid: `门诊楼1楼西药房`. */
+  guide: string;
+}
+
+/** How an order is paid: all by WeChat Pay (自费), or 医保 with the rest in cash. */
+export type PaymentMode = 'selfPay' | 'insurance';
+
+/** The split of an order's total: always `totalFen = fundFen + accountFen + cashFen`. */
+export interface PaymentSplit {
+  totalFen: number;
+  /** 医保统筹基金 */
+  fundFen: number;
+  /** 医保个人账户 */
+  accountFen: number;
+  /** Cash part, paid by WeChat Pay. */
+  cashFen: number;
+}
+
+/** The parameters of `wx.requestPayment`, signed by the server. */
+export interface RequestPaymentParams {
+  timeStamp: string;
+  nonceStr: string;
+  package: string;
+  signType: 'RSA';
+  paySign: string;
+}
+
+/** 电子票据, as the HIS's e-receipt platform issued it. */
+export interface ReceiptView {
+  /** 票据代码 */
+  code: string;
+  /** 票据号码 */
+  number: string;
+  /** 校验码 */
+  checkCode: string;
+  issuedAt: string;
+  /** H5 page of the receipt (opened in a web-view or copied). */
+  viewUrl: string;
+}
+
+export type RefundStatus = 'processing' | 'success' | 'abnormal' | 'closed';
+
+export interface RefundView {
+  refundId: string;
+  amountFen: number;
+  status: RefundStatus;
+  /** Shown to the patient: `医院未能确认缴费，款项原路退回`. */
+  reason: string;
+  createdAt: string;
+  /** When WeChat reported the money back; null while processing. */
+  succeededAt: string | null;
+}
+
+/** 无卡取单 code: redeem at a kiosk for the treatment slip. */
+export interface PickupCodeView {
+  /** 8 digits */
+  code: string;
+  expiresAt: string;
+}
+
+/** Why an order ended in a refund (or is being refunded). */
+export type PaymentFailure = 'hisRefused' | 'settleTimeout';
+
+export interface PaymentOrderView {
+  orderId: string;
+  cardId: string;
+  /** The card's holder, masked unless it is the caller's own card. */
+  patientName: string;
+  cardNo: string;
+  status: PaymentOrderStatus;
+  mode: PaymentMode;
+  split: PaymentSplit;
+  items: FeeItemView[];
+  createdAt: string;
+  /** The order closes unpaid at this instant. */
+  expiresAt: string;
+  paidAt: string | null;
+  settledAt: string | null;
+  failure: PaymentFailure | null;
+  refunds: RefundView[];
+  receipt: ReceiptView | null;
+  pickup: PickupCodeView | null;
+}
+
+export interface PaymentListUnpaidRequest {
+  action: 'listUnpaid';
+  cardId: string;
+}
+export interface PaymentListUnpaidResponse {
+  cardId: string;
+  items: FeeItemView[];
+  /** Orders of this card still waiting for payment (their items are not offered again). */
+  openOrders: PaymentOrderView[];
+}
+
+export interface PaymentCreateOrderRequest {
+  action: 'createOrder';
+  cardId: string;
+  /** 1–20 distinct HIS item ids from `listUnpaid`. */
+  itemIds: string[];
+}
+export interface PaymentCreateOrderResponse {
+  order: PaymentOrderView;
+  /** For `wx.requestPayment`; null when the order needs no cash payment or is no longer payable. */
+  payParams: RequestPaymentParams | null;
+}
+
+/** A request naming one of the caller's orders and nothing more. */
+interface PaymentOrderIdRequest<A extends string> {
+  action: A;
+  orderId: string;
+}
+
+/** Ask again for the pay parameters of an unpaid order (the patient tapped 去支付 later). */
+export type PaymentPayRequest = PaymentOrderIdRequest<'pay'>;
+export type PaymentPayResponse = PaymentCreateOrderResponse;
+
+/**
+ * After `wx.requestPayment` returned (success proves nothing): the server asks WeChat Pay when no
+ * notification has arrived yet, and answers the order as it is now.
+ */
+export type PaymentConfirmRequest = PaymentOrderIdRequest<'confirm'>;
+export type PaymentConfirmResponse = PaymentOrderView;
+
+/** Give up an unpaid order: it is closed at WeChat Pay too, and its items are offered again. */
+export type PaymentCancelRequest = PaymentOrderIdRequest<'cancel'>;
+export type PaymentCancelResponse = PaymentOrderView;
+
+export type PaymentGetRequest = PaymentOrderIdRequest<'get'>;
+export type PaymentGetResponse = PaymentOrderView;
+
+export interface PaymentListOrdersRequest {
+  action: 'listOrders';
+  /** Only this card's orders; default all the caller's cards. */
+  cardId?: string;
+}
+export interface PaymentListOrdersResponse {
+  /** Newest first, the last 6 months, closed orders left out. */
+  orders: PaymentOrderView[];
+  truncated: boolean;
+}
+
+export interface PaymentTemplatesRequest {
+  action: 'templates';
+}
+/** Subscription templates to ask consent for on the 去支付 tap (at most 3). */
+export interface PaymentTemplatesResponse {
+  /** 缴费成功通知 */
+  paymentSuccess: string;
+  /** 退款通知 */
+  refund: string;
+  consent: string[];
+}
+
+export interface PaymentActions {
+  listUnpaid: [PaymentListUnpaidRequest, PaymentListUnpaidResponse];
+  createOrder: [PaymentCreateOrderRequest, PaymentCreateOrderResponse];
+  pay: [PaymentPayRequest, PaymentPayResponse];
+  confirm: [PaymentConfirmRequest, PaymentConfirmResponse];
+  cancel: [PaymentCancelRequest, PaymentCancelResponse];
+  get: [PaymentGetRequest, PaymentGetResponse];
+  listOrders: [PaymentListOrdersRequest, PaymentListOrdersResponse];
+  templates: [PaymentTemplatesRequest, PaymentTemplatesResponse];
+}
