@@ -6,7 +6,7 @@
  * Key prefixes are WeChat data types and decide the value rules (thing ≤ 20 chars, time/date
  * formats, amount `¥12.50`, character_string ASCII ≤ 32, phrase ≤ 5 Chinese chars, ...).
  */
-import type { BookingTemplates } from '../../server/config/templates';
+import type { BookingTemplates, PaymentTemplates } from '../../server/config/templates';
 import type { SubscribeTemplate } from '../cloud';
 
 /**
@@ -18,6 +18,12 @@ export const DEVSTACK_BOOKING_TEMPLATES: Readonly<BookingTemplates> = Object.fre
   visitReminder: 'tmpl-visit-reminder',
   waitlistSuccess: 'tmpl-waitlist-success',
   bookingCancelled: 'tmpl-booking-cancelled',
+});
+
+/** The payment functions' templates here (set as TMPL_PAYMENT_* by devstack/stack.ts). */
+export const DEVSTACK_PAYMENT_TEMPLATES: Readonly<PaymentTemplates> = Object.freeze({
+  paymentSuccess: 'tmpl-payment-success',
+  refund: 'tmpl-refund-notice',
 });
 
 export const DEVSTACK_TEMPLATES: SubscribeTemplate[] = [
@@ -78,7 +84,20 @@ export const DEVSTACK_TEMPLATES: SubscribeTemplate[] = [
       amount2: '缴费金额',
       thing3: '缴费项目',
       time4: '缴费时间',
-      character_string5: '订单号',
+      character_string5: '取单码',
+      thing6: '温馨提示',
+    },
+  },
+  {
+    id: 'tmpl-refund-notice',
+    title: '退款通知',
+    kind: 'one-time',
+    keys: {
+      thing1: '就诊人',
+      amount2: '退款金额',
+      thing3: '退款原因',
+      time4: '退款时间',
+      thing5: '温馨提示',
     },
   },
   {

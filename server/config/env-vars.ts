@@ -27,6 +27,38 @@ export const ENV_VARS = {
   TMPL_VISIT_REMINDER: { required: true, secret: false, description: 'subscription template id: 就诊提醒' },
   TMPL_WAITLIST_SUCCESS: { required: true, secret: false, description: 'subscription template id: 候补成功通知' },
   TMPL_BOOKING_CANCELLED: { required: true, secret: false, description: 'subscription template id: 预约取消通知' },
+  WXPAY_BASE_URL: {
+    required: false,
+    secret: false,
+    description: 'WeChat Pay API v3 base URL (default https://api.mch.weixin.qq.com; the pay sandbox locally)',
+  },
+  WXPAY_MCHID: { required: true, secret: false, description: 'WeChat Pay merchant id (商户号)' },
+  WXPAY_APPID: { required: true, secret: false, description: "the mini program's appid the orders are placed for" },
+  WXPAY_MERCHANT_SERIAL: { required: true, secret: false, description: 'serial of the merchant API certificate' },
+  WXPAY_MERCHANT_PRIVATE_KEY: {
+    required: true,
+    secret: true,
+    description: 'merchant API private key (PEM; newlines may be written as \\n)',
+  },
+  WXPAY_PUBLIC_KEY_ID: {
+    required: false,
+    secret: false,
+    description: 'id of the WeChat Pay public key (PUB_KEY_ID_…); set it or WXPAY_PLATFORM_CERTS, or both during a switch',
+  },
+  WXPAY_PUBLIC_KEY: { required: false, secret: false, description: 'the WeChat Pay public key (PEM)' },
+  WXPAY_PLATFORM_CERTS: {
+    required: false,
+    secret: false,
+    description: 'older merchants: JSON object of platform certificate serial → certificate PEM',
+  },
+  WXPAY_APIV3_KEY: { required: true, secret: true, description: 'the 32-byte APIv3 key (notification decryption)' },
+  WXPAY_NOTIFY_URL: {
+    required: true,
+    secret: false,
+    description: 'https URL of the HTTP access route /payNotify (WeChat Pay notifications)',
+  },
+  TMPL_PAYMENT_SUCCESS: { required: true, secret: false, description: 'subscription template id: 缴费成功通知' },
+  TMPL_REFUND_NOTICE: { required: true, secret: false, description: 'subscription template id: 退款通知' },
 } as const satisfies Record<string, EnvVarSpec>;
 
 export type EnvVarName = keyof typeof ENV_VARS;

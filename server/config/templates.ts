@@ -35,3 +35,25 @@ export function bookingTemplatesFromEnv(env: FunctionEnv = process.env): Booking
     bookingCancelled: id('bookingCancelled'),
   };
 }
+
+/** The payment function's templates (缴费成功通知, 退款通知). */
+export interface PaymentTemplates {
+  paymentSuccess: string;
+  refund: string;
+}
+
+export const PAYMENT_TEMPLATE_ENV = {
+  paymentSuccess: 'TMPL_PAYMENT_SUCCESS',
+  refund: 'TMPL_REFUND_NOTICE',
+} as const satisfies Record<keyof PaymentTemplates, EnvVarName>;
+
+export function paymentTemplatesFromEnv(env: FunctionEnv = process.env): PaymentTemplates {
+  const missing = Object.values(PAYMENT_TEMPLATE_ENV).filter((name) => !env[name]?.trim());
+  if (missing.length > 0) {
+    throw new Error(`subscription template ids are not set: ${missing.join(', ')} (see server/config/templates.ts)`);
+  }
+  return {
+    paymentSuccess: env.TMPL_PAYMENT_SUCCESS!.trim(),
+    refund: env.TMPL_REFUND_NOTICE!.trim(),
+  };
+}

@@ -1,5 +1,5 @@
 /**
- * Read-only access to patient cards for booking (collection `patient_cards`, written by the
+ * Read-only access to patient cards for booking and payment (collection `patient_cards`, written by the
  * patient function; see ./patient-cards.ts). Ownership: `_openid` must be the caller, so another
  * user's card looks exactly like a missing one.
  */
@@ -14,6 +14,7 @@ interface CardDoc {
   _id: string;
   _openid: string;
   hisPatientId: string;
+  cardNo: string;
   name: string;
   relation: string;
 }
@@ -30,7 +31,7 @@ export class BookingCardReader {
       const res = await this.db
         .collection<CardDoc>(PATIENT_CARDS)
         .doc(cardId)
-        .field({ _openid: true, hisPatientId: true, name: true, relation: true })
+        .field({ _openid: true, hisPatientId: true, cardNo: true, name: true, relation: true })
         .get();
       doc = res.data;
     } catch (err) {
@@ -42,6 +43,7 @@ export class BookingCardReader {
       cardId: doc._id,
       hisPatientId: doc.hisPatientId,
       displayName: doc.relation === '本人' ? doc.name : maskName(doc.name ?? ''),
+      cardNo: typeof doc.cardNo === 'string' ? doc.cardNo : '',
     };
   }
 }

@@ -170,6 +170,8 @@ export interface BookingCard {
   hisPatientId: string;
   /** As PatientCardView shows it: whole on the 本人 card, masked otherwise. */
   displayName: string;
+  /** HIS card number (就诊卡号). */
+  cardNo: string;
 }
 
 /** A rule's refusal: the envelope's code, reason (typings/booking.ts) and message. */

@@ -1,0 +1,28 @@
+/**
+ * Cloud function `payNotify`: WeChat Pay notifications through the HTTP access service (path
+ * `/payNotify`, the WXPAY_NOTIFY_URL). A function of its own so it starts fast and answers within
+ * WeChat's 5 s; the flow is server/services/payment/notify.ts, over the same orders as `payment`.
+ */
+import cloud from 'wx-server-sdk';
+import { createHisFeeClient } from '../../server/adapters/his/fee-client';
+import { hisConfigFromEnv } from '../../server/config/his';
+import { wechatPayConfigFromEnv } from '../../server/config/wechatpay';
+import { createHttpMain } from '../../server/core/http-main';
+import { createWechatPayClient } from '../../server/core/wechatpay/client';
+import { PaymentService } from '../../server/services/payment/payment-service';
+
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
+
+export const main = createHttpMain(
+  cloud,
+  () => {
+    const service = new PaymentService({
+      db: cloud.database(),
+      his: createHisFeeClient(hisConfigFromEnv()),
+      pay: createWechatPayClient(wechatPayConfigFromEnv()),
+      openapi: cloud.openapi,
+    });
+    return (req) => service.notifications.handle(req);
+  },
+  { fn: 'payNotify' },
+);

@@ -1,0 +1,63 @@
+/**
+ * The `payment` function's actions (门诊缴费) and timers; routing, identity, validation and the
+ * envelope are createMain's (timers: createTimerAwareMain). Checked against typings/payment.ts at
+ * compile time (defineActions).
+ */
+import type { PaymentActions } from '../../../typings/payment';
+import { defineActions } from '../../core/contract';
+import { AppError } from '../../core/errors';
+import { action, userAction, type ActionMap } from '../../core/handler';
+import type { TimerMap } from '../../core/timer-main';
+import { WechatPayError } from '../../core/wechatpay/errors';
+import { MessageOutbox } from '../../services/messages/outbox';
+import { PaymentService, type PaymentDeps } from '../../services/payment/payment-service';
+import { PAYMENT_MESSAGE_OPTIONS } from '../../config/payment-rules';
+import { createOrderSchema, listOrdersSchema, listUnpaidSchema, orderIdPayloadSchema, templatesSchema } from './schemas';
+
+/** WeChat Pay not answering → UNAVAILABLE `payUnavailable` (nothing was charged by this call). */
+async function payCall<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof WechatPayError && err.kind === 'unavailable') {
+      throw new AppError('UNAVAILABLE', '微信支付暂时无法确认，请稍后在缴费记录中查看，请勿重复支付', {
+        reason: 'payUnavailable',
+        detail: `wechatpay ${err.code}`,
+      });
+    }
+    throw err;
+  }
+}
+
+export function paymentActions(service: PaymentService): ActionMap {
+  return defineActions<PaymentActions>()({
+    listUnpaid: userAction(listUnpaidSchema, (i, c) => service.orders.listUnpaid(c, i.cardId)),
+    createOrder: userAction(createOrderSchema, (i, c) => payCall(() => service.orders.create(c, i.cardId, i.itemIds))),
+    pay: userAction(orderIdPayloadSchema, (i, c) =>
+      payCall(async () => service.orders.prepare(c, await service.orders.owned(c, i.orderId))),
+    ),
+    confirm: userAction(orderIdPayloadSchema, (i, c) => payCall(() => service.confirm(c, i.orderId))),
+    cancel: userAction(orderIdPayloadSchema, (i, c) => payCall(() => service.cancel(c, i.orderId))),
+    get: userAction(orderIdPayloadSchema, (i, c) => service.get(c, i.orderId)),
+    listOrders: userAction(listOrdersSchema, (i, c) => service.list(c, i.cardId)),
+    templates: action({ schema: templatesSchema, run: async () => service.templates() }),
+  });
+}
+
+/** Timer trigger name → job (as in cloudfunctions/payment/config.json). */
+export function paymentTimers(service: PaymentService, deps: PaymentDeps): TimerMap {
+  const outbox = new MessageOutbox(deps.db, deps.openapi, PAYMENT_MESSAGE_OPTIONS, service.ctx.log);
+  return {
+    paymentDue: (now) => service.timers.runDue(service.ctx.nowMs(now)),
+    sendMessages: (now) => outbox.sendDue(service.ctx.nowMs(now)),
+  };
+}
+
+export function paymentFunction(deps: PaymentDeps): {
+  service: PaymentService;
+  actions: ActionMap;
+  timers: TimerMap;
+} {
+  const service = new PaymentService(deps);
+  return { service, actions: paymentActions(service), timers: paymentTimers(service, deps) };
+}

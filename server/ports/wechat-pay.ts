@@ -1,0 +1,106 @@
+/**
+ * What the payment feature needs from WeChat Pay API v3 (JSAPI orders, refunds, the trade bill,
+ * notifications). Adapter: server/core/wechatpay/client.ts; protocol facts:
+ * ../shared/reference/wechat-pay.md. Field names are WeChat's (snake_case) so a reader can hold
+ * them against its documentation.
+ */
+import type { RequestPaymentParams } from '../../typings/payment';
+
+export type WxTradeState = 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR';
+
+export interface WxTransaction {
+  appid: string;
+  mchid: string;
+  out_trade_no: string;
+  transaction_id?: string;
+  trade_type?: string;
+  trade_state: WxTradeState;
+  trade_state_desc?: string;
+  bank_type?: string;
+  attach?: string;
+  success_time?: string;
+  payer?: { openid?: string };
+  amount?: { total?: number; payer_total?: number; currency?: string; payer_currency?: string };
+}
+
+export type WxRefundStatus = 'SUCCESS' | 'CLOSED' | 'PROCESSING' | 'ABNORMAL';
+
+export interface WxRefund {
+  refund_id: string;
+  out_refund_no: string;
+  transaction_id: string;
+  out_trade_no: string;
+  status: WxRefundStatus;
+  success_time?: string;
+  create_time: string;
+  amount: { total: number; refund: number; currency?: string };
+}
+
+export interface JsapiOrderInput {
+  description: string;
+  outTradeNo: string;
+  /** ISO instant; the order closes itself then. */
+  timeExpire: string;
+  attach?: string;
+  totalFen: number;
+  openid: string;
+}
+
+export interface RefundInput {
+  outTradeNo: string;
+  /** The same out_refund_no refunds once: a retry must reuse it. */
+  outRefundNo: string;
+  /** ≤ 80 characters, shown to the payer. */
+  reason: string;
+  refundFen: number;
+  totalFen: number;
+}
+
+/** A verified, decrypted notification. */
+export type WxNotification =
+  | { id: string; eventType: 'TRANSACTION.SUCCESS'; transaction: WxTransaction }
+  | { id: string; eventType: 'REFUND.SUCCESS' | 'REFUND.ABNORMAL' | 'REFUND.CLOSED'; refund: WxRefundNotice };
+
+/** The decrypted resource of a refund notification. */
+export interface WxRefundNotice {
+  mchid: string;
+  out_trade_no: string;
+  transaction_id: string;
+  out_refund_no: string;
+  refund_id: string;
+  refund_status: WxRefundStatus;
+  success_time?: string;
+  amount: { total: number; refund: number; payer_total?: number; payer_refund?: number };
+}
+
+export interface TradeBill {
+  /** The CSV as WeChat writes it (BOM stripped), checked against its SHA1. */
+  csv: string;
+}
+
+/**
+ * Failures: `WechatPayError` (./../core/wechatpay/errors.ts) with kind 'unavailable' (network,
+ * timeout, 5xx, an answer whose signature does not verify) or 'rejected' (4xx with WeChat's code).
+ */
+export interface WechatPayPort {
+  readonly appid: string;
+  readonly mchid: string;
+  /** → prepay_id. The same outTradeNo with the same fields yields the same prepay_id. */
+  jsapiPrepay(input: JsapiOrderInput): Promise<string>;
+  /** Signs the `wx.requestPayment` parameters for a prepay_id. */
+  requestPaymentParams(prepayId: string): RequestPaymentParams;
+  /** null when WeChat Pay has no order with this number. */
+  queryOrder(outTradeNo: string): Promise<WxTransaction | null>;
+  /** Closes an unpaid order; rejects ORDERPAID when it was paid meanwhile. */
+  closeOrder(outTradeNo: string): Promise<void>;
+  refund(input: RefundInput): Promise<WxRefund>;
+  /** null when WeChat Pay has no refund with this number. */
+  queryRefund(outRefundNo: string): Promise<WxRefund | null>;
+  /** The trade bill of one Asia/Shanghai date `YYYY-MM-DD`; null when it has no trades. */
+  tradeBill(billDate: string): Promise<TradeBill | null>;
+  /**
+   * Verifies (raw body, key by Wechatpay-Serial, ±5 min, SIGNTEST refused) and decrypts a
+   * notification; throws NotificationRejected when it must be answered with a failure.
+   */
+  parseNotification(headers: Readonly<Record<string, string>>, rawBody: string): WxNotification;
+}

@@ -1,0 +1,60 @@
+/**
+ * What the payment flows share, built once per function instance: the store, the HIS, WeChat Pay,
+ * the rules, the keys, the log and the messages.
+ */
+import { PaymentStore } from '../../adapters/clouddb/payment-store';
+import { PAYMENT_MESSAGE_OPTIONS, paymentRules } from '../../config/payment-rules';
+import { piiHashKeyFromEnv } from '../../config/pii';
+import { paymentTemplatesFromEnv, type PaymentTemplates } from '../../config/templates';
+import { logger as defaultLogger, type Logger } from '../../core/log';
+import type { Clock } from '../../core/time';
+import type { PaymentRules } from '../../domain/payment/types';
+import type { Database, OpenApi } from '../../ports/cloud-sdk';
+import type { HisFeePort } from '../../ports/his-payment';
+import type { WechatPayPort } from '../../ports/wechat-pay';
+import { keyedHash, type KeyedHash } from '../keyed-ids';
+import { MessageOutbox } from '../messages/outbox';
+
+export interface PaymentDeps {
+  db: Database;
+  his: HisFeePort;
+  pay: WechatPayPort;
+  openapi: Pick<OpenApi, 'subscribeMessage'>;
+  templates?: PaymentTemplates;
+  piiHashKey?: string;
+  rules?: Partial<PaymentRules>;
+  /** Overrides every call's clock (tests). */
+  clock?: Clock;
+  log?: Logger;
+}
+
+export interface PaymentContext {
+  store: PaymentStore;
+  his: HisFeePort;
+  pay: WechatPayPort;
+  rules: PaymentRules;
+  templates: PaymentTemplates;
+  hash: KeyedHash;
+  log: Logger;
+  outbox: MessageOutbox;
+  nowMs(clock?: Clock): number;
+  /** `payment_patients` id of an HIS patient. */
+  patientKey(hisPatientId: string): string;
+}
+
+export function createPaymentContext(deps: PaymentDeps): PaymentContext {
+  const log = deps.log ?? defaultLogger;
+  const hash = keyedHash(deps.piiHashKey ?? piiHashKeyFromEnv());
+  return {
+    store: new PaymentStore(deps.db),
+    his: deps.his,
+    pay: deps.pay,
+    rules: paymentRules(deps.rules),
+    templates: deps.templates ?? paymentTemplatesFromEnv(),
+    hash,
+    log,
+    outbox: new MessageOutbox(deps.db, deps.openapi, PAYMENT_MESSAGE_OPTIONS, log),
+    nowMs: (clock) => (deps.clock ?? clock ?? (() => new Date()))().getTime(),
+    patientKey: (hisPatientId) => `pp_${hash('payment-patient', hisPatientId).slice(0, 32)}`,
+  };
+}

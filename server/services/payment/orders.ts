@@ -1,0 +1,196 @@
+/**
+ * The patient's side of 门诊缴费: unpaid items, one order per chosen set of items, the pay
+ * parameters, cancel. Amounts always come from the HIS; the client names items only.
+ */
+import type { PaymentCreateOrderResponse, PaymentListUnpaidResponse } from '../../../typings/payment';
+import { AppError, notFound } from '../../core/errors';
+import type { Caller } from '../../core/handler';
+import { WechatPayError } from '../../core/wechatpay/errors';
+import type { StoredOrder } from '../../adapters/clouddb/payment-store';
+import type { BookingCard } from '../../domain/booking/types';
+import {
+  decideCreate,
+  isOpen,
+  newOrderId,
+  sumFen,
+  toOrderView,
+  unclaimed,
+  type PaymentOrderRecord,
+} from '../../domain/payment';
+import type { HisFeeItem } from '../../ports/his-payment';
+import { callHis } from '../his-errors';
+import { changeClaims, releaseOrderClaim } from './claims';
+import type { Confirmation } from './confirm';
+import type { PaymentContext } from './context';
+import { toItemView } from './items';
+
+export class Orders {
+  constructor(
+    private readonly ctx: PaymentContext,
+    private readonly confirmation: Confirmation,
+  ) {}
+
+  async card(caller: Caller, cardId: string): Promise<BookingCard> {
+    const card = await this.ctx.store.cards.findOwned(caller.openid, cardId);
+    if (!card) throw notFound('就诊人不存在');
+    return card;
+  }
+
+  /** The caller's order, or NOT_FOUND (another user's order answers exactly like a missing one). */
+  async owned(caller: Caller, orderId: string): Promise<StoredOrder> {
+    const order = await this.ctx.store.orders.getOwned(caller.openid, orderId);
+    if (!order) throw notFound('订单不存在');
+    return order;
+  }
+
+  async listUnpaid(caller: Caller, cardId: string): Promise<PaymentListUnpaidResponse> {
+    const card = await this.card(caller, cardId);
+    const key = this.ctx.patientKey(card.hisPatientId);
+    const [unpaid, claims] = await Promise.all([
+      callHis('fee.listUnpaid', () => this.ctx.his.listUnpaid(card.hisPatientId)),
+      this.ctx.store.claims.read(key),
+    ]);
+    const nowMs = this.ctx.nowMs(caller.now);
+    const held = await Promise.all(claims.state.claims.map((c) => this.ctx.store.orders.get(c.orderId)));
+    const openOrders = held.filter(
+      (o): o is StoredOrder => o !== null && o._openid === caller.openid && isOpen(o.status) && o.expiresAtMs > nowMs,
+    );
+    return {
+      cardId,
+      items: unclaimed(unpaid, claims.state).map(toItemView),
+      openOrders: openOrders.map((o) => toOrderView(o, nowMs)),
+    };
+  }
+
+  async create(caller: Caller, cardId: string, itemIds: string[]): Promise<PaymentCreateOrderResponse> {
+    const card = await this.card(caller, cardId);
+    const key = this.ctx.patientKey(card.hisPatientId);
+    const unpaid = await callHis('fee.listUnpaid', () => this.ctx.his.listUnpaid(card.hisPatientId));
+    const nowMs = this.ctx.nowMs(caller.now);
+    const candidate = { orderId: newOrderId(new Date(nowMs)), expiresAtMs: nowMs + this.ctx.rules.orderTtlMs };
+    let written = false;
+    for (let round = 0; round < 5; round++) {
+      const { state } = await this.ctx.store.claims.read(key);
+      const d = decideCreate(state, itemIds, unpaid, candidate);
+      if (d.kind === 'new' && !written) {
+        await this.ctx.store.orders.add(this.newOrder(caller, card, key, d.items, candidate, nowMs));
+        written = true;
+      }
+      if (d.kind !== 'new' && written) await this.discard(candidate.orderId, nowMs);
+      if (d.kind === 'changed') throw itemsChanged();
+      if (d.kind === 'new') {
+        const won = await changeClaims(this.ctx, key, (s) => {
+          const again = decideCreate(s, itemIds, unpaid, candidate);
+          return again.kind === 'new' ? { next: again.next, value: true } : { next: null, value: false };
+        });
+        if (won) return this.prepare(caller, (await this.ctx.store.orders.get(candidate.orderId))!);
+        continue;
+      }
+      const other = await this.ctx.store.orders.get(d.orderId);
+      if (await this.releasedStale(key, d.orderId, other, nowMs)) continue;
+      if (d.kind === 'existing' && other!._openid === caller.openid) return this.prepare(caller, other!);
+      throw new AppError('ALREADY_EXISTS', '所选项目已在另一笔订单中，请先完成或取消该订单', {
+        reason: 'itemsInOtherOrder',
+      });
+    }
+    throw new AppError('ABORTED', '正在处理，请稍后再试', { reason: 'processing' });
+  }
+
+  /** A claim whose order is gone, finished or expired: give it back (true) so the items are free. */
+  private async releasedStale(key: string, orderId: string, order: StoredOrder | null, nowMs: number) {
+    if (order && (order.status === 'paid' || (isOpen(order.status) && order.expiresAtMs > nowMs))) return false;
+    if (order && isOpen(order.status)) {
+      const after = await this.confirmation.query(order, nowMs);
+      return !isOpen(after.status) && after.status !== 'paid';
+    }
+    await releaseOrderClaim(this.ctx, key, orderId);
+    return true;
+  }
+
+  /** A candidate order that lost to another (the same items at once): closed, never sent to WeChat. */
+  private async discard(orderId: string, nowMs: number): Promise<void> {
+    await this.ctx.store.orders.transition(orderId, ['created'], 'closed', { nextActionAtMs: null }, nowMs);
+  }
+
+  /** The pay parameters of an open order (prepay placed once; the same fields → the same prepay_id). */
+  async prepare(caller: Caller, order: StoredOrder): Promise<PaymentCreateOrderResponse> {
+    const nowMs = this.ctx.nowMs(caller.now);
+    if (!isOpen(order.status) || order.expiresAtMs <= nowMs + 60_000) {
+      return { order: toOrderView(order, nowMs), payParams: null };
+    }
+    let prepayId = order.prepayId;
+    if (!prepayId) {
+      prepayId = await this.prepay(order);
+      await this.ctx.store.orders.transition(order._id, ['created'], 'paying', { prepayId }, nowMs);
+    }
+    const fresh = (await this.ctx.store.orders.get(order._id)) ?? order;
+    return { order: toOrderView(fresh, nowMs), payParams: this.ctx.pay.requestPaymentParams(prepayId) };
+  }
+
+  private async prepay(order: StoredOrder): Promise<string> {
+    try {
+      return await this.ctx.pay.jsapiPrepay({
+        description: `门诊缴费-${order.items[0]?.title ?? '门诊费用'}`.slice(0, 60),
+        outTradeNo: order._id,
+        timeExpire: new Date(order.expiresAtMs).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+        attach: order.cardNo,
+        totalFen: order.cashFen,
+        openid: order._openid,
+      });
+    } catch (err) {
+      if (err instanceof WechatPayError && err.kind === 'unavailable') {
+        throw new AppError('UNAVAILABLE', '微信支付暂时无法下单，请稍后重试，未产生扣款', {
+          reason: 'payUnavailable',
+          detail: `wechatpay jsapi ${err.code}`,
+        });
+      }
+      throw new AppError('INTERNAL', '系统繁忙，请稍后再试', { detail: `wechatpay jsapi ${String(err)}`.slice(0, 200) });
+    }
+  }
+
+  private newOrder(
+    caller: Caller,
+    card: BookingCard,
+    patientKey: string,
+    items: HisFeeItem[],
+    c: { orderId: string; expiresAtMs: number },
+    nowMs: number,
+  ): PaymentOrderRecord {
+    const totalFen = sumFen(items);
+    return {
+      _id: c.orderId,
+      _openid: caller.openid,
+      cardId: card.cardId,
+      hisPatientId: card.hisPatientId,
+      patientKey,
+      patientName: card.displayName,
+      cardNo: card.cardNo,
+      status: 'created',
+      mode: 'selfPay',
+      items: items.map(toItemView),
+      itemIds: items.map((i) => i.itemId),
+      totalFen,
+      fundFen: 0,
+      accountFen: 0,
+      cashFen: totalFen,
+      prepayId: null,
+      createdAtMs: nowMs,
+      expiresAtMs: c.expiresAtMs,
+      paidAtMs: null,
+      transactionId: null,
+      settleAttempts: 0,
+      nextActionAtMs: nowMs + this.ctx.rules.queryAfterMs,
+      settledAtMs: null,
+      settlementId: null,
+      receipt: null,
+      failure: null,
+      refunds: [],
+      pickupCode: null,
+      pickupExpiresAtMs: null,
+      updatedAtMs: nowMs,
+    };
+  }
+}
+
+const itemsChanged = (): AppError =>
+  new AppError('FAILED_PRECONDITION', '缴费项目已变化，请刷新后重新选择', { reason: 'itemsChanged' });
