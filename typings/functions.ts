@@ -1,5 +1,6 @@
 import type { BookingActions, BookingRefusalReason } from './booking';
 import type { PatientActions, PatientRefusalReason } from './patient';
+import type { PaymentActions, PaymentRefusalReason } from './payment';
 import type { SiteActions } from './site';
 
 /**
@@ -11,6 +12,7 @@ export interface CloudFunctions {
   patient: PatientActions;
   booking: BookingActions;
   site: SiteActions;
+  payment: PaymentActions;
 }
 
 /** Function name → the `reason` values its refusals carry (ErrorBody.reason). */
@@ -18,6 +20,7 @@ export interface CloudFunctionReasons {
   patient: PatientRefusalReason;
   booking: BookingRefusalReason;
   site: never;
+  payment: PaymentRefusalReason;
 }
 
 export type FunctionName = keyof CloudFunctions;

@@ -27,6 +27,15 @@ export function formatDate(iso: string): string {
   return Number.isNaN(ms) ? '' : shanghaiDate(ms);
 }
 
+/** ISO instant → `YYYY-MM-DD HH:mm` in Asia/Shanghai; '' when absent or unparsable. */
+export function formatDateTime(iso: string | null): string {
+  if (!iso) return '';
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return '';
+  const d = new Date(ms + SHANGHAI_OFFSET_MS);
+  return `${shanghaiDate(ms)} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
+}
+
 export function genderText(gender: Gender): string {
   return gender === 'M' ? '男' : '女';
 }

@@ -2,16 +2,19 @@ import { installWx } from './wx-mock';
 import { renderPage, tapVant, textOf } from './helpers';
 
 describe('我的 pages/me', () => {
-  test('lists 就诊人管理, 预约记录 and 关于 with the version; entries navigate / explain', async () => {
+  test('lists 就诊人管理, 预约记录, 缴费记录 and 关于 with the version; entries navigate / explain', async () => {
     const wx = installWx();
     const page = renderPage('pages/me/index');
     page.instance.onLoad({});
     expect(textOf(page.querySelector('#records'))).toContain('预约记录');
+    expect(textOf(page.querySelector('#pay-records'))).toContain('缴费记录');
     await tapVant(page, '#patients');
     await tapVant(page, '#records');
+    await tapVant(page, '#pay-records');
     expect(wx.argsOf('navigateTo').map((o) => o.url)).toEqual([
       '/pages/patients/list/index',
       '/packageBooking/pages/records/index',
+      '/packagePayment/pages/records/index',
     ]);
 
     expect(textOf(page.querySelector('#about'))).toContain('关于智慧医院');

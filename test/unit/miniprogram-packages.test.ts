@@ -44,9 +44,10 @@ describe('packages', () => {
   });
 
   test('booking and 微官网 are subpackages, each page with its files', () => {
-    expect(app.subpackages.map((s) => s.root)).toEqual(['packageBooking', 'packageSite']);
+    expect(app.subpackages.map((s) => s.root)).toEqual(['packageBooking', 'packageSite', 'packagePayment']);
     expect(subPages.filter((p) => p.startsWith('packageBooking/'))).toHaveLength(9);
     expect(subPages.filter((p) => p.startsWith('packageSite/'))).toHaveLength(4);
+    expect(subPages.filter((p) => p.startsWith('packagePayment/'))).toHaveLength(4);
     for (const page of allPages) {
       for (const ext of ['.json', '.wxml', '.ts']) expect(existsSync(join(mpRoot, page + ext))).toBe(true);
     }
@@ -55,7 +56,7 @@ describe('packages', () => {
   test('preload rules: home and 我的 preload 门诊服务; each names pages and packages that exist', () => {
     const rules = app.preloadRule ?? {};
     expect(rules['pages/home/index']?.packages).toEqual(expect.arrayContaining(['packageBooking', 'packageSite']));
-    expect(rules['pages/me/index']?.packages).toEqual(['packageBooking']);
+    expect(rules['pages/me/index']?.packages).toEqual(['packageBooking', 'packagePayment']);
     const known = new Set(app.subpackages.flatMap((s) => [s.root, ...(s.name ? [s.name] : [])]));
     for (const [page, rule] of Object.entries(rules)) {
       expect(allPages).toContain(page);

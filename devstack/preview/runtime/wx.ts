@@ -1,7 +1,8 @@
 /**
  * The `wx` object of the browser preview. Implemented APIs talk to the devstack (request,
- * cloud.callFunction, subscription consents), to localStorage (storage, prefix `mp:`), to the
- * overlay widgets (toast, modal, loading, action sheet, consent) and to the page stack.
+ * cloud.callFunction, subscription consents, requestPayment through its pay sandbox), to
+ * localStorage (storage, prefix `mp:`), to the overlay widgets (toast, modal, loading, action
+ * sheet, consent, the pay sheet), to the clipboard and to the page stack.
  *
  * Anything else is a Proxy miss: `reportMissingApi(name)` puts a red banner on the phone, logs
  * `[preview] wx.<name> is not implemented in the preview runtime` and throws — never a silent
@@ -19,6 +20,9 @@ import {
   STORAGE_PREFIX,
   writeStorage,
 } from './state';
+import { getClipboardData, setClipboardData } from './clipboard';
+import { requestPayment } from './pay';
+import { WxFail } from './wx-fail';
 
 export interface RouterApi {
   navigateTo(url: string): Promise<void>;
@@ -53,13 +57,6 @@ export const SCREEN_HEIGHT = 812;
 export const STATUS_BAR_HEIGHT = 20;
 export const NAV_BAR_HEIGHT = 44;
 export const APP_ID = 'wxpreview00000000';
-
-/** An API failure that carries WeChat's `errMsg`. */
-class WxFail extends Error {
-  constructor(readonly errMsg: string) {
-    super(errMsg);
-  }
-}
 
 function failOf(api: string, err: unknown): { errMsg: string } {
   if (err instanceof WxFail) return { errMsg: err.errMsg };
@@ -352,10 +349,17 @@ export function createWx(router: RouterApi, framework: Record<string, unknown>):
       'navigateToMiniProgram',
       '预览暂不支持跳转其他小程序：代扣（withholding）沙箱的签约页稍后提供 (withholding sandbox contract page arrives later)',
     ),
-    requestPayment: unsupported(
-      'requestPayment',
-      '预览暂不支持微信支付：将随支付沙箱一起提供 (requestPayment arrives with the pay sandbox)',
+    // WeChat Pay against the devstack's pay sandbox (./pay.ts).
+    requestPayment: asyncApi('requestPayment', (o) =>
+      requestPayment(o, {
+        origin: location.origin,
+        root: overlayRoot,
+        fetch: (u, i) => fetch(u, i),
+        report: reportError,
+      }),
     ),
+    setClipboardData: asyncApi('setClipboardData', (o) => setClipboardData(o, overlayRoot)),
+    getClipboardData: asyncApi('getClipboardData', () => getClipboardData()),
     getUserProfile: unsupported(
       'getUserProfile',
       '预览不支持获取用户头像昵称 (getUserProfile is not supported in the preview)',

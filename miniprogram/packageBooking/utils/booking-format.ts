@@ -3,18 +3,15 @@
  * Money arrives as integer fen; dates are business dates in Asia/Shanghai.
  */
 import type { Period, SlotKind } from '../../../typings/booking';
+import { formatYuan } from '../../utils/money';
 
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
+export { formatDateTime } from '../../utils/format';
+
 const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
-/** Integer fen → `¥15.00` (integer arithmetic, no floats). */
+/** Integer fen → `¥15.00` (utils/money.ts; a fee is never negative). */
 export function formatFee(fen: number): string {
-  const value = Math.max(0, Math.round(fen));
-  return `¥${Math.floor(value / 100)}.${pad2(value % 100)}`;
+  return formatYuan(Math.max(0, fen));
 }
 
 export function periodText(period: Period): string {
@@ -36,18 +33,6 @@ export function weekdayOf(date: string): string {
 /** `2024-05-06` → `05-06` */
 export function monthDay(date: string): string {
   return date.length >= 10 ? date.slice(5, 10) : date;
-}
-
-/** ISO instant → `YYYY-MM-DD HH:mm` in Asia/Shanghai; '' when unparsable. */
-export function formatDateTime(iso: string | null): string {
-  if (!iso) return '';
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return '';
-  const d = new Date(ms + SHANGHAI_OFFSET_MS);
-  return (
-    `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ` +
-    `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`
-  );
 }
 
 /** `请于08:30至09:00到院签到/取号` */

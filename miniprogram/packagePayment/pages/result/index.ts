@@ -1,0 +1,133 @@
+/**
+ * 缴费结果 (query `orderId`): the order as `get` answers it, said by its status — paid (医院确认中,
+ * asked again a few times briefly until the HIS settled it), settled (the pickup code and where to
+ * go for each item), refunding/refunded, closed, or still being confirmed (刷新 asks `confirm`).
+ */
+import type { PaymentOrderView } from '../../../../typings/payment';
+import { errorMessage } from '../../../services/cloud';
+import { confirmOrder, getOrder } from '../../services/payment';
+import { toOrderDetail } from '../../utils/order-view';
+import type { OrderDetail } from '../../utils/order-view';
+import { resultView } from '../../utils/result-view';
+import type { ResultView } from '../../utils/result-view';
+import { PAYMENT_ROUTES } from '../../../utils/payment-nav';
+import { queryValue } from '../../../utils/booking-nav';
+import { ROUTES, toast } from '../../../utils/nav';
+import { showLoaded, showLoadFailure } from '../../../utils/load-state';
+import { pageLoad } from '../../../behaviors/page-load';
+import { definePage } from '../../../utils/page';
+
+/** While `paid`: how long to wait before each `get` (ms), then the page stops asking. */
+export const SETTLE_POLL_DELAYS_MS: readonly number[] = [2000, 3000, 5000];
+
+interface ResultData {
+  status: 'loading' | 'ready' | 'notFound' | 'error';
+  order: OrderDetail | null;
+  view: ResultView | null;
+  refreshing: boolean;
+  errorMessage: string;
+}
+
+const initialData: ResultData = { status: 'loading', order: null, view: null, refreshing: false, errorMessage: '' };
+
+/** Not rendered: the order of the query and the settle polling. */
+interface ResultFields {
+  _orderId: string;
+  _pollDelays: readonly number[];
+  _polls: number;
+  _timer: ReturnType<typeof setTimeout> | null;
+  _gone: boolean;
+}
+
+definePage<ResultFields>(() => ({
+  _orderId: '',
+  _pollDelays: SETTLE_POLL_DELAYS_MS,
+  _polls: 0,
+  _timer: null,
+  _gone: false,
+}))({
+  behaviors: [pageLoad],
+  data: initialData,
+
+  lifetimes: {
+    detached() {
+      this.stopPolling();
+    },
+  },
+
+  methods: {
+    onLoad(query: Record<string, string | undefined>) {
+      this._orderId = queryValue(query, 'orderId');
+      if (!this._orderId) {
+        this.setData({ status: 'notFound' });
+        return;
+      }
+      void this.load();
+    },
+
+    onUnload() {
+      this.stopPolling();
+    },
+
+    async load(): Promise<void> {
+      const shown = await showLoaded(this, showLoadFailure, async () => this.viewOf(await getOrder(this._orderId)));
+      if (shown) this.pollWhilePaid(shown.order.status);
+    },
+
+    viewOf(order: PaymentOrderView): { order: OrderDetail; view: ResultView } {
+      return { order: toOrderDetail(order), view: resultView(order.status) };
+    },
+
+    /** Paid but not settled yet: ask `get` again after the next delay, a few times at most. */
+    pollWhilePaid(status: PaymentOrderView['status']): void {
+      if (status !== 'paid' || this._gone || this._timer || this._polls >= this._pollDelays.length) return;
+      const delay = this._pollDelays[this._polls]!;
+      this._polls += 1;
+      this._timer = setTimeout(() => {
+        this._timer = null;
+        void this.poll();
+      }, delay);
+    },
+
+    async poll(): Promise<void> {
+      if (this._gone) return;
+      try {
+        const order = await getOrder(this._orderId);
+        if (this._gone) return;
+        this.setData(this.viewOf(order));
+        this.pollWhilePaid(order.status);
+      } catch {
+        // keep what is shown; pull-down or the records page shows the outcome later
+      }
+    },
+
+    stopPolling(): void {
+      this._gone = true;
+      if (this._timer) clearTimeout(this._timer);
+      this._timer = null;
+    },
+
+    /** 刷新 while the payment is being confirmed: the server asks WeChat Pay again. */
+    async onRefresh(): Promise<void> {
+      if (this.data.refreshing) return;
+      this.setData({ refreshing: true });
+      try {
+        const order = await confirmOrder(this._orderId);
+        this.setData({ ...this.viewOf(order), refreshing: false });
+        this._polls = 0;
+        this.pollWhilePaid(order.status);
+      } catch (err) {
+        this.setData({ refreshing: false });
+        toast(errorMessage(err));
+      }
+    },
+
+    goRecords() {
+      wx.redirectTo({ url: PAYMENT_ROUTES.records });
+    },
+
+    goHome() {
+      wx.switchTab({ url: ROUTES.home });
+    },
+  },
+});

@@ -1,0 +1,179 @@
+/**
+ * Fixtures of the payment page tests (payment-*.test.ts): the `payment` function's answers shaped
+ * as typings/payment.ts says, and a fake `wx.requestPayment` / `wx.requestSubscribeMessage` that
+ * record the order of what the pages do.
+ */
+import type {
+  FeeItemView,
+  PaymentOrderView,
+  PaymentTemplatesResponse,
+  RequestPaymentParams,
+} from '../../typings/payment';
+import { card } from './helpers';
+import { ok, routes } from './wx-mock';
+import type { Backend, BackendCall, BackendReply } from './wx-mock';
+
+export function feeItem(overrides: Partial<FeeItemView> = {}): FeeItemView {
+  return {
+    itemId: 'i-lab',
+    kind: 'lab',
+    title: '血常规',
+    deptName: '检验科',
+    doctorName: '李*华',
+    orderedAt: '2024-05-06T01:12:00.000Z',
+    amountFen: 2500,
+    lines: [{ name: '血细胞分析', spec: '次', quantity: 1, unitPriceFen: 2500, amountFen: 2500 }],
+    guide: '门诊楼2楼检验科',
+    ...overrides,
+  };
+}
+
+/** Four items of the four kinds, listed by the HIS out of kind order. */
+export function fourItems(): FeeItemView[] {
+  return [
+    feeItem(),
+    feeItem({
+      itemId: 'i-rx',
+      kind: 'prescription',
+      title: '西药处方',
+      deptName: '心血管内科',
+      amountFen: 4250,
+      lines: [
+        { name: '阿莫西林胶囊', spec: '0.25g×24粒', quantity: 2, unitPriceFen: 1250, amountFen: 2500 },
+        { name: '布洛芬缓释胶囊', spec: '0.3g×20粒', quantity: 1, unitPriceFen: 1750, amountFen: 1750 },
+      ],
+      guide: '门诊楼1楼西药房',
+    }),
+    feeItem({
+      itemId: 'i-reg',
+      kind: 'registration',
+      title: '挂号费·心血管内科',
+      deptName: '心血管内科',
+      amountFen: 1500,
+      lines: [{ name: '专科门诊诊查费', spec: '', quantity: 1, unitPriceFen: 1500, amountFen: 1500 }],
+      guide: '',
+    }),
+    feeItem({
+      itemId: 'i-exam',
+      kind: 'exam',
+      title: '心脏彩超',
+      deptName: '超声科',
+      amountFen: 18000,
+      lines: [{ name: '心脏彩色多普勒超声', spec: '次', quantity: 1, unitPriceFen: 18000, amountFen: 18000 }],
+      guide: '医技楼3楼超声科',
+    }),
+  ];
+}
+
+export function order(overrides: Partial<PaymentOrderView> = {}): PaymentOrderView {
+  const items = overrides.items ?? [feeItem()];
+  const totalFen = items.reduce((n, i) => n + i.amountFen, 0);
+  return {
+    orderId: 'po-1',
+    cardId: 'c1',
+    patientName: '王小明',
+    cardNo: 'HZ00012345',
+    status: 'created',
+    mode: 'selfPay',
+    split: { totalFen, fundFen: 0, accountFen: 0, cashFen: totalFen },
+    items,
+    createdAt: '2024-05-06T02:00:00.000Z',
+    expiresAt: '2024-05-06T02:30:00.000Z',
+    paidAt: null,
+    settledAt: null,
+    failure: null,
+    refunds: [],
+    receipt: null,
+    pickup: null,
+    ...overrides,
+  };
+}
+
+/** The order once the HIS settled it: pickup code and receipt. */
+export function settledOrder(overrides: Partial<PaymentOrderView> = {}): PaymentOrderView {
+  return order({
+    status: 'settled',
+    paidAt: '2024-05-06T02:05:00.000Z',
+    settledAt: '2024-05-06T02:05:30.000Z',
+    pickup: { code: '12345678', expiresAt: '2024-05-07T15:59:00.000Z' },
+    receipt: {
+      code: '33010124',
+      number: '0001234567',
+      checkCode: 'a1b2c3',
+      issuedAt: '2024-05-06T02:06:00.000Z',
+      viewUrl: 'https://einvoice.example.com/r/0001234567?c=a1b2c3',
+    },
+    ...overrides,
+  });
+}
+
+export const payParams: RequestPaymentParams = {
+  timeStamp: '1714960800',
+  nonceStr: 'N0NCE5TR1NG0000000000000000000AB',
+  package: 'prepay_id=wx06100000000000000000000000000001',
+  signType: 'RSA',
+  paySign: 'c2lnbmF0dXJl',
+};
+
+export const templates: PaymentTemplatesResponse = {
+  paymentSuccess: 'tmpl-pay-ok-test',
+  refund: 'tmpl-refund-test',
+  consent: ['tmpl-pay-ok-test', 'tmpl-refund-test'],
+};
+
+export function twoCards() {
+  return [
+    card({ id: 'c2', name: '王*华', relation: '父母', isDefault: false, cardNo: 'HZ2' }),
+    card({ id: 'c1', name: '王小明', relation: '本人', isDefault: true, cardNo: 'HZ1' }),
+  ];
+}
+
+type Route = BackendReply | ((call: BackendCall) => BackendReply | Promise<BackendReply>);
+
+/** The card list and templates every payment page may ask for, plus the test's own routes. */
+export function paymentBackend(table: Record<string, Route>): Backend {
+  return routes({
+    'patient.list': ok({ cards: twoCards(), limit: 5 }),
+    'payment.templates': ok(templates),
+    ...table,
+  });
+}
+
+export type PayAnswer = 'ok' | 'cancel' | 'fail';
+
+export interface PayApis {
+  /** For installWx({ apis }). */
+  apis: Record<string, unknown>;
+  /** The steps in the order they happened: 'consent', 'requestPayment' (the backend adds its own). */
+  steps: string[];
+  /** The template ids of each consent request. */
+  consents: string[][];
+  /** The options of each wx.requestPayment call (callbacks left out). */
+  payments: Record<string, unknown>[];
+}
+
+/** Fake `wx.requestPayment` (answers in turn, then 'ok') and `wx.requestSubscribeMessage` (accepts). */
+export function payApis(answers: PayAnswer[] = ['ok'], steps: string[] = []): PayApis {
+  const queue = answers.slice();
+  const consents: string[][] = [];
+  const payments: Record<string, unknown>[] = [];
+  const apis = {
+    requestSubscribeMessage: (o: { tmplIds: string[]; success?: (r: unknown) => void }) => {
+      steps.push('consent');
+      consents.push(o.tmplIds.slice());
+      const res: Record<string, string> = { errMsg: 'requestSubscribeMessage:ok' };
+      for (const id of o.tmplIds) res[id] = 'accept';
+      o.success?.(res);
+    },
+    requestPayment: (o: Record<string, unknown> & { success?: (r: unknown) => void; fail?: (e: unknown) => void }) => {
+      steps.push('requestPayment');
+      const { success, fail, ...params } = o;
+      payments.push(params);
+      const answer = queue.shift() ?? 'ok';
+      if (answer === 'ok') success?.({ errMsg: 'requestPayment:ok' });
+      else if (answer === 'cancel') fail?.({ errMsg: 'requestPayment:fail cancel' });
+      else fail?.({ errMsg: 'requestPayment:fail 支付失败' });
+    },
+  };
+  return { apis, steps, consents, payments };
+}
