@@ -1,5 +1,5 @@
 /**
- * `npm start` → `tsx scripts/build.ts && tsx devstack/main.ts [--reset] [--port N] [--his-port N]`
+ * `npm start` → `tsx scripts/build.ts && tsx devstack/main.ts [--reset] [--port N] [--his-port N] [--pay-port N]`
  *
  * Runs the devstack in the foreground until SIGINT/SIGTERM. Function logs (JSON lines, no patient
  * data) go to stdout.
@@ -9,7 +9,7 @@ import { startDevstack, type DevstackOptions } from './stack';
 
 function usage(): never {
   console.error(
-    'usage: tsx devstack/main.ts [--reset] [--port N] [--his-port N] [--state-dir DIR] [--instances N] [--quiet]',
+    'usage: tsx devstack/main.ts [--reset] [--port N] [--his-port N] [--pay-port N] [--state-dir DIR] [--instances N] [--quiet]',
   );
   process.exit(2);
 }
@@ -42,6 +42,9 @@ export function parseArgs(argv: string[]): DevstackOptions {
       case '--his-port':
         opts.hisPort = parsePort(flag, value());
         break;
+      case '--pay-port':
+        opts.payPort = parsePort(flag, value());
+        break;
       case '--state-dir':
         opts.stateDir = value() ?? usage();
         break;
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const stack = await startDevstack(opts);
   const state = relative(process.cwd(), stack.stateDir) || '.';
+  const shownState = state.startsWith('..') ? stack.stateDir : state;
   const instances = stack.functions.summaries()[0]?.instances ?? 0;
   console.log(
     [
@@ -80,7 +84,8 @@ async function main(): Promise<void> {
       `  outbox    ${stack.url}/outbox`,
       `  preview   ${stack.url}/preview`,
       `  HIS       ${stack.hisUrl}/`,
-      `  state     ${state.startsWith('..') ? stack.stateDir : state}/ (npm start -- --reset to reseed)`,
+      `  pay       ${stack.payUrl}/   (WeChat Pay v3 sandbox; credentials in ${shownState}/pay/merchant.json)`,
+      `  state     ${shownState}/ (npm start -- --reset to reseed)`,
       `  functions loaded: ${stack.functions.names().join(', ') || '(none)'}` +
         (instances > 0 ? ` (${instances} instances each, on worker threads)` : ''),
     ].join('\n'),
@@ -114,7 +119,9 @@ if (process.argv[1] && resolve(process.argv[1]).replace(/\.ts$/, '') === __filen
   main().catch((err: unknown) => {
     const e = err as NodeJS.ErrnoException;
     if (e && e.code === 'EADDRINUSE') {
-      console.error(`devstack: port in use (${e.message}). Is another devstack running? Try --port / --his-port.`);
+      console.error(
+        `devstack: port in use (${e.message}). Is another devstack running? Try --port / --his-port / --pay-port.`,
+      );
     } else {
       console.error('devstack failed to start:', err instanceof Error ? err.message : err);
     }

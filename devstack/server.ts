@@ -10,6 +10,7 @@
  *   GET  /preview[/...]               browser preview of the mini program (built by npm run build)
  *   GET  /fonts/noto-sans-sc/...      Noto Sans SC (@fontsource), so Chinese renders without system fonts
  *   GET  /healthz
+ *   ANY  /paysandbox/<rest>           → the pay sandbox's /sandbox/<rest> (same origin for the preview's payment sheet)
  *   GET  /devstack/api/functions | collections | collections/<name>?limit=&skip= | identities
  *        | consents?openid= | his/<path>      and   POST /devstack/api/consents
  *
@@ -23,6 +24,7 @@ import { createStaticFiles } from './static-files';
 import { maskIdNumber, maskMiddle, maskName, maskPhone } from '../common/mask';
 import type { CloudEmulator } from './cloud';
 import type { FunctionHost, HttpAccessEvent } from './function-host';
+import { proxyToPaySandbox } from './pay/proxy';
 import { freshPerson, TEST_IDENTITIES } from './seed/identities';
 
 export interface DevstackServerDeps {
@@ -30,6 +32,8 @@ export interface DevstackServerDeps {
   emulator: CloudEmulator;
   /** Base URL of the HIS sandbox, e.g. http://127.0.0.1:7301 */
   hisUrl: string;
+  /** Base URL of the pay sandbox, e.g. http://127.0.0.1:7302 (absent: /paysandbox answers 503). */
+  payUrl?: string;
   clock?: () => Date;
 }
 
@@ -226,7 +230,13 @@ export function createDevstackServer(deps: DevstackServerDeps): Server {
     }
 
     if (path === '/healthz') {
-      sendJson(res, 200, { ok: true, functions: deps.functions.names(), his: deps.hisUrl });
+      sendJson(res, 200, { ok: true, functions: deps.functions.names(), his: deps.hisUrl, pay: deps.payUrl ?? null });
+      return;
+    }
+
+    m = /^\/paysandbox\/(.*)$/.exec(path);
+    if (m) {
+      await proxyToPaySandbox(req, res, deps.payUrl, m[1]!, url.search);
       return;
     }
 

@@ -1,25 +1,32 @@
 /**
- * Starts the whole local stack in this process: HIS sandbox, CloudBase emulator, the built cloud
- * functions and the HTTP server of the devstack contract.
+ * Starts the whole local stack in this process: HIS sandbox, WeChat Pay sandbox, CloudBase
+ * emulator, the built cloud functions and the HTTP server of the devstack contract.
  *
  * One process runs one devstack at a time: the `wx-server-sdk` hook and the environment variables
- * the functions read at cold start (HIS_*, PII_HASH_KEY, TMPL_*) are process-global. `startDevstack` refuses to start
+ * the functions read at cold start (HIS_*, WXPAY_*, KIOSK_KEYS, PII_HASH_KEY, TMPL_*) are process-global. `startDevstack` refuses to start
  * a second one until the first is stopped. Tests therefore start their own stack per test file
  * (jest runs each file in its own worker/module registry, but the integration project should run
  * serially — `--runInBand` or `maxWorkers: 1` — so two stacks never race for the same ports).
- * `stop()` closes the server, the emulator's database and the HIS sandbox, uninstalls the hook
+ * `stop()` closes the server, the emulator's database and both sandboxes, uninstalls the hook
  * and restores the environment, so jest exits without open handles.
  */
 import { DEV_PII_HASH_KEY } from '../server/config/pii';
-import { BOOKING_TEMPLATE_ENV, type BookingTemplates } from '../server/config/templates';
+import {
+  BOOKING_TEMPLATE_ENV,
+  PAYMENT_TEMPLATE_ENV,
+  type BookingTemplates,
+  type PaymentTemplates,
+} from '../server/config/templates';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createCloudEmulator, DEFAULT_APP_ID, installWxServerSdk, type CloudEmulator } from './cloud';
 import { FunctionHost } from './function-host';
 import { DEVSTACK_HIS_APP_ID, DEVSTACK_HIS_APP_SECRET, startHisSandbox, type HisSandbox } from './his';
+import { DEFAULT_PAY_PORT, startPaySandbox, type PaySandbox, type SignWith } from './pay';
+import { loadKioskKeys } from './seed/kiosk';
 import { seedSiteContent } from './seed/site-content';
-import { DEVSTACK_BOOKING_TEMPLATES, DEVSTACK_TEMPLATES } from './seed/subscribe-templates';
+import { DEVSTACK_BOOKING_TEMPLATES, DEVSTACK_PAYMENT_TEMPLATES, DEVSTACK_TEMPLATES } from './seed/subscribe-templates';
 import { createDevstackServer } from './server';
 
 export const REPO_ROOT = resolve(__dirname, '..');
@@ -30,9 +37,16 @@ export interface DevstackOptions {
   port?: number;
   /** Default: env HIS_PORT or 7301; 0 = ephemeral. */
   hisPort?: number;
+  /**
+   * Default: env PAY_PORT or 7302 — but ephemeral when `port` is 0 (tests: a fixed pay port would
+   * clash with a running devstack); 0 = ephemeral.
+   */
+  payPort?: number;
+  /** Which key the pay sandbox signs with (default 'publicKey'; 'both' as during a merchant's switch). */
+  paySignWith?: SignWith;
   /** Default: <repo>/.devstack */
   stateDir?: string;
-  /** Wipe both databases (delete the files) and reseed. */
+  /** Wipe the databases (HIS, cloud, pay sandbox orders — not its merchant keys) and reseed. */
   reset?: boolean;
   /** No console output from the stack or the functions (tests). */
   quiet?: boolean;
@@ -60,19 +74,58 @@ export interface Devstack {
   emulator: CloudEmulator;
   /** null when the devstack uses an HIS sandbox of another process (`hisUrl`). */
   his: HisSandbox | null;
+  /** The WeChat Pay v3 sandbox (devstack/pay); its notifications go to `${url}/http/payNotify`. */
+  pay: PaySandbox;
+  payUrl: string;
+  /** Kiosk id → HMAC secret of the devstack's kiosks (`<stateDir>/kiosk.json`, docs/kiosk-api.md). */
+  kioskKeys: Record<string, string>;
   functions: FunctionHost;
   stateDir: string;
   stop(): Promise<void>;
 }
 
 const TEMPLATE_KINDS = Object.keys(BOOKING_TEMPLATE_ENV) as (keyof BookingTemplates)[];
+const PAYMENT_TEMPLATE_KINDS = Object.keys(PAYMENT_TEMPLATE_ENV) as (keyof PaymentTemplates)[];
+/** The WeChat Pay merchant configuration of the functions (server/config/wechatpay.ts reads them). */
+const PAY_ENV = [
+  'WXPAY_BASE_URL',
+  'WXPAY_MCHID',
+  'WXPAY_APPID',
+  'WXPAY_MERCHANT_SERIAL',
+  'WXPAY_MERCHANT_PRIVATE_KEY',
+  'WXPAY_PUBLIC_KEY_ID',
+  'WXPAY_PUBLIC_KEY',
+  'WXPAY_PLATFORM_CERTS',
+  'WXPAY_APIV3_KEY',
+  'WXPAY_NOTIFY_URL',
+] as const;
+
 const FUNCTION_ENV = [
   'HIS_BASE_URL',
   'HIS_APP_ID',
   'HIS_APP_SECRET',
   'PII_HASH_KEY',
   ...TEMPLATE_KINDS.map((k) => BOOKING_TEMPLATE_ENV[k]),
+  ...PAYMENT_TEMPLATE_KINDS.map((k) => PAYMENT_TEMPLATE_ENV[k]),
+  ...PAY_ENV,
+  'KIOSK_KEYS',
 ] as const;
+
+/** The functions' merchant variables from the sandbox's merchant.json (PEMs with real newlines). */
+function setPayEnv(pay: PaySandbox): void {
+  const m = pay.merchant;
+  process.env.WXPAY_BASE_URL = pay.url;
+  process.env.WXPAY_MCHID = m.mchid;
+  process.env.WXPAY_APPID = m.appid;
+  process.env.WXPAY_MERCHANT_SERIAL = m.merchantSerialNo;
+  process.env.WXPAY_MERCHANT_PRIVATE_KEY = m.merchantPrivateKey;
+  process.env.WXPAY_PUBLIC_KEY_ID = m.wechatpayPublicKeyId;
+  process.env.WXPAY_PUBLIC_KEY = m.wechatpayPublicKey;
+  process.env.WXPAY_APIV3_KEY = m.apiV3Key;
+  // The platform certificate only when the sandbox may sign with it, as an older merchant has it.
+  if (pay.signWith() === 'publicKey') delete process.env.WXPAY_PLATFORM_CERTS;
+  else process.env.WXPAY_PLATFORM_CERTS = JSON.stringify({ [m.platformCertificateSerial]: m.platformCertificate });
+}
 
 let active = false;
 
@@ -105,6 +158,7 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
   if (!Number.isInteger(instances) || instances < 0)
     throw new Error(`instances must be an integer ≥ 0, got ${instances}`);
   const hisPort = opts.hisPort ?? envPort('HIS_PORT', 7301);
+  const payPort = opts.payPort ?? (port === 0 ? 0 : envPort('PAY_PORT', DEFAULT_PAY_PORT));
   const stateDir = resolve(opts.stateDir ?? join(REPO_ROOT, '.devstack'));
   const functionsDir = opts.functionsDir ?? join(REPO_ROOT, 'cloudfunctions');
   const hisDb = join(stateDir, 'his.sqlite');
@@ -146,6 +200,19 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
     }
     hisUrl = hisUrl.replace(/\/+$/, '');
 
+    // Orders in <stateDir>/pay/pay.sqlite, merchant credentials in <stateDir>/pay/merchant.json
+    // (kept by --reset: a merchant's keys outlive its orders).
+    const pay = await startPaySandbox({
+      port: payPort,
+      host: '127.0.0.1',
+      stateDir,
+      reset: opts.reset ?? false,
+      quiet: opts.quiet ?? false,
+      signWith: opts.paySignWith ?? 'publicKey',
+      appid: DEFAULT_APP_ID,
+    });
+    cleanups.push(() => pay.close());
+
     // The devstack owns these: the functions read them at cold start (when loaded below).
     const savedEnv = FUNCTION_ENV.map((k) => [k, process.env[k]] as const);
     cleanups.push(() => {
@@ -159,6 +226,10 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
     process.env.HIS_APP_SECRET = DEVSTACK_HIS_APP_SECRET;
     process.env.PII_HASH_KEY = DEV_PII_HASH_KEY;
     for (const k of TEMPLATE_KINDS) process.env[BOOKING_TEMPLATE_ENV[k]] = DEVSTACK_BOOKING_TEMPLATES[k];
+    for (const k of PAYMENT_TEMPLATE_KINDS) process.env[PAYMENT_TEMPLATE_ENV[k]] = DEVSTACK_PAYMENT_TEMPLATES[k];
+    setPayEnv(pay);
+    const kioskKeys = loadKioskKeys(stateDir);
+    process.env.KIOSK_KEYS = JSON.stringify(kioskKeys);
 
     const emulator = createCloudEmulator({ dbFile: cloudDb, envId: DEVSTACK_ENV_ID, templates: DEVSTACK_TEMPLATES });
     cleanups.push(() => emulator.close());
@@ -184,14 +255,10 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
     });
     if (!existsSync(functionsDir)) throw new Error(`no cloud functions folder at ${functionsDir}`);
     cleanups.push(() => functions.close());
-    functions.loadAll();
-    await functions.ready();
-    const stale = functions.staleBuilds();
-    if (stale.length > 0 && !opts.quiet) {
-      console.warn(`devstack: bundle older than its index.ts: ${stale.join(', ')} — run npm run build`);
-    }
 
-    const server = createDevstackServer({ functions, emulator, hisUrl });
+    // The server listens before the functions load: with an ephemeral port, the notify URL the
+    // functions read at cold start (WXPAY_NOTIFY_URL) is only known once it does.
+    const server = createDevstackServer({ functions, emulator, hisUrl, payUrl: pay.url });
     await new Promise<void>((resolveListen, rejectListen) => {
       server.once('error', rejectListen);
       server.listen(port, '127.0.0.1', () => {
@@ -208,6 +275,15 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
     );
     const addr = server.address() as AddressInfo;
     const url = `http://127.0.0.1:${addr.port}`;
+    process.env.WXPAY_NOTIFY_URL = `${url}/http/payNotify`;
+    pay.setNotifyUrl(process.env.WXPAY_NOTIFY_URL);
+
+    functions.loadAll();
+    await functions.ready();
+    const stale = functions.staleBuilds();
+    if (stale.length > 0 && !opts.quiet) {
+      console.warn(`devstack: bundle older than its index.ts: ${stale.join(', ')} — run npm run build`);
+    }
 
     let stopped: Promise<void> | null = null;
     return {
@@ -215,6 +291,9 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
       hisUrl,
       emulator,
       his,
+      pay,
+      payUrl: pay.url,
+      kioskKeys,
       functions,
       stateDir,
       stop(): Promise<void> {

@@ -1,0 +1,30 @@
+/** What the sandbox's routes and rules share: the store, the merchant, the clock and the timers. */
+import type { Faults } from './faults';
+import type { Credentials } from './merchant';
+import type { Notifier } from './notifier';
+import type { WechatpaySigner } from './signer';
+import type { PayStore } from './store';
+import type { Clock } from './time';
+
+export interface PayContext {
+  store: PayStore;
+  credentials: Credentials;
+  signer: WechatpaySigner;
+  notifier: Notifier;
+  faults: Faults;
+  clock: Clock;
+  /** Where refunds without a notify_url are notified (the merchant's configured URL), if set. */
+  defaultNotifyUrl(): string | undefined;
+  /** Real ms a refund stays PROCESSING. */
+  refundDelayMs: number;
+  /** Sandbox-clock ms two refunds of one order must be apart (WeChat: 1 minute). */
+  refundIntervalMs: number;
+  /** Runs `settle` after `delayMs` real ms, unless the sandbox closes first. */
+  later(delayMs: number, settle: () => void): void;
+  /** Waits `ms` real ms (a fault's delay); resolves at once when the sandbox closes. */
+  sleep(ms: number): Promise<void>;
+  /** `HH:mm` Asia/Shanghai at which the bill of the day before is ready. */
+  billReadyAt: string;
+}
+
+export const now = (ctx: PayContext): number => ctx.clock().getTime();
