@@ -8,8 +8,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENV_VARS, type EnvVarName, type FunctionEnv } from '../../server/config/env-vars';
 import { hisConfigFromEnv } from '../../server/config/his';
+import { kioskKeysFromEnv } from '../../server/config/kiosk';
 import { piiHashKeyFromEnv } from '../../server/config/pii';
-import { BOOKING_TEMPLATE_ENV, bookingTemplatesFromEnv } from '../../server/config/templates';
+import {
+  BOOKING_TEMPLATE_ENV,
+  bookingTemplatesFromEnv,
+  PAYMENT_TEMPLATE_ENV,
+  paymentTemplatesFromEnv,
+} from '../../server/config/templates';
+import { wechatPayConfigFromEnv } from '../../server/config/wechatpay';
 
 export interface EnvValue {
   value: string;
@@ -89,6 +96,12 @@ const READERS: { needs: EnvVarName[]; read: (env: FunctionEnv) => unknown }[] = 
   { needs: ['PII_HASH_KEY'], read: piiHashKeyFromEnv },
   { needs: ['HIS_BASE_URL', 'HIS_APP_ID', 'HIS_APP_SECRET'], read: hisConfigFromEnv },
   { needs: Object.values(BOOKING_TEMPLATE_ENV), read: bookingTemplatesFromEnv },
+  { needs: Object.values(PAYMENT_TEMPLATE_ENV), read: paymentTemplatesFromEnv },
+  {
+    needs: ['WXPAY_MCHID', 'WXPAY_APPID', 'WXPAY_MERCHANT_SERIAL', 'WXPAY_MERCHANT_PRIVATE_KEY', 'WXPAY_APIV3_KEY'],
+    read: wechatPayConfigFromEnv,
+  },
+  { needs: ['KIOSK_KEYS'], read: kioskKeysFromEnv },
 ];
 
 export function invalidValues(reads: readonly EnvVarName[], values: EnvValues): string[] {

@@ -4,6 +4,7 @@
  * cloudbaserc.json, the functions' config.json, the bundles, database.json and the server code.
  * Each mismatch test breaks one thing in a copy of the real inputs.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { ENV_VARS } from '../../server/config/env-vars';
@@ -205,6 +206,15 @@ describe('variable values', () => {
     };
     return i;
   };
+  // Test-only keys, generated here: a repository never holds a real one.
+  const TEST_KEYS = (() => {
+    const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const wechatpay = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    return {
+      merchantPrivateKey: merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      wechatpayPublicKey: wechatpay.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    };
+  })();
   const goodValues = {
     PII_HASH_KEY: 'k'.repeat(40),
     HIS_BASE_URL: 'https://his.example.org',
@@ -214,6 +224,17 @@ describe('variable values', () => {
     TMPL_VISIT_REMINDER: 'Rm2-reminder-prod',
     TMPL_WAITLIST_SUCCESS: 'Wl5-waitlist-prod',
     TMPL_BOOKING_CANCELLED: 'Cx9-cancelled-prod',
+    TMPL_PAYMENT_SUCCESS: 'Py1-paid-prod',
+    TMPL_REFUND_NOTICE: 'Rf3-refund-prod',
+    WXPAY_MCHID: '1900000109',
+    WXPAY_APPID: 'wx0123456789abcdef',
+    WXPAY_MERCHANT_SERIAL: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+    WXPAY_MERCHANT_PRIVATE_KEY: TEST_KEYS.merchantPrivateKey,
+    WXPAY_PUBLIC_KEY_ID: 'PUB_KEY_ID_0119000001092025',
+    WXPAY_PUBLIC_KEY: TEST_KEYS.wechatpayPublicKey,
+    WXPAY_APIV3_KEY: 'a'.repeat(32),
+    WXPAY_NOTIFY_URL: 'https://prod-1a2b.service.tcloudbase.com/payNotify',
+    KIOSK_KEYS: JSON.stringify({ 'KIOSK-01': 's'.repeat(40) }),
   };
 
   test('without --env they are only "to be supplied"; the template ids are required', () => {
