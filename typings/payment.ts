@@ -17,6 +17,9 @@ export type PaymentOrderStatus = 'created' | 'paying' | 'paid' | 'settled' | 'cl
 
 /**
  * Why `payment` refused (ErrorBody.reason), with the code it comes with:
+ * - `labNotEligible` (FAILED_PRECONDITION): a chosen self-ordered test is not for this patient (age, sex);
+ * - `labDailyLimit` (RESOURCE_EXHAUSTED): the card's self-ordered test orders for today reached the limit;
+ * - `hisRefused` (FAILED_PRECONDITION): the HIS refused (unknown patient there): go to the window;
  * - `itemsChanged` (FAILED_PRECONDITION): an item is no longer unpaid in the HIS, or its amount
  *   changed — reload the list;
  * - `itemsInOtherOrder` (ALREADY_EXISTS): an item is being paid in another order — finish or
@@ -28,6 +31,9 @@ export type PaymentOrderStatus = 'created' | 'paying' | 'paid' | 'settled' | 'cl
  * NOT_FOUND, INVALID_ARGUMENT (with `field`), UNAUTHENTICATED and INTERNAL carry no reason.
  */
 export const PAYMENT_REFUSAL_REASONS = [
+  'hisRefused',
+  'labNotEligible',
+  'labDailyLimit',
   'itemsChanged',
   'itemsInOtherOrder',
   'notPayable',
@@ -120,8 +126,11 @@ export interface PickupCodeView {
   expiresAt: string;
 }
 
-/** Why an order ended in a refund (or is being refunded). */
-export type PaymentFailure = 'hisRefused' | 'settleTimeout';
+/**
+ * Why an order ended in a refund (or is being refunded): the HIS refused the payment, could not
+ * settle it in time, or the payment arrived for an order already closed (found by reconciliation).
+ */
+export type PaymentFailure = 'hisRefused' | 'settleTimeout' | 'paidAfterClose';
 
 export interface PaymentOrderView {
   orderId: string;
@@ -214,6 +223,56 @@ export interface PaymentTemplatesResponse {
   consent: string[];
 }
 
+/** A test of the 自助检验 catalog: the price from the HIS, the rules and notes from the hospital. */
+export interface LabTestView {
+  code: string;
+  /** `血常规` */
+  name: string;
+  /** `血液检查`, `尿液检查`, … */
+  category: string;
+  priceFen: number;
+  /** `静脉血`, `晨尿` */
+  specimen: string;
+  /** `需空腹8小时（可少量饮水）`; empty when none is needed. */
+  preparation: string;
+  /** When results are ready: `当天16:00后`. */
+  turnaround: string;
+  /** Whether the chosen card may order it, and why not. */
+  eligible: boolean;
+  ineligibleReason: string | null;
+}
+
+/** Where and when the samples are taken. */
+export interface LabSiteView {
+  location: string;
+  hours: string;
+  notes: string[];
+}
+
+export interface PaymentLabCatalogRequest {
+  action: 'labCatalog';
+  cardId: string;
+}
+export interface PaymentLabCatalogResponse {
+  cardId: string;
+  tests: LabTestView[];
+  site: LabSiteView;
+  /** Self-ordered test orders (orderLabTests calls) one card may place per day, and how many remain today. */
+  perDayLimit: number;
+  remainingToday: number;
+}
+
+export interface PaymentOrderLabTestsRequest {
+  action: 'orderLabTests';
+  cardId: string;
+  /** 1–10 distinct catalog codes. */
+  codes: string[];
+  /** One per tap (client generated): the same key never orders twice. */
+  idempotencyKey: string;
+}
+/** The tests become HIS charges and one order of them, ready to pay (as createOrder answers). */
+export type PaymentOrderLabTestsResponse = PaymentCreateOrderResponse;
+
 export interface PaymentActions {
   listUnpaid: [PaymentListUnpaidRequest, PaymentListUnpaidResponse];
   createOrder: [PaymentCreateOrderRequest, PaymentCreateOrderResponse];
@@ -223,4 +282,6 @@ export interface PaymentActions {
   get: [PaymentGetRequest, PaymentGetResponse];
   listOrders: [PaymentListOrdersRequest, PaymentListOrdersResponse];
   templates: [PaymentTemplatesRequest, PaymentTemplatesResponse];
+  labCatalog: [PaymentLabCatalogRequest, PaymentLabCatalogResponse];
+  orderLabTests: [PaymentOrderLabTestsRequest, PaymentOrderLabTestsResponse];
 }

@@ -5,6 +5,7 @@
 import cloud from 'wx-server-sdk';
 import { paymentFunction } from '../../server/actions/payment';
 import { createHisFeeClient } from '../../server/adapters/his/fee-client';
+import { createHisLabClient } from '../../server/adapters/his/lab-client';
 import { hisConfigFromEnv } from '../../server/config/his';
 import { wechatPayConfigFromEnv } from '../../server/config/wechatpay';
 import { createWechatPayClient } from '../../server/core/wechatpay/client';
@@ -17,6 +18,7 @@ const get = (): ReturnType<typeof paymentFunction> =>
   (fn ??= paymentFunction({
     db: cloud.database(),
     his: createHisFeeClient(hisConfigFromEnv()),
+    lab: createHisLabClient(hisConfigFromEnv()),
     pay: createWechatPayClient(wechatPayConfigFromEnv()),
     openapi: cloud.openapi,
   }));

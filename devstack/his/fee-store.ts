@@ -35,11 +35,15 @@ CREATE TABLE IF NOT EXISTS fee_settlements (
   receipt_issued_at TEXT NOT NULL,
   UNIQUE (app_id, request_id), UNIQUE (app_id, transaction_id)
 );
+-- fee.listSettlements: one app's settlements of a business day, in (settled_at, settlement_id) order.
+CREATE INDEX IF NOT EXISTS fee_settlements_settled ON fee_settlements(app_id, settled_at, settlement_id);
 CREATE TABLE IF NOT EXISTS fee_settlement_items (
   item_id TEXT PRIMARY KEY REFERENCES fee_items(item_id),
   settlement_id TEXT NOT NULL REFERENCES fee_settlements(settlement_id), idx INTEGER NOT NULL,
   amount_fen INTEGER NOT NULL
 );
+-- A settlement's items (settledItemIds), once per listed settlement.
+CREATE INDEX IF NOT EXISTS fee_settlement_items_settlement ON fee_settlement_items(settlement_id, idx);
 `;
 
 /** In creation order (dropped in reverse). */
@@ -195,6 +199,34 @@ export function settlementByRequest(db: SandboxDb, appId: string, requestId: str
 export function settlementById(db: SandboxDb, settlementId: string): SettlementRow | undefined {
   return db.prepare('SELECT * FROM fee_settlements WHERE settlement_id = ?').get(settlementId) as
     SettlementRow | undefined;
+}
+
+/** Where a page of fee.listSettlements ended: its last settlement. */
+export interface SettlementPosition {
+  settledAt: string;
+  settlementId: string;
+}
+
+/**
+ * Up to `limit` settlements of one app settled in [fromIso, toIso) — ISO instants as stored
+ * (`toISOString()`, so they compare as strings) — after `after`, ordered by settled_at then
+ * settlement_id. Only fee.settle makes rows here: window payments never do.
+ */
+export function settlementsSettledBetween(
+  db: SandboxDb,
+  appId: string,
+  fromIso: string,
+  toIso: string,
+  after: SettlementPosition | null,
+  limit: number,
+): SettlementRow[] {
+  return db
+    .prepare(
+      `SELECT * FROM fee_settlements
+       WHERE app_id = ? AND settled_at >= ? AND settled_at < ? AND (settled_at, settlement_id) > (?, ?)
+       ORDER BY settled_at, settlement_id LIMIT ?`,
+    )
+    .all(appId, fromIso, toIso, after?.settledAt ?? '', after?.settlementId ?? '', limit) as SettlementRow[];
 }
 
 export function settlementByBillNo(db: SandboxDb, billNo: string): SettlementRow | undefined {

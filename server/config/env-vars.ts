@@ -43,7 +43,8 @@ export const ENV_VARS = {
   WXPAY_PUBLIC_KEY_ID: {
     required: false,
     secret: false,
-    description: 'id of the WeChat Pay public key (PUB_KEY_ID_…); set it or WXPAY_PLATFORM_CERTS, or both during a switch',
+    description:
+      'id of the WeChat Pay public key (PUB_KEY_ID_…); set it or WXPAY_PLATFORM_CERTS, or both during a switch',
   },
   WXPAY_PUBLIC_KEY: { required: false, secret: false, description: 'the WeChat Pay public key (PEM)' },
   WXPAY_PLATFORM_CERTS: {
@@ -59,6 +60,11 @@ export const ENV_VARS = {
   },
   TMPL_PAYMENT_SUCCESS: { required: true, secret: false, description: 'subscription template id: 缴费成功通知' },
   TMPL_REFUND_NOTICE: { required: true, secret: false, description: 'subscription template id: 退款通知' },
+  KIOSK_KEYS: {
+    required: true,
+    secret: true,
+    description: 'kiosk credentials: JSON object of kiosk id → HMAC secret (≥ 32 characters each)',
+  },
 } as const satisfies Record<string, EnvVarSpec>;
 
 export type EnvVarName = keyof typeof ENV_VARS;

@@ -80,4 +80,19 @@ export interface HisFeePort {
    * (a settle still in flight may yet succeed: resolve an unknown outcome by settling again).
    */
   getSettlement(requestId: string): Promise<HisSettlement | null>;
+  /**
+   * For the daily payment reconciliation: the settlements this app made through the gateway whose
+   * `settledAt` falls on business date `date` (`YYYY-MM-DD`, Asia/Shanghai), ordered by settledAt
+   * then settlementId, one page at a time. Pass the answer's `nextCursor` back for the next page;
+   * it is null on the last one. Payments made at the hospital's window are never listed.
+   * `INVALID_REQUEST` for a malformed date or a cursor that is not one of this date's.
+   */
+  listSettlements(date: string, cursor?: string): Promise<HisSettlementPage>;
+}
+
+/** One page of `listSettlements`. */
+export interface HisSettlementPage {
+  settlements: HisSettlement[];
+  /** Opaque; null when this is the last page. */
+  nextCursor: string | null;
 }

@@ -1,14 +1,17 @@
 /**
  * Outpatient fees domain (docs/his-gateway.md, "Outpatient fees"): `fee.listUnpaid`, `fee.settle`,
- * `fee.getSettlement`. A settle runs its checks and writes in one SQLite transaction, so two settles
- * can never pay the same item (backed by the primary key of fee_settlement_items), and a refused one
- * changes nothing. `fee.settle` is idempotent by requestId like `booking.confirm`: a repeat answers
- * the same settlement in its current state (with its receipt once issued).
+ * `fee.getSettlement`, `fee.listSettlements`. A settle runs its checks and writes in one SQLite
+ * transaction, so two settles can never pay the same item (backed by the primary key of
+ * fee_settlement_items), and a refused one changes nothing. `fee.settle` is idempotent by requestId like `booking.confirm`: a repeat answers
+ * the same settlement in its current state (with its receipt once issued). `fee.listSettlements`
+ * pages through the caller's settlements of one business day (Asia/Shanghai) with an opaque keyset
+ * cursor, for the cloud's daily payment reconciliation.
  */
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import type { HisFeeItem, HisSettlement } from '../../../server/ports/his-payment';
 import {
+  DATE_RE,
   HIS_SETTLE_MAX_ITEMS,
   PATIENT_ID_RE,
   REQUEST_ID_RE,
@@ -21,10 +24,13 @@ import {
   insertSettlement,
   settlementById,
   settlementByRequest,
+  settlementsSettledBetween,
   toHisSettlement,
   unpaidFeeItems,
   type FeeItemRow,
+  type SettlementPosition,
 } from '../fee-store';
+import { addDays, isValidDate, shanghaiInstant } from '../schedule';
 import { priorResult, recordResult, type OnceKey } from './idempotency';
 import { parse } from './parse';
 import type { MethodHandler } from './types';
@@ -51,6 +57,50 @@ const settleSchema = z.strictObject({
     .refine((s) => !Number.isNaN(Date.parse(s)), 'paidAt must be an ISO 8601 instant'),
 });
 const getSettlementSchema = z.strictObject({ requestId });
+
+/** fee.listSettlements page size: default and most. */
+const LIST_SETTLEMENTS_DEFAULT_LIMIT = 200;
+const LIST_SETTLEMENTS_MAX_LIMIT = 500;
+const NOT_A_CURSOR = 'not a cursor of fee.listSettlements for this date';
+const listSettlementsSchema = z.strictObject({
+  date: z.string().regex(DATE_RE, 'date must be YYYY-MM-DD').refine(isValidDate, 'date is not a calendar date'),
+  cursor: z.string().min(1, NOT_A_CURSOR).max(256, NOT_A_CURSOR).optional(),
+  limit: z.number().int().min(1).max(LIST_SETTLEMENTS_MAX_LIMIT).optional(),
+});
+
+const SETTLEMENT_ID_RE = /^JS\d{12}$/;
+const STORED_INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** The opaque cursor after `pos`, bound to the listed date: base64url of `[date, settledAt, settlementId]`. */
+function encodeCursor(date: string, pos: SettlementPosition): string {
+  return Buffer.from(JSON.stringify([date, pos.settledAt, pos.settlementId]), 'utf8').toString('base64url');
+}
+
+/** The position a cursor of this date's listing names; INVALID_REQUEST for anything else. */
+function decodeCursor(cursor: string, date: string, fromIso: string, toIso: string): SettlementPosition {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parts = undefined;
+  }
+  if (
+    Array.isArray(parts) &&
+    parts.length === 3 &&
+    parts[0] === date &&
+    typeof parts[1] === 'string' &&
+    STORED_INSTANT_RE.test(parts[1]) &&
+    parts[1] >= fromIso &&
+    parts[1] < toIso &&
+    typeof parts[2] === 'string' &&
+    SETTLEMENT_ID_RE.test(parts[2]) &&
+    // base64url has one spelling per byte string: reject variants (padding, stray characters).
+    encodeCursor(date, { settledAt: parts[1], settlementId: parts[2] }) === cursor
+  ) {
+    return { settledAt: parts[1], settlementId: parts[2] };
+  }
+  throw new SandboxError('INVALID_REQUEST', `cursor: ${NOT_A_CURSOR}`);
+}
 
 const RANDOM_CHARS = '0123456789abcdefghijklmnopqrstuvwxyz';
 
@@ -123,8 +173,35 @@ const getSettlement: MethodHandler = (body, ctx) => {
   return { settlement: row ? toHisSettlement(ctx.db, row, ctx.now(), ctx.fees.baseUrl) : null };
 };
 
+const listSettlements: MethodHandler = (body, ctx) => {
+  const input = parse(listSettlementsSchema, body);
+  // The business day in Asia/Shanghai, whatever the process TZ: [00:00, next day 00:00).
+  const from = shanghaiInstant(input.date, '00:00');
+  const to = shanghaiInstant(addDays(input.date, 1), '00:00');
+  if (!Number.isFinite(from.getTime()) || !Number.isFinite(to.getTime()) || to.getUTCFullYear() > 9999) {
+    throw new SandboxError('INVALID_REQUEST', 'date: out of range');
+  }
+  const fromIso = from.toISOString();
+  const toIso = to.toISOString();
+  const after = input.cursor === undefined ? null : decodeCursor(input.cursor, input.date, fromIso, toIso);
+  const limit = input.limit ?? LIST_SETTLEMENTS_DEFAULT_LIMIT;
+  // One more than the page: whether another page follows, so the last page answers nextCursor null.
+  const rows = settlementsSettledBetween(ctx.db, ctx.appId, fromIso, toIso, after, limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const now = ctx.now();
+  return {
+    settlements: page.map((r) => toHisSettlement(ctx.db, r, now, ctx.fees.baseUrl)),
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor(input.date, { settledAt: last.settled_at, settlementId: last.settlement_id })
+        : null,
+  } satisfies { settlements: HisSettlement[]; nextCursor: string | null };
+};
+
 export const feeMethods: Record<string, MethodHandler> = {
   'fee.listUnpaid': listUnpaid,
   'fee.settle': settle,
   'fee.getSettlement': getSettlement,
+  'fee.listSettlements': listSettlements,
 };

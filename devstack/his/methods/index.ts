@@ -1,6 +1,7 @@
 /** All gateway methods the sandbox serves. New domains add a module here. */
 import { bookingMethods } from './booking';
 import { feeMethods } from './fees';
+import { labMethods } from './lab';
 import { patientMethods } from './patients';
 import type { MethodHandler } from './types';
 
@@ -8,6 +9,7 @@ export const METHODS: Readonly<Record<string, MethodHandler>> = {
   ...patientMethods,
   ...bookingMethods,
   ...feeMethods,
+  ...labMethods,
 };
 
 export type { MethodContext, MethodHandler } from './types';

@@ -11,8 +11,17 @@ import type { TimerMap } from '../../core/timer-main';
 import { WechatPayError } from '../../core/wechatpay/errors';
 import { MessageOutbox } from '../../services/messages/outbox';
 import { PaymentService, type PaymentDeps } from '../../services/payment/payment-service';
+import { Reconciliation } from '../../services/payment/reconcile';
 import { PAYMENT_MESSAGE_OPTIONS } from '../../config/payment-rules';
-import { createOrderSchema, listOrdersSchema, listUnpaidSchema, orderIdPayloadSchema, templatesSchema } from './schemas';
+import {
+  createOrderSchema,
+  labCatalogSchema,
+  listOrdersSchema,
+  listUnpaidSchema,
+  orderIdPayloadSchema,
+  orderLabTestsSchema,
+  templatesSchema,
+} from './schemas';
 
 /** WeChat Pay not answering → UNAVAILABLE `payUnavailable` (nothing was charged by this call). */
 async function payCall<T>(run: () => Promise<T>): Promise<T> {
@@ -41,6 +50,8 @@ export function paymentActions(service: PaymentService): ActionMap {
     get: userAction(orderIdPayloadSchema, (i, c) => service.get(c, i.orderId)),
     listOrders: userAction(listOrdersSchema, (i, c) => service.list(c, i.cardId)),
     templates: action({ schema: templatesSchema, run: async () => service.templates() }),
+    labCatalog: userAction(labCatalogSchema, (i, c) => service.lab.catalog(c, i.cardId)),
+    orderLabTests: userAction(orderLabTestsSchema, (i, c) => payCall(() => service.lab.order(c, i))),
   });
 }
 
@@ -50,6 +61,11 @@ export function paymentTimers(service: PaymentService, deps: PaymentDeps): Timer
   return {
     paymentDue: (now) => service.timers.runDue(service.ctx.nowMs(now)),
     sendMessages: (now) => outbox.sendDue(service.ctx.nowMs(now)),
+    // Yesterday's bill is ready after 10:00 the next day (WeChat Pay); the trigger fires at 10:30.
+    reconcileDaily: (now) => {
+      const nowMs = service.ctx.nowMs(now);
+      return service.reconciliation.run(Reconciliation.yesterday(nowMs), nowMs);
+    },
   };
 }
 

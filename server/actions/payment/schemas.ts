@@ -22,3 +22,21 @@ export const createOrderSchema = z.strictObject({
 export const orderIdPayloadSchema = z.strictObject({ orderId: orderIdSchema });
 export const listOrdersSchema = z.strictObject({ cardId: cardIdSchema.optional() });
 export const templatesSchema = z.strictObject({});
+
+/** 自助检验: HIS test codes, and the client's one-per-tap key (a UUID fits). */
+const LAB_CODE_RE = /^[A-Za-z0-9_-]{1,32}$/;
+export const LAB_ORDER_MAX_CODES = 10;
+
+export const labCatalogSchema = z.strictObject({ cardId: cardIdSchema });
+export const orderLabTestsSchema = z.strictObject({
+  cardId: cardIdSchema,
+  codes: z
+    .array(z.string(req('检验项目格式不正确')), req('请选择检验项目', '检验项目格式不正确'))
+    .min(1, '请选择检验项目')
+    .max(LAB_ORDER_MAX_CODES, `一次最多申请${LAB_ORDER_MAX_CODES}个检验项目`)
+    .refine((codes) => codes.every((c) => LAB_CODE_RE.test(c)), '检验项目格式不正确')
+    .refine((codes) => new Set(codes).size === codes.length, '检验项目重复'),
+  idempotencyKey: z
+    .string(req('缺少请求编号', '请求编号格式不正确'))
+    .regex(/^[A-Za-z0-9_-]{8,64}$/, '请求编号格式不正确'),
+});

@@ -17,6 +17,8 @@ interface CardDoc {
   cardNo: string;
   name: string;
   relation: string;
+  gender?: string;
+  birthDate?: string;
 }
 
 export class BookingCardReader {
@@ -24,14 +26,23 @@ export class BookingCardReader {
 
   async findOwned(openid: string, cardId: string): Promise<BookingCard | null> {
     // By id, not a query: the card is addressed by its key and nearly always exists (a query costs
-    // the database more, and this read is on the path of every 预约 tap). Only what booking uses:
-    // the card's ID number, phone and the rest stay where they are.
+    // the database more, and this read is on the path of every 预约 tap). Only what booking and
+    // payment use (gender and birth date for 自助检验's rules): the card's ID number, phone and the
+    // rest stay where they are.
     let doc: CardDoc;
     try {
       const res = await this.db
         .collection<CardDoc>(PATIENT_CARDS)
         .doc(cardId)
-        .field({ _openid: true, hisPatientId: true, cardNo: true, name: true, relation: true })
+        .field({
+          _openid: true,
+          hisPatientId: true,
+          cardNo: true,
+          name: true,
+          relation: true,
+          gender: true,
+          birthDate: true,
+        })
         .get();
       doc = res.data;
     } catch (err) {
@@ -44,6 +55,8 @@ export class BookingCardReader {
       hisPatientId: doc.hisPatientId,
       displayName: doc.relation === '本人' ? doc.name : maskName(doc.name ?? ''),
       cardNo: typeof doc.cardNo === 'string' ? doc.cardNo : '',
+      gender: doc.gender === 'M' || doc.gender === 'F' ? doc.gender : null,
+      birthDate: typeof doc.birthDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(doc.birthDate) ? doc.birthDate : null,
     };
   }
 }

@@ -7,6 +7,8 @@
  * - `payment_orders/{orderId}`      the orders (PaymentOrderRecord + `rev`)
  * - `payment_patients/pp_<hmac>`    per HIS patient: the item claims, compare-and-set on `version`
  * - `payment_pickup/{8 digits}`     无卡取单 codes; a code is reused only after it expired
+ * - `payment_reconciliations/{date}` the daily reconciliation's report (fixes and open issues)
+ * - `payment_lab_quota/pp_<hmac>`   per HIS patient: recent 自助检验 requests (daily limit) — ./lab-quota-store.ts
  * - `patient_cards` (the patient function's), read only — ./booking-cards.ts
  */
 import type { PaymentOrderStatus } from '../../../typings/payment';
@@ -14,11 +16,13 @@ import type { PatientClaims, PaymentOrderRecord } from '../../domain/payment/typ
 import type { Database, DocData } from '../../ports/cloud-sdk';
 import { BookingCardReader } from './booking-cards';
 import { DocOps, stripId } from './doc-ops';
+import { LabQuotaStore } from './lab-quota-store';
 
 export const PAYMENT_COLLECTIONS = {
   orders: 'payment_orders',
   patients: 'payment_patients',
   pickup: 'payment_pickup',
+  reconciliations: 'payment_reconciliations',
 } as const;
 const C = PAYMENT_COLLECTIONS;
 
@@ -42,7 +46,13 @@ export class OrderStore {
   }
 
   /** Moves the order to `to` if its status is one of `from`; returns whether this call did it. */
-  transition(orderId: string, from: readonly PaymentOrderStatus[], to: PaymentOrderStatus, data: DocData, nowMs: number) {
+  transition(
+    orderId: string,
+    from: readonly PaymentOrderStatus[],
+    to: PaymentOrderStatus,
+    data: DocData,
+    nowMs: number,
+  ) {
     const _ = this.ops._;
     const cond = { _id: orderId, status: from.length === 1 ? from[0] : _.in([...from]) };
     return this.ops.updateWhere(C.orders, cond, { ...data, status: to, rev: _.inc(1), updatedAtMs: nowMs });
@@ -58,6 +68,20 @@ export class OrderStore {
     const where: DocData = { _openid: openid, createdAtMs: this.ops._.gte(sinceMs) };
     if (cardId) where.cardId = cardId;
     return this.ops.find<StoredOrder>(C.orders, where, { orderBy: ['createdAtMs', 'desc'], limit });
+  }
+
+  /** Orders paid in [fromMs, toMs) (reconciliation), at most `limit`. */
+  paidBetween(fromMs: number, toMs: number, limit: number): Promise<StoredOrder[]> {
+    const _ = this.ops._;
+    return this.ops.find<StoredOrder>(
+      C.orders,
+      { paidAtMs: _.gte(fromMs).and(_.lt(toMs)) },
+      { orderBy: ['paidAtMs', 'asc'], limit },
+    );
+  }
+
+  getMany(ids: string[]): Promise<StoredOrder[]> {
+    return this.ops.getMany<StoredOrder>(C.orders, ids);
   }
 
   /** Orders some timer work is due for (query, settle, refund, close), oldest first. */
@@ -127,17 +151,46 @@ export class PickupStore {
   }
 }
 
+export interface ReconciliationDoc {
+  date: string;
+  ranAtMs: number;
+  counts: Record<string, number>;
+  fixes: { kind: string; orderId: string; outcome: string }[];
+  issues: { kind: string; outTradeNo: string; detail: string }[];
+}
+
+export class ReconciliationStore {
+  constructor(private readonly ops: DocOps) {}
+
+  /** One report per date; a re-run replaces it. */
+  async put(doc: ReconciliationDoc): Promise<void> {
+    const data = { ...doc, fixes: this.ops._.set(doc.fixes), issues: this.ops._.set(doc.issues) };
+    if (await this.ops.updateWhere(C.reconciliations, { _id: doc.date }, data)) return;
+    if (!(await this.ops.addIfAbsent(C.reconciliations, doc.date, { ...doc }))) {
+      await this.ops.updateWhere(C.reconciliations, { _id: doc.date }, data);
+    }
+  }
+
+  get(date: string): Promise<ReconciliationDoc | null> {
+    return this.ops.get<ReconciliationDoc>(C.reconciliations, date);
+  }
+}
+
 export class PaymentStore {
   readonly orders: OrderStore;
   readonly claims: ClaimStore;
   readonly pickup: PickupStore;
+  readonly reconciliations: ReconciliationStore;
   readonly cards: BookingCardReader;
+  readonly labQuota: LabQuotaStore;
 
   constructor(db: Database) {
     const ops = new DocOps(db);
     this.orders = new OrderStore(ops);
     this.claims = new ClaimStore(ops);
     this.pickup = new PickupStore(ops);
+    this.reconciliations = new ReconciliationStore(ops);
     this.cards = new BookingCardReader(db);
+    this.labQuota = new LabQuotaStore(db);
   }
 }

@@ -3,9 +3,9 @@
  * over the HIS gateway protocol (docs/his-gateway.md, "Outpatient fees"), on the shared transport
  * (./transport: signing, per-attempt timeout, bounded retries, zod validation, HisError mapping).
  *
- * Retries: every method here is idempotent — the reads fee.listUnpaid / fee.getSettlement, and
- * fee.settle, which carries a requestId (the order id) the gateway deduplicates — so all are
- * retried on transient failures and never on business refusals. A settle that still fails with
+ * Retries: every method here is idempotent — the reads fee.listUnpaid / fee.getSettlement /
+ * fee.listSettlements, and fee.settle, which carries a requestId (the order id) the gateway
+ * deduplicates — so all are retried on transient failures and never on business refusals. A settle that still fails with
  * kind 'unavailable' after its retries has an unknown outcome: settle again with the same input
  * until a definitive answer. `getSettlement(requestId)` shows a success, but its null only means
  * "not so far" — the protocol has no void, so a late-arriving original settle may still succeed.
@@ -18,7 +18,9 @@ import type {
   HisReceipt,
   HisSettleInput,
   HisSettlement,
+  HisSettlementPage,
 } from '../../ports/his-payment';
+import { businessDate } from '../../core/time';
 import { bodyOf, createHisTransport, type HisClientConfig, type HisClientDeps } from './transport';
 
 const fen = z.number().int().nonnegative();
@@ -31,7 +33,8 @@ const lineSchema = z.object({
   amountFen: fen,
 }) satisfies z.ZodType<HisFeeLine>;
 
-const itemSchema = z
+/** A HisFeeItem as the protocol defines it (also lab.createOrder's charges: ./lab-client.ts). */
+export const itemSchema = z
   .object({
     itemId: z.string().min(1),
     patientId: z.string().min(1),
@@ -73,6 +76,24 @@ const settlementSchema = z.object({
 const itemsData = z.object({ items: z.array(itemSchema) });
 const settlementData = z.object({ settlement: settlementSchema });
 const maybeSettlementData = z.object({ settlement: settlementSchema.nullable() });
+const settlementPageData = z.object({
+  settlements: z.array(settlementSchema),
+  nextCursor: z.string().min(1).nullable(),
+});
+
+/**
+ * A page of `date`'s settlements: every one settled on that business date (Asia/Shanghai) — a
+ * settlement of another day would silently skew the reconciliation, so it is a BAD_RESPONSE.
+ */
+const settlementPageOf = (date: string) =>
+  settlementPageData.refine(
+    (p) =>
+      p.settlements.every((s) => {
+        const ms = Date.parse(s.settledAt);
+        return Number.isFinite(ms) && businessDate(new Date(ms)) === date;
+      }),
+    'a settlement settled on another date',
+  ) satisfies z.ZodType<HisSettlementPage>;
 
 const IDEMPOTENT = { idempotent: true } as const;
 
@@ -92,6 +113,12 @@ export function createHisFeeClient(config: HisClientConfig, deps: HisClientDeps 
 
     async getSettlement(requestId: string): Promise<HisSettlement | null> {
       return (await call('fee.getSettlement', { requestId }, maybeSettlementData, IDEMPOTENT)).settlement;
+    },
+
+    async listSettlements(date: string, cursor?: string): Promise<HisSettlementPage> {
+      // The gateway's default page size (200); the cursor is passed back as received.
+      const body = cursor === undefined ? { date } : { date, cursor };
+      return await call('fee.listSettlements', body, settlementPageOf(date), IDEMPOTENT);
     },
   };
 }

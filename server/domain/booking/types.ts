@@ -12,6 +12,7 @@ import type {
   SlotKind,
   WaitlistStatus,
 } from '../../../typings/booking';
+import type { Gender } from '../../../typings/patient';
 
 export interface TimePointFacts {
   time: string;
@@ -172,6 +173,10 @@ export interface BookingCard {
   displayName: string;
   /** HIS card number (就诊卡号). */
   cardNo: string;
+  /** For rules on the patient (自助检验 eligibility); null when the card does not say. */
+  gender: Gender | null;
+  /** YYYY-MM-DD, or null. */
+  birthDate: string | null;
 }
 
 /** A rule's refusal: the envelope's code, reason (typings/booking.ts) and message. */

@@ -5,3 +5,6 @@ export * from './order';
 export * from './pickup';
 export * from './types';
 export * from './view';
+export * from './reconcile';
+export * from './trade-bill';
+export * from './lab';

@@ -3,13 +3,16 @@
  * the rules, the keys, the log and the messages.
  */
 import { PaymentStore } from '../../adapters/clouddb/payment-store';
+import { labRules as labRulesWith } from '../../config/lab-rules';
 import { PAYMENT_MESSAGE_OPTIONS, paymentRules } from '../../config/payment-rules';
 import { piiHashKeyFromEnv } from '../../config/pii';
 import { paymentTemplatesFromEnv, type PaymentTemplates } from '../../config/templates';
 import { logger as defaultLogger, type Logger } from '../../core/log';
 import type { Clock } from '../../core/time';
+import type { LabRules } from '../../domain/payment/lab';
 import type { PaymentRules } from '../../domain/payment/types';
 import type { Database, OpenApi } from '../../ports/cloud-sdk';
+import type { HisLabPort } from '../../ports/his-lab';
 import type { HisFeePort } from '../../ports/his-payment';
 import type { WechatPayPort } from '../../ports/wechat-pay';
 import { keyedHash, type KeyedHash } from '../keyed-ids';
@@ -23,6 +26,9 @@ export interface PaymentDeps {
   templates?: PaymentTemplates;
   piiHashKey?: string;
   rules?: Partial<PaymentRules>;
+  /** 自助检验 (labCatalog, orderLabTests); without it those actions answer hisUnavailable. */
+  lab?: HisLabPort;
+  labRules?: Partial<LabRules>;
   /** Overrides every call's clock (tests). */
   clock?: Clock;
   log?: Logger;
@@ -33,6 +39,8 @@ export interface PaymentContext {
   his: HisFeePort;
   pay: WechatPayPort;
   rules: PaymentRules;
+  lab: HisLabPort | null;
+  labRules: LabRules;
   templates: PaymentTemplates;
   hash: KeyedHash;
   log: Logger;
@@ -50,6 +58,8 @@ export function createPaymentContext(deps: PaymentDeps): PaymentContext {
     his: deps.his,
     pay: deps.pay,
     rules: paymentRules(deps.rules),
+    lab: deps.lab ?? null,
+    labRules: labRulesWith(deps.labRules),
     templates: deps.templates ?? paymentTemplatesFromEnv(),
     hash,
     log,

@@ -1,7 +1,7 @@
 /**
  * 门诊缴费, assembled: one context per function instance and the flows over it — orders.ts (the
- * patient's actions), confirm.ts (what WeChat Pay reports), settle.ts (the HIS), refunds.ts,
- * notify.ts (the `/payNotify` route), timers.ts.
+ * patient's actions), lab.ts (自助检验申请), confirm.ts (what WeChat Pay reports), settle.ts (the
+ * HIS), refunds.ts, notify.ts (the `/payNotify` route), timers.ts, reconcile.ts.
  */
 import type { PaymentOrderView } from '../../../typings/payment';
 import type { Caller } from '../../core/handler';
@@ -9,9 +9,11 @@ import { toOrderView } from '../../domain/payment';
 import { Confirmation } from './confirm';
 import { createPaymentContext, type PaymentContext, type PaymentDeps } from './context';
 import { PayNotifications } from './notify';
+import { LabOrders } from './lab';
 import { Orders } from './orders';
 import { Refunds } from './refunds';
 import { Settlement } from './settle';
+import { Reconciliation } from './reconcile';
 import { PaymentTimers } from './timers';
 
 export type { PaymentDeps } from './context';
@@ -23,11 +25,13 @@ const RECORDS_LIMIT = 100;
 export class PaymentService {
   readonly ctx: PaymentContext;
   readonly orders: Orders;
+  readonly lab: LabOrders;
   readonly confirmation: Confirmation;
   readonly settlement: Settlement;
   readonly refunds: Refunds;
   readonly notifications: PayNotifications;
   readonly timers: PaymentTimers;
+  readonly reconciliation: Reconciliation;
 
   constructor(deps: PaymentDeps) {
     this.ctx = createPaymentContext(deps);
@@ -35,8 +39,10 @@ export class PaymentService {
     this.settlement = new Settlement(this.ctx, this.refunds);
     this.confirmation = new Confirmation(this.ctx, this.settlement);
     this.orders = new Orders(this.ctx, this.confirmation);
+    this.lab = new LabOrders(this.ctx, this.orders);
     this.notifications = new PayNotifications(this.ctx, this.confirmation, this.refunds);
     this.timers = new PaymentTimers(this.ctx, this.confirmation, this.settlement, this.refunds);
+    this.reconciliation = new Reconciliation(this.ctx, this.confirmation, this.settlement, this.refunds);
   }
 
   async get(caller: Caller, orderId: string): Promise<PaymentOrderView> {
@@ -71,7 +77,12 @@ export class PaymentService {
 
   async list(caller: Caller, cardId: string | undefined) {
     const nowMs = this.ctx.nowMs(caller.now);
-    const docs = await this.ctx.store.orders.listOwned(caller.openid, nowMs - RECORDS_WINDOW_MS, cardId, RECORDS_LIMIT + 1);
+    const docs = await this.ctx.store.orders.listOwned(
+      caller.openid,
+      nowMs - RECORDS_WINDOW_MS,
+      cardId,
+      RECORDS_LIMIT + 1,
+    );
     const shown = docs.filter((o) => o.status !== 'closed');
     return {
       orders: shown.slice(0, RECORDS_LIMIT).map((o) => toOrderView(o, nowMs)),

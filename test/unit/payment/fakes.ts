@@ -1,9 +1,10 @@
 /**
- * In-memory HisFeePort and WechatPayPort with switchable faults, and a harness running the payment
- * function (actions + timers + the notify route) against the devstack cloud emulator (in-memory
- * SQLite). The fake WeChat Pay keeps WeChat's rules that the flows rely on (prepay idempotent per
- * out_trade_no, close of a paid order → ORDERPAID, one refund per out_refund_no, never more than
- * paid); its notifications are plain JSON (the signed wire format is tested against the sandbox).
+ * In-memory HisFeePort and WechatPayPort with switchable faults (HisLabPort: ./lab-fakes.ts), and a
+ * harness running the payment function (actions + timers + the notify route) against the devstack
+ * cloud emulator (in-memory SQLite). The fake WeChat Pay keeps WeChat's rules that the flows rely
+ * on (prepay idempotent per out_trade_no, close of a paid order → ORDERPAID, one refund per
+ * out_refund_no, never more than paid); its notifications are plain JSON (the signed wire format is
+ * tested against the sandbox).
  */
 import { createCloudEmulator, type CloudEmulator } from '../../../devstack/cloud';
 import { DEVSTACK_PAYMENT_TEMPLATES, DEVSTACK_TEMPLATES } from '../../../devstack/seed/subscribe-templates';
@@ -11,6 +12,7 @@ import { paymentFunction } from '../../../server/actions/payment';
 import { silentLogger } from '../../../server/core/log';
 import { createTimerAwareMain } from '../../../server/core/timer-main';
 import { NotificationRejected, WechatPayError } from '../../../server/core/wechatpay/errors';
+import type { LabRules } from '../../../server/domain/payment/lab';
 import type { PaymentRules } from '../../../server/domain/payment/types';
 import { HisError } from '../../../server/ports/his-error';
 import type { HisFeeItem, HisFeePort, HisSettleInput, HisSettlement } from '../../../server/ports/his-payment';
@@ -26,6 +28,9 @@ import type { PaymentService } from '../../../server/services/payment/payment-se
 import { cardIdFor, keyedHash } from '../../../server/services/keyed-ids';
 import type { Envelope } from '../../../typings/envelope';
 import { PAYMENT_REFUSAL_REASONS } from '../../../typings/payment';
+import { FakeHisLab } from './lab-fakes';
+
+export { FakeHisLab } from './lab-fakes';
 
 export const HARNESS_PII_KEY = 'test-key-test-key-test-key-test-key';
 
@@ -98,6 +103,15 @@ export class FakeHisFee implements HisFeePort {
   async getSettlement(requestId: string): Promise<HisSettlement | null> {
     if (this.settleMode === 'unavailable') throw new HisError('unavailable', 'TIMEOUT', 'down');
     return this.settlements.get(requestId) ?? null;
+  }
+
+  /** All of `date`'s settlements (Asia/Shanghai date of settledAt, a fixed UTC+8) on one page. */
+  async listSettlements(date: string): Promise<{ settlements: HisSettlement[]; nextCursor: string | null }> {
+    const shanghaiDate = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+    const settlements = [...this.settlements.values()]
+      .filter((s) => shanghaiDate(s.settledAt) === date)
+      .sort((a, b) => a.settledAt.localeCompare(b.settledAt) || a.settlementId.localeCompare(b.settlementId));
+    return { settlements, nextCursor: null };
   }
 }
 
@@ -247,6 +261,7 @@ type Call = (openid: string, event: Record<string, unknown>) => Promise<Envelope
 export interface PaymentHarness {
   emulator: CloudEmulator;
   his: FakeHisFee;
+  lab: FakeHisLab;
   pay: FakeWechatPay;
   clock: { now: Date };
   service: PaymentService;
@@ -254,7 +269,8 @@ export interface PaymentHarness {
   timer(name: string): Promise<Envelope<never>>;
   /** Delivers a notification to the `/payNotify` handler; answers its HTTP status. */
   notify(n: WxNotification, headers?: Record<string, string>): Promise<number>;
-  addCard(openid: string, hisPatientId: string, name?: string): Promise<string>;
+  /** `extra`: more card fields (`gender`, `birthDate`). */
+  addCard(openid: string, hisPatientId: string, name?: string, extra?: Record<string, unknown>): Promise<string>;
   docs(collection: string): Record<string, unknown>[];
 }
 
@@ -262,15 +278,21 @@ export function transactionNotice(tx: WxTransaction, id = `n-${tx.out_trade_no}`
   return { id, eventType: 'TRANSACTION.SUCCESS', transaction: tx };
 }
 
-export function makePaymentHarness(now: Date, rules?: Partial<PaymentRules>): PaymentHarness {
+export function makePaymentHarness(
+  now: Date,
+  rules?: Partial<PaymentRules>,
+  opts: { labRules?: Partial<LabRules> } = {},
+): PaymentHarness {
   const clock = { now };
   const emulator = createCloudEmulator({ dbFile: ':memory:', templates: DEVSTACK_TEMPLATES, clock: () => clock.now });
   const his = new FakeHisFee();
+  const lab = new FakeHisLab(his);
   const pay = new FakeWechatPay();
   pay.now = () => clock.now;
   const fn = paymentFunction({
     db: emulator.db,
     his,
+    lab,
     pay,
     openapi: emulator.sdk.openapi,
     clock: () => clock.now,
@@ -278,6 +300,7 @@ export function makePaymentHarness(now: Date, rules?: Partial<PaymentRules>): Pa
     templates: DEVSTACK_PAYMENT_TEMPLATES,
     log: silentLogger,
     ...(rules ? { rules } : {}),
+    ...(opts.labRules ? { labRules: opts.labRules } : {}),
   });
   const main = createTimerAwareMain(emulator.sdk, fn.actions, fn.timers, { fn: 'payment', log: silentLogger });
   const call: Call = async (openid, event) => {
@@ -289,6 +312,7 @@ export function makePaymentHarness(now: Date, rules?: Partial<PaymentRules>): Pa
   return {
     emulator,
     his,
+    lab,
     pay,
     clock,
     service: fn.service,
@@ -304,7 +328,7 @@ export function makePaymentHarness(now: Date, rules?: Partial<PaymentRules>): Pa
       });
       return res.statusCode;
     },
-    async addCard(openid, hisPatientId, name = '王小明') {
+    async addCard(openid, hisPatientId, name = '王小明', extra = {}) {
       const id = cardIdFor(keyedHash(HARNESS_PII_KEY), openid, hisPatientId);
       ++cardSeq;
       await emulator.db.collection('patient_cards').add({
@@ -316,6 +340,7 @@ export function makePaymentHarness(now: Date, rules?: Partial<PaymentRules>): Pa
           relation: '本人',
           cardNo: `C${cardSeq}`,
           boundAtMs: cardSeq,
+          ...extra,
         },
       });
       return id;
