@@ -282,8 +282,13 @@ export class FunctionHost {
   }
 
   /** Fires a timer trigger now (SOURCE wx_trigger, no OPENID). */
-  async fireTimer(name: string, trigger: TimerTrigger, at: Date): Promise<InvokeResult> {
-    const event = { Type: 'Timer', TriggerName: trigger.name, Time: at.toISOString() };
+  async fireTimer(name: string, trigger: TimerTrigger, at: Date, message?: string): Promise<InvokeResult> {
+    const event = {
+      Type: 'Timer',
+      TriggerName: trigger.name,
+      Time: at.toISOString(),
+      ...(message !== undefined ? { Message: message } : {}),
+    };
     const res = await this.invoke(name, event, { OPENID: '', SOURCE: 'wx_trigger' });
     const outcome = res.threw ? 'threw' : envelopeOutcome(res.result);
     this.record(name, { kind: 'timer', action: trigger.name, caller: '(timer)', outcome, ms: res.ms });

@@ -4,7 +4,7 @@
  *
  *   POST /functions/<name>            event JSON → the function's return value (200; 500 if it threw)
  *   ANY  /http/<name>[/<sub-path>]    HTTP access service (integration request/response)
- *   POST /timers/<name>[?trigger=]    fire a timer trigger now
+ *   POST /timers/<name>[?trigger=][&message=]  fire a timer trigger now (message: its argument)
  *   GET  /outbox[?limit=]             subscription messages, newest first
  *   GET  /                            console page (+ /console/app.js, /console/style.css)
  *   GET  /preview[/...]               browser preview of the mini program (built by npm run build)
@@ -216,7 +216,9 @@ export function createDevstackServer(deps: DevstackServerDeps): Server {
         );
       }
       const at = clock();
-      const r = await deps.functions.fireTimer(name, trigger, at);
+      // `message`: the trigger's argument (CloudBase's 附加信息), e.g. the date to reconcile.
+      const message = url.searchParams.get('message') ?? undefined;
+      const r = await deps.functions.fireTimer(name, trigger, at, message);
       if (r.threw) sendJson(res, 500, { error: r.error.message });
       else sendJson(res, 200, { function: name, trigger: trigger.name, time: at.toISOString(), result: r.result });
       return;

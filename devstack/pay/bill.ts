@@ -134,10 +134,11 @@ export function tradeBill(ctx: PayContext, query: URLSearchParams, tokens: BillT
   }
   if (query.has('tar_type')) throw paramError('query', 'tar_type', 'the pay sandbox serves uncompressed bills only');
   const at = now(ctx);
-  if (at < shanghaiDayStart(billDate)! + DAY_MS) {
+  const early = ctx.billsReadyNow.has(billDate);
+  if (!early && at < shanghaiDayStart(billDate)! + DAY_MS) {
     throw new PayError('INVALID_REQUEST', '账单日期须早于今天（当日账单次日生成）');
   }
-  if (at < readyAt(billDate, ctx.billReadyAt))
+  if (!early && at < readyAt(billDate, ctx.billReadyAt))
     throw new PayError('STATEMENT_CREATING', `账单生成中，次日 ${ctx.billReadyAt} 后可下载`);
   const file = buildTradeBill(ctx, billDate, billType);
   if (!file) throw new PayError('NO_STATEMENT_EXIST', '账单文件不存在：请检查当前商户号在指定日期内是否有成功的交易');

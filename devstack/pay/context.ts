@@ -25,6 +25,11 @@ export interface PayContext {
   sleep(ms: number): Promise<void>;
   /** `HH:mm` Asia/Shanghai at which the bill of the day before is ready. */
   billReadyAt: string;
+  /**
+   * Dates whose bill a tool asked for early (`POST /sandbox/bills/<date>/ready`): served now, with
+   * the rows so far — a benchmark or test reconciles today without waiting for tomorrow 10:00.
+   */
+  billsReadyNow: Set<string>;
 }
 
 export const now = (ctx: PayContext): number => ctx.clock().getTime();

@@ -212,6 +212,7 @@ export async function startPaySandbox(opts: PaySandboxOptions): Promise<PaySandb
     later: (ms, fn) => timers.later(ms, fn),
     sleep: (ms) => timers.sleep(ms),
     billReadyAt: opts.billReadyAt ?? '10:00',
+    billsReadyNow: new Set<string>(),
   };
   ready(ctx);
   // After a restart: deliveries and refunds carry on where they were.

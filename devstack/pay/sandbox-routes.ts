@@ -1,7 +1,8 @@
 /**
  * Sandbox-only routes (no signature, JSON, CORS `*`): what the payer does (pay, cancel — directly
  * or through the payment sheet's `wx.requestPayment` parameters), extra deliveries of a
- * notification, order inspection for tests and the console, faults and the signing mode.
+ * notification, order inspection for tests and the console, faults, the signing mode, and a day's
+ * bill made available early (tools reconciling today).
  */
 import type { ServerResponse } from 'node:http';
 import { paySignMessage, verifySha256Rsa } from '../../server/core/wechatpay/crypto';
@@ -222,6 +223,14 @@ const ROUTES: [method: string, pattern: RegExp, handler: Handler][] = [
     },
   ],
   ['POST', /^\/sandbox\/signing$/, ({ ctx }, _m, _u, body) => setSigning(ctx, body())],
+  [
+    'POST',
+    /^\/sandbox\/bills\/(\d{4}-\d{2}-\d{2})\/ready$/,
+    ({ ctx }, m) => {
+      ctx.billsReadyNow.add(m[1]!);
+      return { billDate: m[1]!, ready: true };
+    },
+  ],
   [
     'POST',
     /^\/sandbox\/notify-url$/,

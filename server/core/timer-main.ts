@@ -14,10 +14,18 @@ import { answerCall, createMain, type ActionMap, type MainOptions } from './hand
 import { logger as defaultLogger } from './log';
 import { systemClock, type Clock } from './time';
 
-export type TimerJob = (now: Clock) => Promise<unknown>;
+/** The platform's timer event: `Message` is the trigger's configured argument, if any. */
+export interface TimerEvent {
+  Type: 'Timer';
+  TriggerName: string;
+  Time?: string;
+  Message?: string;
+}
+
+export type TimerJob = (now: Clock, event: TimerEvent) => Promise<unknown>;
 export type TimerMap = Record<string, TimerJob>;
 
-export function isTimerEvent(event: unknown): event is { Type: 'Timer'; TriggerName: string; Time?: string } {
+export function isTimerEvent(event: unknown): event is TimerEvent {
   return (
     typeof event === 'object' &&
     event !== null &&
@@ -50,7 +58,7 @@ export function createTimerAwareMain(
         const table = getTimers();
         const job = Object.prototype.hasOwnProperty.call(table, trigger) ? table[trigger] : undefined;
         if (!job) throw new AppError('INVALID_ARGUMENT', '不支持的定时任务', { field: 'TriggerName' });
-        return job(clock);
+        return job(clock, event);
       },
     );
   };

@@ -165,3 +165,20 @@ describe('payment over the devstack', () => {
     expect(theirs.body.ok || theirs.body.error.code).toBe('NOT_FOUND');
   });
 });
+
+describe('reconciliation over the devstack', () => {
+  // After the payments above (same stack): they are the day's trades.
+  test("today's bill (made available early) against the orders and the HIS: a clean day", async () => {
+    const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    expect((await post(`${stack().payUrl}/sandbox/bills/${today}/ready`, {})).status).toBe(200);
+    const r = await getJson<{ result: { ok: boolean; data: { issues: unknown[]; counts: Record<string, number> } } }>(
+      `${stack().url}/timers/payment?trigger=reconcileDaily&message=${encodeURIComponent(JSON.stringify({ date: today }))}`,
+      { method: 'POST' },
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.result.ok).toBe(true);
+    expect(r.body.result.data.issues).toEqual([]);
+    expect(r.body.result.data.counts.billPayments).toBeGreaterThanOrEqual(4);
+    expect(r.body.result.data.counts.billRefunds).toBe(1);
+  });
+});

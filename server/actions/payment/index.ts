@@ -55,6 +55,17 @@ export function paymentActions(service: PaymentService): ActionMap {
   });
 }
 
+/** A re-run of one day: the trigger's message `{"date":"YYYY-MM-DD"}` (else: yesterday). */
+function reconcileDate(message: string | undefined): string | null {
+  if (!message) return null;
+  try {
+    const date = (JSON.parse(message) as { date?: unknown }).date;
+    return typeof date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Timer trigger name → job (as in cloudfunctions/payment/config.json). */
 export function paymentTimers(service: PaymentService, deps: PaymentDeps): TimerMap {
   const outbox = new MessageOutbox(deps.db, deps.openapi, PAYMENT_MESSAGE_OPTIONS, service.ctx.log);
@@ -62,9 +73,9 @@ export function paymentTimers(service: PaymentService, deps: PaymentDeps): Timer
     paymentDue: (now) => service.timers.runDue(service.ctx.nowMs(now)),
     sendMessages: (now) => outbox.sendDue(service.ctx.nowMs(now)),
     // Yesterday's bill is ready after 10:00 the next day (WeChat Pay); the trigger fires at 10:30.
-    reconcileDaily: (now) => {
+    reconcileDaily: (now, event) => {
       const nowMs = service.ctx.nowMs(now);
-      return service.reconciliation.run(Reconciliation.yesterday(nowMs), nowMs);
+      return service.reconciliation.run(reconcileDate(event.Message) ?? Reconciliation.yesterday(nowMs), nowMs);
     },
   };
 }
