@@ -12,6 +12,8 @@ const CONSOLE_DIR = join(__dirname, 'console');
 const CONSOLE_FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/console/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/console/pay.js': { file: 'pay.js', type: 'text/javascript; charset=utf-8' },
+  '/console/identities.js': { file: 'identities.js', type: 'text/javascript; charset=utf-8' },
   '/console/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
 

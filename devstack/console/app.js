@@ -296,169 +296,6 @@
     }
   }
 
-  // ---------- WeChat Pay sandbox (through the devstack's /paysandbox proxy) ----------
-  /** Integer fen → "12.34" for display. */
-  const yuan = (fen) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
-
-  async function loadPaySummary() {
-    const target = $('#pay-summary');
-    try {
-      const m = await api('/paysandbox/merchant');
-      const chips = { mchid: m.mchid, appid: m.appid, signWith: m.signWith, notifyUrl: m.notifyUrl };
-      target.replaceChildren(
-        el(
-          'div',
-          { class: 'row chips' },
-          Object.entries(chips).map(([k, v]) => el('span', {}, `${k}: ${cellText(v)}`)),
-        ),
-      );
-    } catch (err) {
-      errorBox(target, err);
-    }
-  }
-
-  function notificationCell(n) {
-    const state = n.state === 'delivered' ? 'ok' : n.state === 'pending' ? 'warn' : 'bad';
-    const status = n.last_status ? ` · HTTP ${n.last_status}` : '';
-    return el('span', { class: state }, `${n.event_type} · ${n.state} · ${n.attempts} 次${status}`);
-  }
-
-  function payButtons(order) {
-    const button = (label, onclick) => el('button', { type: 'button', onclick }, label);
-    const no = order.out_trade_no;
-    return el(
-      'span',
-      { class: 'row' },
-      order.trade_state === 'NOTPAY' ? button('支付', () => payAction(no, 'pay')) : null,
-      order.trade_state === 'NOTPAY' ? button('拒绝', () => payAction(no, 'refuse')) : null,
-      button('详情', () => showPayOrder(no)),
-    );
-  }
-
-  async function loadPay() {
-    const target = $('#pay-body');
-    try {
-      const { orders } = await api('/paysandbox/orders?limit=20');
-      target.replaceChildren(
-        table(orders, {
-          columns: ['created_at', 'out_trade_no', 'description', 'total', 'trade_state', 'refunds', 'notification', ''],
-          render: {
-            created_at: (v) => new Date(v).toLocaleString(),
-            total: (v) => `¥${yuan(v)}`,
-            trade_state: (v, r) =>
-              el('span', { class: v === 'SUCCESS' ? 'ok' : undefined }, `${v} ${r.trade_state_desc}`),
-            refunds: (v, r) => (v ? `${v} 笔 · 已退 ¥${yuan(r.refunded)}` : ''),
-            notification: (n) => (n ? notificationCell(n) : ''),
-            '': (_v, r) => payButtons(r),
-          },
-          empty: '暂无订单 no orders yet (the payment function places them)',
-        }),
-      );
-    } catch (err) {
-      errorBox(target, err);
-    }
-  }
-
-  async function payAction(no, action) {
-    try {
-      await api(`/paysandbox/orders/${encodeURIComponent(no)}/${action}`, { method: 'POST' });
-    } catch (err) {
-      alert(`${action === 'pay' ? '支付' : '拒绝'} failed: ${err.message}`);
-    }
-    loadPay();
-    // The notification is delivered (and answered by payNotify) just after the payment.
-    setTimeout(() => {
-      loadPay();
-      loadFunctions();
-      loadCollections();
-    }, 800);
-  }
-
-  async function showPayOrder(no) {
-    const out = $('#pay-detail');
-    out.hidden = false;
-    try {
-      out.textContent = JSON.stringify(await api(`/paysandbox/orders/${encodeURIComponent(no)}`), null, 2);
-    } catch (err) {
-      out.textContent = `加载失败 ${err.message}`;
-    }
-  }
-
-  // ---------- Identities ----------
-  async function loadIdentities() {
-    try {
-      const r = await api('/devstack/api/identities');
-      $('#identities-body').replaceChildren(table(r.identities, { columns: ['openid', 'role', 'note'] }));
-      const dl = $('#openid-list');
-      dl.replaceChildren(...r.identities.map((i) => el('option', { value: i.openid }, i.role)));
-
-      const samples = listOf(r.samplePatients).items || [];
-      $('#samples-body').replaceChildren(
-        r.sampleError
-          ? el('p', { class: 'error' }, `HIS sandbox: ${r.sampleError}`)
-          : el(
-              'div',
-              {},
-              el('p', { class: 'muted small' }, r.samplePatientsNote),
-              table(samples, {
-                onRow: (p) => prefillBind(p.name, p.idNumber, p.phone),
-              }),
-            ),
-      );
-      $('#fresh-body').replaceChildren(
-        el('p', { class: 'muted small' }, r.freshPeopleNote, ' Click a row to prefill a bind call.'),
-        table(r.freshPeople, {
-          columns: ['name', 'idNumber', 'phone', 'gender', 'birthDate'],
-          onRow: (p) => prefillBind(p.name, p.idNumber, p.phone),
-        }),
-      );
-      const sel = $('#consent-template');
-      sel.replaceChildren(...(r.templates || []).map((t) => el('option', { value: t.id }, `${t.title} (${t.kind})`)));
-    } catch (err) {
-      errorBox($('#identities-body'), err);
-    }
-  }
-
-  function prefillBind(name, idNumber, phone) {
-    const form = $('#call-form');
-    field(form, 'fn').value = 'patient';
-    const event = {
-      action: 'bind',
-      name,
-      idNumber,
-      phone: phone && /^1\d{10}$/.test(phone) ? phone : '13800138000',
-      relation: '本人',
-    };
-    field(form, 'event').value = JSON.stringify(event, null, 2);
-    location.hash = '#call';
-  }
-
-  $('#consent-form').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const f = e.target;
-    const body = { openid: field(f, 'openid').value.trim(), templateId: field(f, 'templateId').value };
-    if (field(f, 'count').value) body.count = Number(field(f, 'count').value);
-    try {
-      const r = await api('/devstack/api/consents', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      $('#consent-out').textContent = JSON.stringify(r, null, 2);
-    } catch (err) {
-      $('#consent-out').textContent = `失败 ${err.message}`;
-    }
-  });
-  $('#consent-show').addEventListener('click', async () => {
-    const openid = field($('#consent-form'), 'openid').value.trim();
-    try {
-      const r = await api(`/devstack/api/consents?openid=${encodeURIComponent(openid)}`);
-      $('#consent-out').textContent = JSON.stringify({ openid: r.openid, consents: r.consents }, null, 2);
-    } catch (err) {
-      $('#consent-out').textContent = `失败 ${err.message}`;
-    }
-  });
-
   // ---------- Call a function ----------
   function fillFunctionSelect(names) {
     const sel = $('#call-fn');
@@ -533,15 +370,27 @@
     loadHisTab();
   });
 
+  // Shared with the other console scripts (pay.js): loaded after this one.
+  window.devConsole = {
+    $,
+    el,
+    api,
+    table,
+    errorBox,
+    cellText,
+    field,
+    listOf,
+    refresh: () => (loadFunctions(), loadCollections()),
+  };
+
   function refreshAll() {
     loadFunctions();
     loadCollections();
     loadOutbox();
     loadHisSummary();
     loadHisTab();
-    loadPaySummary();
-    loadPay();
-    loadIdentities();
+    window.devConsolePay?.refresh();
+    window.devConsoleIdentities?.refresh();
   }
   $('#refresh-all').addEventListener('click', refreshAll);
   api('/healthz')

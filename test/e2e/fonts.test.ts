@@ -43,6 +43,8 @@ function resolvesToNoto(p: Page, selector: string): Promise<boolean> {
 
 test('the console loads Noto Sans SC from the devstack and sets its Chinese title in it', async () => {
   const fontRequests: string[] = [];
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
   page.on('request', (r) => {
     if (/\.woff2?$|400\.css$/.test(r.url())) fontRequests.push(r.url());
   });
@@ -54,6 +56,11 @@ test('the console loads Noto Sans SC from the devstack and sets its Chinese titl
   for (const url of fontRequests) expect(url.startsWith(`${e2e.stack.url}/fonts/noto-sans-sc/`)).toBe(true);
   expect(e2e.externalRequests).toEqual([]);
   await page.waitForTimeout(300);
+  // Every console script ran (app.js, pay.js, identities.js share helpers through window).
+  await page.locator('#recon-body').getByText('暂无对账报告').waitFor();
+  await page.locator('#pay-summary').getByText('mchid').waitFor();
+  await page.locator('#identities-body table').waitFor({ state: 'attached' });
+  expect(errors).toEqual([]);
   const file = await e2e.shot('console', { fullPage: true });
   publishScreenshot(file, 'console');
 });

@@ -95,7 +95,7 @@ describe('contract routes', () => {
     expect(html).toContain('智慧医院');
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
     expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
-    for (const asset of ['/console/app.js', '/console/style.css']) {
+    for (const asset of ['/console/app.js', '/console/pay.js', '/console/identities.js', '/console/style.css']) {
       const a = await fetch(`${stack().url}${asset}`);
       expect(a.status).toBe(200);
       expect(await a.text()).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
