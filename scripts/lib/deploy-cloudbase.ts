@@ -1,12 +1,13 @@
 /**
  * Applies a checked deploy plan to a CloudBase environment with @cloudbase/manager-node, in the
  * order the platform needs: collections (permission, indexes) first, then functions (code and
- * configuration, then their timer triggers). Credentials: TENCENTCLOUD_SECRETID /
+ * configuration, then their timer triggers), then the HTTP access paths (deploy-http.ts). Credentials: TENCENTCLOUD_SECRETID /
  * TENCENTCLOUD_SECRETKEY (and TENCENTCLOUD_SESSIONTOKEN for temporary keys). What the API cannot
  * do is returned as manual steps, printed at the end.
  */
 import CloudBase from '@cloudbase/manager-node';
 import type { IndexInfo } from '@cloudbase/manager-node/types/interfaces';
+import { applyHttpAccess } from './deploy-http';
 import type { DeployPlan, PlannedFunction } from './deploy-plan';
 import type { CollectionDecl, IndexDecl, Trigger } from './deploy-schema';
 
@@ -43,6 +44,7 @@ export async function applyPlan(plan: DeployPlan, o: ApplyOptions): Promise<Manu
   const steps: ManualStep[] = [];
   for (const c of plan.collections) steps.push(...(await applyCollection(app, o, c)));
   for (const fn of plan.functions) steps.push(...(await applyFunction(app, o, fn)));
+  for (const text of await applyHttpAccess(app, o.log)) steps.push({ text, required: true });
   return steps;
 }
 

@@ -8,6 +8,7 @@ import { ENV_VARS, type EnvVarName } from '../../server/config/env-vars';
 import type { LoadResult } from './bundles';
 import type { CollectionScan } from './deploy-collections';
 import { checkDatabase } from './deploy-database';
+import { planHttpAccess } from './deploy-http';
 import { describeVar, type EnvSource, invalidValues, missingRequired, valuesFor } from './deploy-env';
 import { checkMiniprogram, type MiniprogramFacts, type UploadEnv } from './deploy-miniprogram';
 import {
@@ -91,6 +92,7 @@ export function planDeploy(inputs: DeployInputs): DeployPlan {
     const fn = entries.get(folder.name);
     if (fn) planFunction(fn, folder, inputs, plan);
   }
+  merge(plan, { ...planHttpAccess(inputs.folders.map((f) => f.name)), warnings: [] });
   const db = checkDatabase(inputs.database, inputs.collections);
   plan.collections = db.collections;
   merge(plan, db);

@@ -14,6 +14,7 @@ const state = {
   acl: new Map<string, string>(),
   refuseAcl: new Set<string>(),
   triggers: [] as { TriggerName: string; Type: string; TriggerDesc: string }[],
+  access: [] as { Path: string; Name: string }[],
 };
 
 const fake = {
@@ -41,6 +42,12 @@ const fake = {
     modifyResourcePermission: async (o: { resource: string }) => {
       calls.push(`modifyResourcePermission ${o.resource}`);
       throw new Error('deprecated');
+    },
+  },
+  access: {
+    getAccessList: async () => ({ APISet: state.access }),
+    createAccess: async (o: { name: string; path: string }) => {
+      calls.push(`createAccess ${o.path} ${o.name}`);
     },
   },
   functions: {
@@ -105,6 +112,7 @@ const options: ApplyOptions = {
 
 beforeEach(() => {
   calls.length = 0;
+  state.access = [];
   state.tables = new Map([
     [
       'bookings',
@@ -142,6 +150,8 @@ test('collections, permissions, missing indexes, then the function and its trigg
     'deleteFunctionTrigger booking syncSchedule',
     'deleteFunctionTrigger booking retired',
     'createFunctionTriggers booking syncSchedule,sendMessages',
+    'createAccess /payNotify payNotify',
+    'createAccess /kiosk kiosk',
   ]);
   expect(steps.filter((s) => s.required)).toEqual([]);
   expect(steps.map((s) => s.text)).toEqual([
@@ -157,6 +167,18 @@ test('a permission the API refuses is a required manual step', async () => {
     expect.stringMatching(
       /^collection site_content: set 数据权限 to 仅管理端可读写 in the console .*UnauthorizedOperation/,
     ),
+  ]);
+});
+
+test('HTTP access: an existing path is kept; one pointing at another function is a required step', async () => {
+  state.access = [
+    { Path: '/payNotify', Name: 'payNotify' },
+    { Path: '/kiosk', Name: 'someOtherFunction' },
+  ];
+  const steps = await applyPlan(plan, options);
+  expect(calls.filter((c) => c.startsWith('createAccess'))).toEqual([]);
+  expect(steps.filter((s) => s.required).map((s) => s.text)).toEqual([
+    'HTTP access /kiosk points at someOtherFunction, not kiosk: change it in the console',
   ]);
 });
 
