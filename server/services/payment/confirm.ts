@@ -19,10 +19,25 @@ export class Confirmation {
 
   /** Applies a SUCCESS transaction; returns the order as it is now. Settling is awaited. */
   async applyPaid(order: StoredOrder, tx: WxTransaction, nowMs: number): Promise<StoredOrder> {
+    const { order: fresh, moved } = await this.recordPaid(order, tx, nowMs);
+    if (!moved) return fresh;
+    await this.settlement.settle(fresh, nowMs);
+    return (await this.ctx.store.orders.get(order._id)) ?? fresh;
+  }
+
+  /**
+   * The payment itself, recorded once (created/paying/closed → paid); `moved` tells whether this
+   * call did it, so only that caller goes on to settle. A mismatching transaction changes nothing.
+   */
+  async recordPaid(
+    order: StoredOrder,
+    tx: WxTransaction,
+    nowMs: number,
+  ): Promise<{ order: StoredOrder; moved: boolean }> {
     const mismatch = transactionMismatch(order, tx, this.ctx.pay);
     if (mismatch) {
       this.ctx.log.error('payment transaction mismatch', { orderId: order._id, field: mismatch });
-      return order;
+      return { order, moved: false };
     }
     const paidAtMs = tx.success_time ? Date.parse(tx.success_time) || nowMs : nowMs;
     const moved = await this.ctx.store.orders.transition(
@@ -32,13 +47,8 @@ export class Confirmation {
       { transactionId: tx.transaction_id!, paidAtMs, nextActionAtMs: nowMs },
       nowMs,
     );
-    const fresh = (await this.ctx.store.orders.get(order._id)) ?? order;
-    if (moved) {
-      this.ctx.log.info('payment paid', { orderId: order._id, from: order.status });
-      await this.settlement.settle(fresh, nowMs);
-      return (await this.ctx.store.orders.get(order._id)) ?? fresh;
-    }
-    return fresh;
+    if (moved) this.ctx.log.info('payment paid', { orderId: order._id, from: order.status });
+    return { order: (await this.ctx.store.orders.get(order._id)) ?? order, moved };
   }
 
   /** Asks WeChat Pay about an open order (lost notification, the patient's 支付完成, expiry). */

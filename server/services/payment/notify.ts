@@ -8,8 +8,10 @@
 import type { WxNotification } from '../../ports/wechat-pay';
 import { NotificationRejected } from '../../core/wechatpay/errors';
 import type { PaymentContext } from './context';
+import type { StoredOrder } from '../../adapters/clouddb/payment-store';
 import type { Confirmation } from './confirm';
 import type { Refunds } from './refunds';
+import type { Settlement } from './settle';
 
 export interface HttpRequest {
   httpMethod: string;
@@ -38,6 +40,7 @@ export class PayNotifications {
   constructor(
     private readonly ctx: PaymentContext,
     private readonly confirmation: Confirmation,
+    private readonly settlement: Settlement,
     private readonly refunds: Refunds,
   ) {}
 
@@ -61,6 +64,18 @@ export class PayNotifications {
     }
   }
 
+  private async settleWithin(order: StoredOrder, nowMs: number): Promise<void> {
+    const settling = this.settlement.settle(order, nowMs).catch((err: unknown) => {
+      this.ctx.log.warn('pay notify settle failed', { orderId: order._id, err: err instanceof Error ? err.name : 'x' });
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<void>((r) => {
+      timer = setTimeout(r, NOTIFY_SETTLE_BUDGET_MS);
+    });
+    await Promise.race([settling, budget]);
+    clearTimeout(timer);
+  }
+
   private async apply(n: WxNotification): Promise<void> {
     const nowMs = this.ctx.nowMs();
     const outTradeNo = n.eventType === 'TRANSACTION.SUCCESS' ? n.transaction.out_trade_no : n.refund.out_trade_no;
@@ -71,9 +86,10 @@ export class PayNotifications {
       return;
     }
     if (n.eventType === 'TRANSACTION.SUCCESS') {
-      const applied = this.confirmation.applyPaid(order, n.transaction, nowMs);
-      // Paid is recorded before settling starts; the answer does not wait longer than the budget.
-      await Promise.race([applied, new Promise((r) => setTimeout(r, NOTIFY_SETTLE_BUDGET_MS).unref?.())]);
+      // The payment is recorded before the answer; settling is waited for only up to the budget
+      // (the paymentDue timer settles what is left: the order is paid with nextActionAtMs now).
+      const { order: paid, moved } = await this.confirmation.recordPaid(order, n.transaction, nowMs);
+      if (moved) await this.settleWithin(paid, nowMs);
       return;
     }
     const r = n.refund;

@@ -144,7 +144,9 @@ export class Orders {
           detail: `wechatpay jsapi ${err.code}`,
         });
       }
-      throw new AppError('INTERNAL', '系统繁忙，请稍后再试', { detail: `wechatpay jsapi ${String(err)}`.slice(0, 200) });
+      throw new AppError('INTERNAL', '系统繁忙，请稍后再试', {
+        detail: `wechatpay jsapi ${String(err)}`.slice(0, 200),
+      });
     }
   }
 

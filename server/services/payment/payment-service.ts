@@ -40,7 +40,7 @@ export class PaymentService {
     this.confirmation = new Confirmation(this.ctx, this.settlement);
     this.orders = new Orders(this.ctx, this.confirmation);
     this.lab = new LabOrders(this.ctx, this.orders);
-    this.notifications = new PayNotifications(this.ctx, this.confirmation, this.refunds);
+    this.notifications = new PayNotifications(this.ctx, this.confirmation, this.settlement, this.refunds);
     this.timers = new PaymentTimers(this.ctx, this.confirmation, this.settlement, this.refunds);
     this.reconciliation = new Reconciliation(this.ctx, this.confirmation, this.settlement, this.refunds);
   }
