@@ -114,6 +114,7 @@ describe('accessibility of tap targets', () => {
         'packagePayment/pages/result/index',
         'packagePayment/pages/records/index',
         'packagePayment/pages/detail/index',
+        'packagePayment/pages/lab/index',
         'packagePayment/components/fee-lines/index',
         'packagePayment/components/pickup-code/index',
         'components/state-view/index',

@@ -2,20 +2,30 @@ import { fail, flush, installWx, ok, routes } from './wx-mock';
 import { card, countTags, showPage, tapVant, textOf } from './helpers';
 
 describe('首页 pages/home', () => {
-  test('renders the six entries in Chinese, all built: each navigates; nothing "coming soon"', async () => {
+  test('renders the seven entries in Chinese, all built: each navigates; nothing "coming soon"', async () => {
     const wx = installWx({ backend: routes({ 'patient.list': ok({ cards: [], limit: 5 }) }) });
     const page = await showPage('pages/home/index');
 
     const text = textOf(page);
-    for (const label of ['智慧医院', '门诊服务', '门诊缴费', '预约记录', '缴费记录', '微官网', '就诊人管理'])
+    for (const label of [
+      '智慧医院',
+      '门诊服务',
+      '门诊缴费',
+      '自助检验',
+      '预约记录',
+      '缴费记录',
+      '微官网',
+      '就诊人管理',
+    ])
       expect(text).toContain(label);
     // The home page names only what exists: no unbuilt service, no "coming soon" badge.
     for (const missing of ['住院服务', '即将开放', '报告']) expect(text).not.toContain(missing);
-    expect(countTags(page, 'van-grid-item')).toBe(6);
+    expect(countTags(page, 'van-grid-item')).toBe(7);
 
     await tapVant(page, '#entry-patients');
     await tapVant(page, '#entry-outpatient');
     await tapVant(page, '#entry-payment');
+    await tapVant(page, '#entry-lab');
     await tapVant(page, '#entry-records');
     await tapVant(page, '#entry-payRecords');
     await tapVant(page, '#entry-website');
@@ -24,6 +34,7 @@ describe('首页 pages/home', () => {
       '/pages/patients/list/index',
       '/packageBooking/pages/index/index',
       '/packagePayment/pages/index/index',
+      '/packagePayment/pages/lab/index',
       '/packageBooking/pages/records/index',
       '/packagePayment/pages/records/index',
       '/packageSite/pages/index/index',

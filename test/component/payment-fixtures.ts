@@ -5,6 +5,8 @@
  */
 import type {
   FeeItemView,
+  LabTestView,
+  PaymentLabCatalogResponse,
   PaymentOrderView,
   PaymentTemplatesResponse,
   RequestPaymentParams,
@@ -128,13 +130,75 @@ export function twoCards() {
   ];
 }
 
+export function labTest(overrides: Partial<LabTestView> = {}): LabTestView {
+  return {
+    code: 'CBC',
+    name: '血常规',
+    category: '血液检查',
+    priceFen: 2500,
+    specimen: '静脉血',
+    preparation: '',
+    turnaround: '采血后2小时',
+    eligible: true,
+    ineligibleReason: null,
+    ...overrides,
+  };
+}
+
+/** A catalog as `labCatalog` answers it: blood tests (one fasting, one not for this card) and a urine test. */
+export function labCatalog(overrides: Partial<PaymentLabCatalogResponse> = {}): PaymentLabCatalogResponse {
+  return {
+    cardId: 'c1',
+    tests: [
+      labTest({
+        code: 'GLU',
+        name: '血糖（空腹）',
+        priceFen: 600,
+        preparation: '需空腹8小时（可少量饮水），采血前暂停降糖药',
+        turnaround: '当天16:00后',
+      }),
+      labTest(),
+      labTest({
+        code: 'URT',
+        name: '尿常规',
+        category: '尿液检查',
+        priceFen: 1500,
+        specimen: '晨尿',
+        preparation: '留取晨起中段尿（约10ml），1小时内送检；女性避开月经期',
+        turnaround: '采样后2小时',
+      }),
+      labTest({
+        code: 'LIP4',
+        name: '血脂四项',
+        priceFen: 2600,
+        preparation: '需空腹12小时、前一天清淡饮食，避免饮酒',
+        turnaround: '当天16:00后',
+        eligible: false,
+        ineligibleReason: '75周岁以上请到门诊就诊后开单',
+      }),
+    ],
+    site: {
+      location: '门诊楼3楼检验科采血处',
+      hours: '周一至周日 07:30-11:30、13:30-16:30',
+      notes: ['缴费后凭就诊卡或电子健康卡到采血处取号，按叫号采血', '空腹项目请于上午11:30前采血'],
+    },
+    perDayLimit: 3,
+    remainingToday: 2,
+    ...overrides,
+  };
+}
+
 type Route = BackendReply | ((call: BackendCall) => BackendReply | Promise<BackendReply>);
 
-/** The card list and templates every payment page may ask for, plus the test's own routes. */
+/**
+ * The card list, templates and lab catalog (缴费结果 asks it for the sampling site of lab items)
+ * every payment page may ask for, plus the test's own routes.
+ */
 export function paymentBackend(table: Record<string, Route>): Backend {
   return routes({
     'patient.list': ok({ cards: twoCards(), limit: 5 }),
     'payment.templates': ok(templates),
+    'payment.labCatalog': ok(labCatalog()),
     ...table,
   });
 }

@@ -3,7 +3,8 @@
  * (a) every page of miniprogram/app.json, main package and subpackages, opens in `/preview` (pages
  *     taking an id with a real one — a bound card, a department and doctor of the HIS, a session
  *     staged in the HIS sandbox and a booking made over HTTP, an announcement — and without / with
- *     an unknown id: their not-found state) and neither the runtime nor the browser reports an error;
+ *     an unknown id: their not-found state; for 门诊缴费 an order paid through the pay sandbox and
+ *     settled by the HIS, ./page-cases.ts) and neither the runtime nor the browser reports an error;
  * (b) the home page and the patient list render the same text in the browser as in jsdom with
  *     miniprogram-simulate (the component tests' renderer), fed with the very envelope the devstack
  *     answers over HTTP.
@@ -14,7 +15,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { JSDOM } from 'jsdom';
 import type { Page } from 'playwright-core';
 import {
   generateIdNumber,
@@ -26,6 +26,8 @@ import {
 import type { BookingView, DepartmentView, DoctorView, SessionView } from '../../typings/booking';
 import type { PatientCardView } from '../../typings/patient';
 import type { AnnouncementSummary } from '../../typings/site';
+import { installJsdomGlobals } from './jsdom-globals';
+import { opens, paymentPageCases, stagePaymentPages, type PageCase, type PaymentPagesData } from './page-cases';
 import {
   runtimeErrors,
   startE2E,
@@ -73,6 +75,7 @@ let expert: DoctorView;
 let session: SessionView;
 let booking: BookingView;
 let pinned: AnnouncementSummary;
+let payment: PaymentPagesData;
 
 async function data<T>(fn: string, event: Record<string, unknown>): Promise<T> {
   const env = await e2e.callFunction<T>(fn, OPENID, event);
@@ -146,41 +149,12 @@ beforeAll(async () => {
   const { items } = await data<{ items: AnnouncementSummary[] }>('site', { action: 'announcements' });
   pinned = items.find((a) => a.pinned)!;
   expect(pinned).toBeDefined();
+  payment = await stagePaymentPages(e2e, OPENID, cards[0]!, cards[1]!);
 });
 
 afterAll(async () => {
   await e2e?.close();
 });
-
-/** A page of app.json opened in the preview, and the text it shows once its data arrived ("settled"). */
-interface PageCase {
-  /** The route and which query (`?id=<bound card>`, ` (no id)`): the test's name and its screenshot's. */
-  name: string;
-  path: () => string;
-  route: string;
-  shows: () => string[];
-  /** The navigation bar title when the page sets its own (default: its page json's). */
-  title?: () => string;
-}
-
-/**
- * The case of `route` opened with `query` (a function where it needs what beforeAll made), named
- * after the route and `label`: the query as the report names it, by default a fixed query itself.
- */
-function opens(
-  route: string,
-  shows: () => string[],
-  opts: { query?: string | (() => string); label?: string; title?: () => string } = {},
-): PageCase {
-  const query = opts.query ?? '';
-  return {
-    name: route + (opts.label ?? (typeof query === 'string' ? query : '')),
-    path: () => route + (typeof query === 'string' ? query : query()),
-    route,
-    shows,
-    title: opts.title,
-  };
-}
 
 describe('(a) every page opens in the preview without errors', () => {
   const cases: PageCase[] = [
@@ -340,6 +314,8 @@ describe('(a) every page opens in the preview without errors', () => {
       '楼层分布',
       '门诊楼 1楼',
     ]),
+    // ---- 门诊缴费 ----
+    ...paymentPageCases(() => payment),
   ];
 
   test('the cases cover every page of app.json', () => {
@@ -415,32 +391,3 @@ describe('(b) the same page renders the same text in the browser and in jsdom', 
     }
   });
 });
-
-/**
- * Makes this node-environment test look like jest-environment-jsdom for miniprogram-simulate: a
- * JSDOM window's properties become globals (only those node does not have already). Returns a
- * function removing them again.
- */
-function installJsdomGlobals(): () => void {
-  const dom = new JSDOM('<!doctype html><html><head></head><body></body></html>', {
-    url: 'http://localhost/',
-    pretendToBeVisual: true,
-  });
-  const g = globalThis as unknown as Record<string, unknown>;
-  const win = dom.window as unknown as Record<string, unknown>;
-  const added: string[] = [];
-  for (const key of Object.getOwnPropertyNames(dom.window)) {
-    // Web storage is a Proxy that jest's global cleanup walks into endlessly; nothing here uses it.
-    if (key in g || key === 'localStorage' || key === 'sessionStorage') continue;
-    try {
-      g[key] = win[key];
-      added.push(key);
-    } catch {
-      // a few window getters refuse to be read outside their window; simulate does not use them
-    }
-  }
-  return () => {
-    for (const key of added) delete g[key];
-    dom.window.close();
-  };
-}

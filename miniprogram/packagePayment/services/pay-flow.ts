@@ -4,7 +4,8 @@
  * 1. `wx.requestSubscribeMessage` with the `templates` ids loaded before the tap: called
  *    synchronously from the tap handler (startPayment), as WeChat only shows the sheet then; a
  *    refusal never blocks the payment.
- * 2. `createOrder` (new items) or `pay` (an open order) → the order and `payParams`.
+ * 2. `createOrder` (new items) or `pay` (an open order) → the order and `payParams` (自助检验 makes
+ *    its order with `orderLabTests` instead, ./lab-flow.ts, and goes on with payCreatedOrder).
  * 3. `wx.requestPayment(payParams)`, the parameters passed through as the server signed them.
  * 4. `confirm`, whatever requestPayment said (its success proves nothing, its failure neither):
  *    after a success it is asked again with back-off while the order is still `created`/`paying`.
@@ -33,6 +34,8 @@ export type PayOutcome =
   | { kind: 'refused'; reason: RefusalKind; title: string; message: string; reload: boolean };
 
 export type RefusalKind =
+  | 'labNotEligible'
+  | 'labDailyLimit'
   | 'itemsChanged'
   | 'itemsInOtherOrder'
   | 'notPayable'
@@ -132,13 +135,21 @@ async function orderFor(target: PayTarget): Promise<PaymentCreateOrderResponse> 
 
 /** Steps 2–4, once consent was asked. */
 export async function payAfterConsent(target: PayTarget, options: PayFlowOptions = {}): Promise<PayOutcome> {
-  const now = options.now ?? Date.now;
   let answer: PaymentCreateOrderResponse;
   try {
     answer = await orderFor(target);
   } catch (err) {
     return refusalOf(err);
   }
+  return payCreatedOrder(answer, options);
+}
+
+/** Steps 3–4 for an order the server has just answered with its pay parameters (or none). */
+export async function payCreatedOrder(
+  answer: PaymentCreateOrderResponse,
+  options: PayFlowOptions = {},
+): Promise<PayOutcome> {
+  const now = options.now ?? Date.now;
   const { order, payParams } = answer;
   if (!payParams) return { kind: 'finished', order: await confirmUntilSettled(order, [], defaultSleep) };
 

@@ -1,6 +1,8 @@
 /** 门诊缴费: typed calls to the `payment` cloud function (typings/payment.ts). */
 import type {
+  LabSiteView,
   PaymentCreateOrderResponse,
+  PaymentLabCatalogResponse,
   PaymentListOrdersResponse,
   PaymentListUnpaidResponse,
   PaymentOrderView,
@@ -53,4 +55,31 @@ export function getTemplates(): Promise<PaymentTemplatesResponse> {
     });
   }
   return templates;
+}
+
+/**
+ * The sampling site of 自助检验 as the last `labCatalog` answered it (the hospital's configuration,
+ * the same for every card): 缴费结果 shows its hours for lab items without asking again.
+ */
+let labSite: LabSiteView | null = null;
+
+/** 自助检验: the catalog for the card (eligibility, today's remaining orders, the sampling site). */
+export async function labCatalog(cardId: string): Promise<PaymentLabCatalogResponse> {
+  const answer = await callCloud('payment', 'labCatalog', { cardId });
+  labSite = answer.site;
+  return answer;
+}
+
+/** The sampling site: the one last loaded, else from the card's catalog. */
+export async function getLabSite(cardId: string): Promise<LabSiteView> {
+  return labSite ?? (await labCatalog(cardId)).site;
+}
+
+/** The tests become HIS charges and one order of them, ready to pay; one `idempotencyKey` never orders twice. */
+export function orderLabTests(
+  cardId: string,
+  codes: readonly string[],
+  idempotencyKey: string,
+): Promise<PaymentCreateOrderResponse> {
+  return callCloud('payment', 'orderLabTests', { cardId, codes: codes.slice(), idempotencyKey });
 }

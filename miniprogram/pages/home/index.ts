@@ -1,6 +1,6 @@
 /**
  * 首页: hospital header, the service entries and the default patient card summary. The entries
- * name only what is built — the services (门诊服务 with 预约挂号, 门诊缴费, 就诊人管理) over the records
+ * name only what is built — the services (门诊服务 with 预约挂号, 门诊缴费, 自助检验, 就诊人管理) over the records
  * (预约记录, 缴费记录) and 微官网: nothing "coming soon".
  */
 import { errorMessage } from '../../services/cloud';
@@ -12,7 +12,7 @@ import type { DataEvent } from '../../utils/page';
 import { pickDefault, toCardItem } from '../../utils/patient-view';
 import type { CardItem } from '../../utils/patient-view';
 
-export type EntryKey = 'outpatient' | 'payment' | 'records' | 'payRecords' | 'website' | 'patients';
+export type EntryKey = 'outpatient' | 'payment' | 'lab' | 'records' | 'payRecords' | 'website' | 'patients';
 
 export interface HomeEntry {
   key: EntryKey;
@@ -25,6 +25,7 @@ export interface HomeEntry {
 export const HOME_ENTRIES: readonly HomeEntry[] = [
   { key: 'outpatient', text: '门诊服务', icon: 'notes-o', label: '门诊服务：预约挂号' },
   { key: 'payment', text: '门诊缴费', icon: 'balance-pay', label: '门诊缴费：缴纳挂号、处方、检验检查费用' },
+  { key: 'lab', text: '自助检验', icon: 'todo-list-o', label: '自助检验：无需挂号，线上申请常规检验' },
   { key: 'patients', text: '就诊人管理', icon: 'friends-o', label: '就诊人管理' },
   { key: 'records', text: '预约记录', icon: 'orders-o', label: '预约记录' },
   { key: 'payRecords', text: '缴费记录', icon: 'bill-o', label: '缴费记录：取单码与电子票据' },
@@ -35,6 +36,7 @@ export const HOME_ENTRIES: readonly HomeEntry[] = [
 const ENTRY_URLS: Record<EntryKey, string> = {
   outpatient: BOOKING_ROUTES.hub,
   payment: PAYMENT_ROUTES.index,
+  lab: PAYMENT_ROUTES.lab,
   records: BOOKING_ROUTES.records,
   payRecords: PAYMENT_ROUTES.records,
   website: SITE_ROUTES.index,

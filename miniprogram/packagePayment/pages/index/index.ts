@@ -1,7 +1,8 @@
 /**
  * 门诊缴费 (query `cardId` optional): choose the card (the default first), see its unpaid items
  * grouped by kind, each expandable to its lines, choose what to pay (everything by default) and
- * pay it; the card's open orders (待支付订单) with 去支付 / 取消 above them.
+ * pay it; the card's open orders (待支付订单) with 去支付 / 取消 above them; 自助检验 (the lab page)
+ * for the chosen card.
  *
  * The pay flow is services/pay-flow.ts: the 去支付 tap hands it the consent template ids loaded
  * with the page (`templates`), so the consent sheet is asked on the tap itself. Back on this page
@@ -18,12 +19,12 @@ import type { FeeGroup } from '../../utils/fee-view';
 import { toOrderItem } from '../../utils/order-view';
 import type { OrderItem } from '../../utils/order-view';
 import { formatYuan } from '../../../utils/money';
-import { paymentResultUrl } from '../../../utils/payment-nav';
+import { paymentLabUrl, paymentResultUrl } from '../../../utils/payment-nav';
 import { queryValue } from '../../../utils/booking-nav';
 import { notice, ROUTES, toast } from '../../../utils/nav';
-import { pickDefault, toCardItem } from '../../../utils/patient-view';
+import { toCardItem } from '../../../utils/patient-view';
 import type { CardItem } from '../../../utils/patient-view';
-import type { PatientCardView } from '../../../../typings/patient';
+import { chooseCard, defaultFirst } from '../../utils/card-choice';
 import { pageLoad } from '../../../behaviors/page-load';
 import { definePage } from '../../../utils/page';
 import type { DataEvent } from '../../../utils/page';
@@ -76,17 +77,6 @@ interface IndexFields {
   _expanded: string[];
   _consentIds: string[];
   _pollDelays: readonly number[];
-}
-
-/** The default card first, the others as the server lists them. */
-function defaultFirst(cards: readonly PatientCardView[]): PatientCardView[] {
-  const def = pickDefault(cards);
-  return def ? [def, ...cards.filter((c) => c !== def)] : [];
-}
-
-function chooseCard(cards: readonly PatientCardView[], ...preferred: string[]): string {
-  const known = preferred.find((id) => id && cards.some((c) => c.id === id));
-  return known ?? pickDefault(cards)?.id ?? '';
 }
 
 definePage<IndexFields>(() => ({
@@ -194,6 +184,11 @@ definePage<IndexFields>(() => ({
 
     onAddCard() {
       wx.navigateTo({ url: ROUTES.patientAdd });
+    },
+
+    /** 自助检验申请 for the chosen card. */
+    goLab() {
+      wx.navigateTo({ url: paymentLabUrl(this.data.selectedCardId) });
     },
 
     onItemToggle(event: DataEvent<{ id?: string }>) {

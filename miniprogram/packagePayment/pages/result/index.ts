@@ -1,13 +1,16 @@
 /**
  * 缴费结果 (query `orderId`): the order as `get` answers it, said by its status — paid (医院确认中,
  * asked again a few times briefly until the HIS settled it), settled (the pickup code and where to
- * go for each item), refunding/refunded, closed, or still being confirmed (刷新 asks `confirm`).
+ * go for each item; with lab items also the sampling site, its hours from the hospital's 自助检验
+ * site), refunding/refunded, closed, or still being confirmed (刷新 asks `confirm`).
  */
-import type { PaymentOrderView } from '../../../../typings/payment';
+import type { LabSiteView, PaymentOrderView } from '../../../../typings/payment';
 import { errorMessage } from '../../../services/cloud';
-import { confirmOrder, getOrder } from '../../services/payment';
+import { confirmOrder, getLabSite, getOrder } from '../../services/payment';
 import { toOrderDetail } from '../../utils/order-view';
 import type { OrderDetail } from '../../utils/order-view';
+import { hasLabItems, labSiteOf } from '../../utils/lab-view';
+import type { LabSiteItem } from '../../utils/lab-view';
 import { resultView } from '../../utils/result-view';
 import type { ResultView } from '../../utils/result-view';
 import { PAYMENT_ROUTES } from '../../../utils/payment-nav';
@@ -24,11 +27,20 @@ interface ResultData {
   status: 'loading' | 'ready' | 'notFound' | 'error';
   order: OrderDetail | null;
   view: ResultView | null;
+  /** Where and when samples are taken, for a settled order with lab items. */
+  labSite: LabSiteItem | null;
   refreshing: boolean;
   errorMessage: string;
 }
 
-const initialData: ResultData = { status: 'loading', order: null, view: null, refreshing: false, errorMessage: '' };
+const initialData: ResultData = {
+  status: 'loading',
+  order: null,
+  view: null,
+  labSite: null,
+  refreshing: false,
+  errorMessage: '',
+};
 
 /** Not rendered: the order of the query and the settle polling. */
 interface ResultFields {
@@ -37,6 +49,10 @@ interface ResultFields {
   _polls: number;
   _timer: ReturnType<typeof setTimeout> | null;
   _gone: boolean;
+  /** The order shown, and the 自助检验 site (asked once per page) for its lab items. */
+  _order: PaymentOrderView | null;
+  _site: LabSiteView | null;
+  _siteAsked: boolean;
 }
 
 definePage<ResultFields>(() => ({
@@ -45,6 +61,9 @@ definePage<ResultFields>(() => ({
   _polls: 0,
   _timer: null,
   _gone: false,
+  _order: null,
+  _site: null,
+  _siteAsked: false,
 }))({
   behaviors: [pageLoad],
   data: initialData,
@@ -71,11 +90,35 @@ definePage<ResultFields>(() => ({
 
     async load(): Promise<void> {
       const shown = await showLoaded(this, showLoadFailure, async () => this.viewOf(await getOrder(this._orderId)));
-      if (shown) this.pollWhilePaid(shown.order.status);
+      if (!shown) return;
+      this.pollWhilePaid(shown.order.status);
+      void this.loadLabSite();
     },
 
-    viewOf(order: PaymentOrderView): { order: OrderDetail; view: ResultView } {
-      return { order: toOrderDetail(order), view: resultView(order.status) };
+    viewOf(order: PaymentOrderView): { order: OrderDetail; view: ResultView; labSite: LabSiteItem | null } {
+      this._order = order;
+      return {
+        order: toOrderDetail(order),
+        view: resultView(order.status),
+        labSite: order.status === 'settled' ? labSiteOf(order, this._site) : null,
+      };
+    },
+
+    /**
+     * Once the order is shown: the sampling site's hours and notes for a settled order's lab items,
+     * asked once; without them the items' guide still says where.
+     */
+    async loadLabSite(): Promise<void> {
+      const order = this._order;
+      if (!order || order.status !== 'settled' || !hasLabItems(order) || this._site || this._siteAsked) return;
+      this._siteAsked = true;
+      try {
+        this._site = await getLabSite(order.cardId);
+      } catch {
+        return; // the hours are on the 自助检验 page
+      }
+      const shown = this._order;
+      if (!this._gone && shown && shown.status === 'settled') this.setData({ labSite: labSiteOf(shown, this._site) });
     },
 
     /** Paid but not settled yet: ask `get` again after the next delay, a few times at most. */
@@ -96,6 +139,7 @@ definePage<ResultFields>(() => ({
         if (this._gone) return;
         this.setData(this.viewOf(order));
         this.pollWhilePaid(order.status);
+        void this.loadLabSite();
       } catch {
         // keep what is shown; pull-down or the records page shows the outcome later
       }
@@ -116,6 +160,7 @@ definePage<ResultFields>(() => ({
         this.setData({ ...this.viewOf(order), refreshing: false });
         this._polls = 0;
         this.pollWhilePaid(order.status);
+        void this.loadLabSite();
       } catch (err) {
         this.setData({ refreshing: false });
         toast(errorMessage(err));
