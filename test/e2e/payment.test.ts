@@ -14,7 +14,16 @@ import { freshPerson, type FreshPerson } from '../../devstack/seed/identities';
 import type { HisFeeItem } from '../../server/ports/his-payment';
 import type { PatientCardView } from '../../typings/patient';
 import type { PaymentListOrdersResponse, PaymentOrderView } from '../../typings/payment';
-import { runtimeErrors, stackOf, startE2E, visiblePage, waitRoute, waitText, type E2E } from './harness';
+import {
+  publishScreenshot,
+  runtimeErrors,
+  stackOf,
+  startE2E,
+  visiblePage,
+  waitRoute,
+  waitText,
+  type E2E,
+} from './harness';
 import { charge, hisPatientId, kioskRedeem, paymentData, settledOrder } from './payment-data';
 
 const OPENID = 'u-e2e-payment';
@@ -84,7 +93,8 @@ async function consentAndPay(amount: string, shotName: string): Promise<void> {
   await sheet.waitFor({ state: 'visible', timeout: 10_000 });
   await expect(page.getByTestId('pay-merchant').innerText()).resolves.toBe('智慧医院');
   await expect(page.getByTestId('pay-amount').innerText()).resolves.toBe(amount);
-  await e2e.shot(shotName, { fullPage: true });
+  const file = await e2e.shot(shotName, { fullPage: true });
+  if (shotName === 'pay-sheet') publishScreenshot(file, 'preview-payment-sheet');
   await page.getByTestId('pay-confirm').click();
   await sheet.waitFor({ state: 'detached' });
 }
@@ -137,7 +147,7 @@ describe('门诊缴费 journey in the browser preview', () => {
     }
     const total = yuan(unpaid.reduce((n, i) => n + i.amountFen, 0));
     await expect($('van-submit-bar').innerText()).resolves.toContain(`合计：${total}`);
-    await e2e.shot('index', { fullPage: true });
+    publishScreenshot(await e2e.shot('index', { fullPage: true }), 'preview-payment-index');
     await expectNoErrors();
   });
 
@@ -155,7 +165,7 @@ describe('门诊缴费 journey in the browser preview', () => {
     const text = await visiblePage(page).innerText();
     for (const t of ['取单码', '凭取单码可在自助机打印指引单', total, '就诊指引', paid.orderId])
       expect(text).toContain(t);
-    await e2e.shot('result', { fullPage: true });
+    publishScreenshot(await e2e.shot('result', { fullPage: true }), 'preview-payment-result');
     await expect(stackOf(page)).resolves.toEqual([R.home, R.index, R.result]);
     await expectNoErrors();
   });
@@ -200,7 +210,7 @@ describe('门诊缴费 journey in the browser preview', () => {
     for (const t of ['票据代码', '票据号码', '校验码', paid.receipt!.code, spaced(paid.pickup!.code)]) {
       expect(detail).toContain(t);
     }
-    await e2e.shot('detail', { fullPage: true });
+    publishScreenshot(await e2e.shot('detail', { fullPage: true }), 'preview-payment-detail');
     await expectNoErrors();
   });
 
@@ -218,7 +228,7 @@ describe('门诊缴费 journey in the browser preview', () => {
     await cbc.click();
     await cbc.locator('[class*="check--on"]').waitFor({ state: 'visible' });
     await expect($('van-submit-bar').innerText()).resolves.toContain('已选1项，合计：¥25.00');
-    await e2e.shot('lab', { fullPage: true });
+    publishScreenshot(await e2e.shot('lab', { fullPage: true }), 'preview-payment-lab');
 
     await $('van-submit-bar van-button').filter({ hasText: '提交并支付' }).click();
     await consentAndPay('¥25.00', 'lab-pay-sheet');
