@@ -57,7 +57,10 @@ export class Confirmation {
     const tx = await this.ctx.pay.queryOrder(order._id);
     if (tx && (tx.trade_state === 'SUCCESS' || tx.trade_state === 'REFUND')) return this.applyPaid(order, tx, nowMs);
     if (tx?.trade_state === 'CLOSED' || nowMs >= order.expiresAtMs) return this.close(order, tx !== null, nowMs);
-    const next = Math.min(order.expiresAtMs, nowMs + this.ctx.rules.queryAfterMs);
+    // Asked again after as long as the order has existed (1, 2, 4, … min, then at its expiry): an
+    // abandoned order costs a handful of queries, not one a minute.
+    const wait = Math.max(this.ctx.rules.queryAfterMs, nowMs - order.createdAtMs);
+    const next = Math.min(order.expiresAtMs, nowMs + wait);
     await this.ctx.store.orders.cas(order._id, order.rev, { nextActionAtMs: next }, nowMs);
     return order;
   }

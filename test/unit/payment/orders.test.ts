@@ -177,6 +177,23 @@ describe('payment: orders', () => {
     expect((await get(h, order.orderId)).status).toBe('settled');
   });
 
+  it('an abandoned order is asked about with back-off (1, 2, 4 … min), not every minute', async () => {
+    const { h, cardId, a } = await setup();
+    await create(h, cardId, [a]);
+    let queries = 0;
+    const query = h.pay.queryOrder.bind(h.pay);
+    h.pay.queryOrder = async (no) => {
+      queries++;
+      return query(no);
+    };
+    for (let minute = 1; minute <= 29; minute++) {
+      h.clock.now = new Date(NOW.getTime() + minute * 60_000);
+      await h.timer('paymentDue');
+    }
+    expect(queries).toBeGreaterThanOrEqual(4);
+    expect(queries).toBeLessThanOrEqual(6);
+  });
+
   it('an unpaid order expires: closed at WeChat Pay first, then here, and its items are offered again', async () => {
     const { h, cardId, a } = await setup();
     const { order } = await create(h, cardId, [a]);
