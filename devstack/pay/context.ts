@@ -1,10 +1,23 @@
 /** What the sandbox's routes and rules share: the store, the merchant, the clock and the timers. */
 import type { Faults } from './faults';
+import type { MedInsAuthFile, NonceCache } from './med-ins-auth-scheme';
+import type { MedInsStore } from './med-ins-store';
 import type { Credentials } from './merchant';
 import type { Notifier } from './notifier';
 import type { WechatpaySigner } from './signer';
 import type { PayStore } from './store';
 import type { Clock } from './time';
+
+/** The 医保 mixed orders and the 医保 authorisation gateway. */
+export interface MedInsContext {
+  store: MedInsStore;
+  /** Real ms between the cash part paid and the 医保 part settled (or timed out). */
+  settleDelayMs: number;
+  /** The gateway credentials (`<stateDir>/pay/medins.json`). */
+  auth: MedInsAuthFile;
+  /** Nonces seen by the gateway within the timestamp window (replays are refused). */
+  nonces: NonceCache;
+}
 
 export interface PayContext {
   store: PayStore;
@@ -30,6 +43,7 @@ export interface PayContext {
    * the rows so far — a benchmark or test reconciles today without waiting for tomorrow 10:00.
    */
   billsReadyNow: Set<string>;
+  medIns: MedInsContext;
 }
 
 export const now = (ctx: PayContext): number => ctx.clock().getTime();

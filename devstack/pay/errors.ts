@@ -1,7 +1,8 @@
 /**
  * WeChat Pay's error answers: HTTP status + `{code, message}` (+ `detail` for PARAM_ERROR, as
  * WeChat gives the field). The codes are WeChat's; the sandbox-only routes add a few of their own
- * (PREPAY_EXPIRED, NOT_FOUND) that never appear on /v3.
+ * (PREPAY_EXPIRED, NOT_FOUND) that never appear on /v3, and the 医保 authorisation gateway its own
+ * (AUTH_CODE_INVALID, SIGNATURE_INVALID, TIMESTAMP_EXPIRED, REPLAYED).
  */
 
 export const PAY_ERROR_STATUS = {
@@ -18,9 +19,17 @@ export const PAY_ERROR_STATUS = {
   RESOURCE_NOT_EXISTS: 404,
   FREQUENCY_LIMITED: 429,
   SYSTEM_ERROR: 500,
+  // 医保 mixed orders (med-ins-*.ts)
+  RULE_LIMIT: 400,
+  ALREADY_EXISTS: 400,
   // sandbox-only routes
   PREPAY_EXPIRED: 400,
   NOT_FOUND: 404,
+  // the 医保 authorisation gateway (med-ins-auth.ts): codes in the HIS gateway's style
+  AUTH_CODE_INVALID: 400,
+  SIGNATURE_INVALID: 401,
+  TIMESTAMP_EXPIRED: 401,
+  REPLAYED: 401,
 } as const;
 
 export type PayErrorCode = keyof typeof PAY_ERROR_STATUS;
@@ -29,7 +38,7 @@ export interface ParamDetail {
   field: string;
   value?: unknown;
   issue: string;
-  location: 'body' | 'query' | 'path';
+  location: 'body' | 'query' | 'path' | 'header';
 }
 
 export class PayError extends Error {

@@ -30,6 +30,11 @@ export interface PayFaults {
   refundNotEnough?: boolean;
   /** What PROCESSING refunds turn into (default SUCCESS). */
   refundResult?: Exclude<RefundStatus, 'PROCESSING'>;
+  /**
+   * The 医保 part of mixed orders times out when it settles: WeChat reverses the order (the cash
+   * part is refunded, MIX_PAY_FAIL) and sends no MEDICAL_INSURANCE.SUCCESS — the polling path.
+   */
+  medInsTimeout?: boolean;
 }
 
 type Resolved = Required<PayFaults>;
@@ -45,6 +50,7 @@ const NONE: Resolved = {
   duplicateRate: 0,
   refundNotEnough: false,
   refundResult: 'SUCCESS',
+  medInsTimeout: false,
 };
 
 const share = (v: unknown): number => Math.min(1, Math.max(0, Number(v ?? 0) || 0));
@@ -63,6 +69,7 @@ function resolve(f: PayFaults): Resolved {
     duplicateRate: share(f.duplicateRate),
     refundNotEnough: f.refundNotEnough === true,
     refundResult: refundResults.find((r) => r === f.refundResult) ?? 'SUCCESS',
+    medInsTimeout: f.medInsTimeout === true,
   };
 }
 

@@ -32,6 +32,11 @@ export function newRefundId(nowMs: number): string {
   return `503${digits(7)}${compactTime(nowMs).slice(0, 8)}${digits(11)}`;
 }
 
+/** `1217752501202601021234567890`-like: 28 digits, as the mix_trade_no of WeChat's examples. */
+export function newMixTradeNo(nowMs: number): string {
+  return `12${digits(4)}${compactTime(nowMs).slice(0, 8)}${digits(14)}`;
+}
+
 /** A Request-ID header value (WeChat's are long upper-case hex strings). */
 export function newRequestId(): string {
   return randomBytes(16).toString('hex').toUpperCase();

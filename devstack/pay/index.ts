@@ -8,8 +8,12 @@
  *   await fetch(`${pay.url}/sandbox/orders/${outTradeNo}/pay`, { method: 'POST' });
  *   await pay.close();
  *
- * /v3/* — JSAPI orders, query, close, refunds, trade bill, certificates: signed both ways.
- * /sandbox/* — the payer's side and inspection (sandbox-routes.ts), unsigned, CORS `*`.
+ * /v3/* — JSAPI orders, query, close, refunds, trade bill, certificates, 医保 mixed orders
+ *   (/v3/med-ins/…, med-ins-v3-routes.ts): signed both ways.
+ * /sandbox/* — the payer's side and inspection (sandbox-routes.ts; 医保: med-ins-sandbox-routes.ts),
+ *   unsigned, CORS `*`.
+ * /med-ins-auth/v1/pay-auth — the 医保 authorisation gateway (med-ins-auth.ts), HMAC-signed;
+ *   its credentials in `<stateDir>/pay/medins.json` and `pay.medIns`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +24,12 @@ import type { PayContext } from './context';
 import { PayError } from './errors';
 import { Faults, type PayFaults } from './faults';
 import { readBody, sendSandboxJson } from './http';
+import { handleMedInsAuth } from './med-ins-auth';
+import { loadMedInsAuth, NonceCache, type MedInsAuthFile } from './med-ins-auth-scheme';
+import { payMedInsOrder, resumeMedIns } from './med-ins-orders';
+import { handleMedInsSandbox } from './med-ins-sandbox-routes';
+import { MedInsStore } from './med-ins-store';
+import { mixedOrderView } from './med-ins-views';
 import { loadCredentials, type Credentials, type MerchantFile } from './merchant';
 import { Notifier } from './notifier';
 import { payOrder, refuseOrder } from './orders';
@@ -32,9 +42,10 @@ import { handleV3 } from './v3-routes';
 import { transactionView } from './views';
 
 export type { MerchantFile } from './merchant';
+export type { MedInsAuthFile } from './med-ins-auth-scheme';
 export type { PayFaults } from './faults';
 export type { SignWith } from './signer';
-export { WECHAT_RETRY_SCHEDULE_MS } from './notifier';
+export { MED_INS_RETRY_SCHEDULE_MS, WECHAT_RETRY_SCHEDULE_MS } from './notifier';
 
 export const DEFAULT_PAY_PORT = 7302;
 
@@ -69,6 +80,8 @@ export interface PaySandboxOptions {
   refundIntervalMs?: number;
   /** `HH:mm` the next day at which a bill is ready; default '10:00'. */
   billReadyAt?: string;
+  /** Real ms between a mixed order's cash part paid and its 医保 part settled; default 5 s / timeScale. */
+  medInsSettleDelayMs?: number;
 }
 
 export interface PaySandbox {
@@ -89,6 +102,10 @@ export interface PaySandbox {
   pay(outTradeNo: string, opts?: { bankType?: string }): Record<string, unknown>;
   /** The payer cancels the payment sheet. */
   refuse(outTradeNo: string): void;
+  /** The 医保 gateway's credentials (medins.json): what a hospital server signs pay-auth calls with. */
+  medIns: MedInsAuthFile;
+  /** The payer pays a mixed order (as POST /sandbox/med-ins/<no>/pay); answers the order as queried. */
+  payMedIns(mixTradeNo: string, opts?: { bankType?: string }): Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -176,6 +193,10 @@ export async function startPaySandbox(opts: PaySandboxOptions): Promise<PaySandb
     const ctx = await context;
     const path = new URL(req.url ?? '/', 'http://sandbox.local');
     if (path.pathname.startsWith('/v3/')) return handleV3({ ctx, tokens, baseUrl: () => url }, req, res, raw);
+    if (path.pathname === '/sandbox/med-ins' || path.pathname.startsWith('/sandbox/med-ins/')) {
+      return handleMedInsSandbox(ctx, req.method ?? 'GET', path, raw, res);
+    }
+    if (path.pathname.startsWith('/med-ins-auth/')) return handleMedInsAuth(ctx, req, path, raw, res);
     if (path.pathname.startsWith('/sandbox/')) {
       return handleSandbox({ ctx, setNotifyUrl: (u) => (notifyUrl = u) }, req.method ?? 'GET', path, raw, res);
     }
@@ -183,14 +204,19 @@ export async function startPaySandbox(opts: PaySandboxOptions): Promise<PaySandb
       name: 'WeChat Pay v3 pay sandbox',
       mchid: ctx.credentials.merchant.mchid,
       api: '/v3/pay/transactions/jsapi, /v3/pay/transactions/out-trade-no/{no}, /v3/refund/domestic/refunds, /v3/bill/tradebill',
+      medIns:
+        '/v3/med-ins/orders, /v3/med-ins/orders/mix-trade-no/{no}, /v3/med-ins/refunds/notify, /med-ins-auth/v1/pay-auth',
       sandbox:
-        '/sandbox/merchant, /sandbox/orders, /sandbox/orders/{no}[/pay|/refuse|/notify?times=N], /sandbox/faults',
+        '/sandbox/merchant, /sandbox/orders, /sandbox/orders/{no}[/pay|/refuse|/notify?times=N], /sandbox/faults, ' +
+        '/sandbox/med-ins/auth-codes, /sandbox/med-ins/{mix_trade_no}[/pay|/pay-sheet|/notify]',
     });
   }
 
   let credentials: Credentials;
+  let medInsAuth: MedInsAuthFile;
   try {
     credentials = await loadCredentials({ dir: payDir, appid: opts.appid ?? DEFAULT_APP_ID, baseUrl: url });
+    medInsAuth = loadMedInsAuth({ dir: payDir, baseUrl: url });
   } catch (err) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     store.close();
@@ -213,11 +239,18 @@ export async function startPaySandbox(opts: PaySandboxOptions): Promise<PaySandb
     sleep: (ms) => timers.sleep(ms),
     billReadyAt: opts.billReadyAt ?? '10:00',
     billsReadyNow: new Set<string>(),
+    medIns: {
+      store: new MedInsStore(store.connection),
+      settleDelayMs: opts.medInsSettleDelayMs ?? Math.round(5000 / timeScale),
+      auth: medInsAuth,
+      nonces: new NonceCache(),
+    },
   };
   ready(ctx);
   // After a restart: deliveries and refunds carry on where they were.
   notifier.resume();
   for (const r of store.processingRefunds()) scheduleSettle(ctx, r);
+  resumeMedIns(ctx);
 
   let closing: Promise<void> | null = null;
   return {
@@ -233,6 +266,8 @@ export async function startPaySandbox(opts: PaySandboxOptions): Promise<PaySandb
     setSignWith: (mode) => signer.setMode(mode),
     pay: (no, o = {}) => transactionView(payOrder(ctx, no, o)),
     refuse: (no) => void refuseOrder(ctx, no),
+    medIns: medInsAuth,
+    payMedIns: (no, o = {}) => mixedOrderView(ctx, payMedInsOrder(ctx, no, o)),
     close: () => {
       closing ??= (async () => {
         timers.close();

@@ -1,6 +1,7 @@
 /**
  * Delivers notifications as WeChat Pay does: a signed POST to the notify_url, anything but 2xx
- * (or no answer within 5 s) retried on WeChat's schedule, every attempt logged per order. The
+ * (or no answer within 5 s) retried on WeChat's schedule (MEDICAL_INSURANCE.SUCCESS: for about
+ * 30 s only), every attempt logged per order (per mixed order for 医保 ones). The
  * schedule is divided by `timeScale` so a day of retries fits in a test or a console session; the
  * 5 s answer timeout is not scaled, since it is what the receiver must meet. Timers live in memory
  * with their due time in the store, so a restart resumes them and `close()` clears them all.
@@ -34,6 +35,17 @@ export const WECHAT_RETRY_SCHEDULE_MS = [
   6 * H,
   6 * H,
 ];
+/**
+ * MEDICAL_INSURANCE.SUCCESS is retried with a short exponential back-off that gives up after about
+ * 30 s (wechatpay-skills: "30 秒后不再重试"), so a merchant must poll orders left in MIX_PAY_CREATED.
+ */
+export const MED_INS_RETRY_SCHEDULE_MS = [2 * S, 4 * S, 8 * S, 16 * S];
+
+/** The waits after failed deliveries of a notification of this type. */
+export function retryScheduleFor(eventType: string): readonly number[] {
+  return eventType === 'MEDICAL_INSURANCE.SUCCESS' ? MED_INS_RETRY_SCHEDULE_MS : WECHAT_RETRY_SCHEDULE_MS;
+}
+
 /** WeChat waits this long for an answer (real time, never scaled). */
 export const ANSWER_TIMEOUT_MS = 5000;
 
@@ -129,7 +141,7 @@ export class Notifier {
       this.deps.store.updateNotification(id, { state: 'undeliverable', attempts: attempt, next_at: null });
       return;
     }
-    const wait = WECHAT_RETRY_SCHEDULE_MS[attempt - 1];
+    const wait = retryScheduleFor(n.event_type)[attempt - 1];
     if (wait === undefined) {
       this.deps.store.updateNotification(id, { state: 'failed', attempts: attempt, next_at: null });
       return;

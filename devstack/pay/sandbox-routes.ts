@@ -24,7 +24,7 @@ export interface SandboxDeps {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : rfc3339(ms));
 
-function notificationView(n: NotificationRow): Json {
+export function notificationView(n: NotificationRow): Json {
   return {
     id: n.id,
     event_type: n.event_type,
@@ -35,7 +35,7 @@ function notificationView(n: NotificationRow): Json {
   };
 }
 
-const deliveryView = (d: DeliveryRow): Json => ({ ...d, at: rfc3339(d.at) });
+export const deliveryView = (d: DeliveryRow): Json => ({ ...d, at: rfc3339(d.at) });
 
 /** One line of the console's list. */
 export function orderSummary(ctx: PayContext, o: OrderRow): Json {

@@ -159,6 +159,11 @@ export class PayStore {
     this.db.close();
   }
 
+  /** The connection, for the tables of the 医保 orders (med-ins-store.ts) in the same file. */
+  get connection(): Database.Database {
+    return this.db;
+  }
+
   /** Runs `fn` in one transaction (a decision and its writes together). */
   tx<T>(fn: () => T): T {
     return this.db.transaction(fn)();

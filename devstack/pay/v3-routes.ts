@@ -1,7 +1,8 @@
 /**
  * The API v3 surface: every request's signature is checked against the merchant public key over
  * the raw body and the path as sent; every answer — errors and 204s included — is signed, so a
- * client that verifies answers (as it must) works against the sandbox as against WeChat.
+ * client that verifies answers (as it must) works against the sandbox as against WeChat. The 医保
+ * routes (/v3/med-ins/…) are in med-ins-v3-routes.ts.
  */
 import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,6 +12,7 @@ import { now, type PayContext } from './context';
 import { PayError, paramError } from './errors';
 import { header, sendSigned, utf8Body } from './http';
 import { newRequestId } from './ids';
+import { MED_INS_ROUTES } from './med-ins-v3-routes';
 import { checkMchid, closeOrder, placeJsapi, requireOrder } from './orders';
 import { createRefund, queryRefund } from './refunds';
 import { verifyRequest } from './signer';
@@ -25,15 +27,17 @@ export interface V3Deps {
 }
 
 /** What a route answers: JSON (signed), nothing (204, signed) or a bill file (unsigned). */
-type Answer = { status: number; json?: unknown } | { file: Buffer };
+export type Answer = { status: number; json?: unknown } | { file: Buffer };
 
-interface Call {
+export interface Call {
   match: RegExpExecArray;
   query: URLSearchParams;
   body(): Json;
+  /** A request header (lower-case name). */
+  header(name: string): string | undefined;
 }
 
-interface Route {
+export interface Route {
   method: 'GET' | 'POST';
   pattern: RegExp;
   run(deps: V3Deps, call: Call): Answer;
@@ -122,6 +126,7 @@ const ROUTES: Route[] = [
     run: (d, c) => ({ file: d.tokens.take(c.query.get('token') ?? '', now(d.ctx)) }),
   },
   { method: 'GET', pattern: /^\/v3\/certificates$/, run: (d) => certificates(d) },
+  ...MED_INS_ROUTES,
 ];
 
 function findRoute(method: string, pathname: string): { route: Route; match: RegExpExecArray } {
@@ -182,7 +187,12 @@ export async function handleV3(
     );
     const failure = await faultFor(ctx, url.pathname);
     if (failure?.before) throw failure.error;
-    const answer = route.run(deps, { match, query: url.searchParams, body: () => parseJsonBody(body) });
+    const answer = route.run(deps, {
+      match,
+      query: url.searchParams,
+      body: () => parseJsonBody(body),
+      header: (name) => header(req, name),
+    });
     if (failure) throw failure.error;
     if ('file' in answer) return sendBillFile(res, answer.file, requestId);
     reply(answer.status, answer.json);

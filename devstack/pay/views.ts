@@ -88,14 +88,23 @@ export function refundNoticeResource(r: RefundRow, o: OrderRow): Record<string, 
   };
 }
 
-export type EventType = 'TRANSACTION.SUCCESS' | 'REFUND.SUCCESS' | 'REFUND.ABNORMAL' | 'REFUND.CLOSED';
+export type EventType =
+  'TRANSACTION.SUCCESS' | 'REFUND.SUCCESS' | 'REFUND.ABNORMAL' | 'REFUND.CLOSED' | 'MEDICAL_INSURANCE.SUCCESS';
 
 const SUMMARY: Record<EventType, string> = {
   'TRANSACTION.SUCCESS': '支付成功',
   'REFUND.SUCCESS': '退款成功',
   'REFUND.ABNORMAL': '退款异常',
   'REFUND.CLOSED': '退款关闭',
+  'MEDICAL_INSURANCE.SUCCESS': '医保混合收款成功',
 };
+
+/** original_type and associated_data of the resource of each kind of notification. */
+function resourceKind(eventType: EventType): string {
+  if (eventType === 'TRANSACTION.SUCCESS') return 'transaction';
+  if (eventType === 'MEDICAL_INSURANCE.SUCCESS') return 'medical_insurance';
+  return 'refund';
+}
 
 export function refundEventType(status: Exclude<RefundStatus, 'PROCESSING'>): EventType {
   return `REFUND.${status}`;
@@ -111,7 +120,7 @@ export function notificationBody(
   apiV3Key: string,
   nowMs: number,
 ): { id: string; body: string } {
-  const kind = eventType === 'TRANSACTION.SUCCESS' ? 'transaction' : 'refund';
+  const kind = resourceKind(eventType);
   const id = randomUUID();
   const body = JSON.stringify({
     id,
