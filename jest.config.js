@@ -70,6 +70,9 @@ const shanghaiPass = [
       '<rootDir>/test/unit/booking/**/*.test.ts',
       '<rootDir>/test/unit/his/schedule.test.ts',
       '<rootDir>/test/unit/his/booking.test.ts',
+      '<rootDir>/test/unit/his/insurance*.test.ts',
+      '<rootDir>/test/unit/his/fee-settlements.test.ts',
+      '<rootDir>/test/unit/payment/**/*.test.ts',
     ],
   },
 ];

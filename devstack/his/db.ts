@@ -4,7 +4,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { HisPatient } from '../../server/ports/his-patient';
 import { seedFees } from './fee-gen';
-import { FEE_SCHEMA, FEE_TABLES } from './fee-store';
+import { FEE_SCHEMA, FEE_TABLES, migrateFeeSchema } from './fee-store';
+import { seedInsurance } from './insurance-gen';
+import { INSURANCE_SCHEMA, INSURANCE_TABLES } from './insurance-store';
 import { generateSeed, type PatientRow } from './seed';
 
 export type SandboxDb = Database.Database;
@@ -22,6 +24,7 @@ const TABLES = [
   'bookings',
   'booking_tombstones',
   ...FEE_TABLES,
+  ...INSURANCE_TABLES,
 ] as const;
 
 const SCHEMA = `
@@ -134,11 +137,15 @@ export function openSandboxDb(opts: OpenOptions): SandboxDb {
   }
   db.exec(SCHEMA);
   db.exec(FEE_SCHEMA);
+  migrateFeeSchema(db);
+  db.exec(INSURANCE_SCHEMA);
   const seeded = db.prepare('SELECT COUNT(*) AS n FROM hospital').get() as { n: number };
   if (seeded.n === 0) seedDb(db, opts.seed);
   // Charges came later than the rest of the seed: a database seeded before them gets them now, once.
   const stored = db.prepare("SELECT value FROM meta WHERE key = 'seed'").get() as { value: string } | undefined;
   seedFees(db, Number(stored?.value) || opts.seed, opts.now ?? new Date());
+  // So did 医保: accounts of the seeded insured patients, once.
+  seedInsurance(db, Number(stored?.value) || opts.seed, opts.now ?? new Date());
   return db;
 }
 

@@ -7,6 +7,7 @@
 import type { FeeItemKind } from '../../typings/payment';
 import type { HisFeeItem, HisFeeLine, HisReceipt, HisSettlement } from '../../server/ports/his-payment';
 import type { SandboxDb } from './db';
+import type { MedClass } from './insurance-data';
 import type { Prng } from './prng';
 
 export const FEE_SCHEMA = `
@@ -25,6 +26,8 @@ CREATE INDEX IF NOT EXISTS fee_items_patient ON fee_items(patient_id, status, or
 CREATE TABLE IF NOT EXISTS fee_lines (
   item_id TEXT NOT NULL REFERENCES fee_items(item_id), idx INTEGER NOT NULL, name TEXT NOT NULL,
   spec TEXT NOT NULL, quantity REAL NOT NULL, unit_price_fen INTEGER NOT NULL, amount_fen INTEGER NOT NULL,
+  -- 医保目录 class given explicitly ('A' 甲类, 'B' 乙类, 'self' 自费); NULL: by name (insurance-data.ts).
+  med_class TEXT CHECK (med_class IN ('A','B','self')),
   PRIMARY KEY (item_id, idx)
 );
 CREATE TABLE IF NOT EXISTS fee_settlements (
@@ -45,6 +48,14 @@ CREATE TABLE IF NOT EXISTS fee_settlement_items (
 -- A settlement's items (settledItemIds), once per listed settlement.
 CREATE INDEX IF NOT EXISTS fee_settlement_items_settlement ON fee_settlement_items(settlement_id, idx);
 `;
+
+/** Brings an older database's fee tables up to FEE_SCHEMA (columns added since). */
+export function migrateFeeSchema(db: SandboxDb): void {
+  const cols = db.prepare('PRAGMA table_info(fee_lines)').all() as { name: string }[];
+  if (!cols.some((c) => c.name === 'med_class')) {
+    db.exec("ALTER TABLE fee_lines ADD COLUMN med_class TEXT CHECK (med_class IN ('A','B','self'))");
+  }
+}
 
 /** In creation order (dropped in reverse). */
 export const FEE_TABLES = ['fee_items', 'fee_lines', 'fee_settlements', 'fee_settlement_items'] as const;
@@ -97,8 +108,12 @@ export interface SettlementRow {
   receipt_issued_at: string;
 }
 
+/** A line to store: the protocol's line, maybe with its 医保目录 class (else derived from its name). */
+export type NewFeeLine = HisFeeLine & { medClass?: MedClass };
+
 /** A charge to store: the protocol's item without its id and amount (both derived). */
-export interface NewFeeItem extends Omit<HisFeeItem, 'itemId' | 'amountFen'> {
+export interface NewFeeItem extends Omit<HisFeeItem, 'itemId' | 'amountFen' | 'lines'> {
+  lines: NewFeeLine[];
   origin: 'seed' | 'sandbox';
   status?: FeeItemStatus;
   paidVia?: 'window';
@@ -146,12 +161,14 @@ export function insertFeeItem(db: SandboxDb, item: NewFeeItem): string {
   return itemId;
 }
 
-export function insertLines(db: SandboxDb, itemId: string, lines: readonly HisFeeLine[]): void {
+export function insertLines(db: SandboxDb, itemId: string, lines: readonly NewFeeLine[]): void {
   const st = db.prepare(
-    `INSERT INTO fee_lines (item_id, idx, name, spec, quantity, unit_price_fen, amount_fen)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO fee_lines (item_id, idx, name, spec, quantity, unit_price_fen, amount_fen, med_class)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  lines.forEach((l, i) => st.run(itemId, i, l.name, l.spec, l.quantity, l.unitPriceFen, l.amountFen));
+  lines.forEach((l, i) =>
+    st.run(itemId, i, l.name, l.spec, l.quantity, l.unitPriceFen, l.amountFen, l.medClass ?? null),
+  );
 }
 
 export function feeItemRow(db: SandboxDb, itemId: string): FeeItemRow | undefined {

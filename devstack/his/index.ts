@@ -8,18 +8,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  HIS_API_PREFIX,
-  HIS_ERROR_STATUS,
-  HIS_MAX_BODY_BYTES,
-  HIS_METHOD_RE,
-} from '../../server/adapters/his/protocol';
+import { HIS_API_PREFIX, HIS_MAX_BODY_BYTES, HIS_METHOD_RE } from '../../server/adapters/his/protocol';
 import { NonceCache, verifyRequest } from '../../server/adapters/his/signature';
 import { ensureWindow, type ScheduleConfig } from './booking-store';
 import { openSandboxDb } from './db';
 import type { FeeRuntime } from './fee-store';
 import { GroupCommit } from './group-commit';
-import { SandboxError } from './errors';
+import { SANDBOX_ERROR_STATUS, SandboxError, type SandboxErrorCode } from './errors';
 import { METHODS } from './methods';
 import { createPrng } from './prng';
 import { DEFAULT_RELEASE_TIME } from './schedule';
@@ -111,8 +106,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extraHeade
   res.end(text);
 }
 
-function sendError(res: ServerResponse, code: keyof typeof HIS_ERROR_STATUS, message: string, status?: number): void {
-  sendJson(res, status ?? HIS_ERROR_STATUS[code], { code, message });
+function sendError(res: ServerResponse, code: SandboxErrorCode, message: string, status?: number): void {
+  sendJson(res, status ?? SANDBOX_ERROR_STATUS[code], { code, message });
 }
 
 /** Reads the body; `tooLarge` when it exceeds the limit (the rest is drained, not kept). */

@@ -8,6 +8,8 @@ import { inBusinessTz } from '../../server/core/time';
 import type { FeeItemKind } from '../../typings/payment';
 import type { SandboxDb } from './db';
 import { feeItemRow, feeLines, settledItemIds, settlementByBillNo } from './fee-store';
+import { OUTPATIENT_POLICY } from './insurance-data';
+import { splitOf, type InsuranceOrderRow } from './insurance-store';
 
 const DIGITS = '零壹贰叁肆伍陆柒捌玖';
 const SMALL_UNITS = ['', '拾', '佰', '仟'];
@@ -93,6 +95,24 @@ color:rgba(200,30,30,.7);font-size:12px;display:flex;align-items:center;justify-
 .notice{margin-top:18px;font-size:12px;color:#8f959e}
 `;
 
+const INSU_NAMES = { '310': '职工基本医疗保险', '390': '城乡居民基本医疗保险' } as const;
+
+/** 医保类型 and, for a 医保 settlement, how it was paid (统筹, 个人账户, 现金). */
+function insuranceMeta(db: SandboxDb, settlementId: string): [string, string][] {
+  const order = db.prepare('SELECT * FROM insurance_orders WHERE settlement_id = ?').get(settlementId) as
+    InsuranceOrderRow | undefined;
+  const split = order ? splitOf(order) : null;
+  if (!order || !split) return [['医保类型', '自费']];
+  return [
+    ['医保类型', INSU_NAMES[OUTPATIENT_POLICY[order.scheme].insuType]],
+    ['医保结算号', order.setl_id ?? '—'],
+    ['医保统筹基金支付', `¥${yuan(split.fundPay)}`],
+    ['个人账户支付', `¥${yuan(split.psnAcctPay)}`],
+    ['个人现金支付', `¥${yuan(split.ownPayAmt)}`],
+    ['全自费金额', `¥${yuan(split.fulamtOwnpayAmt)}`],
+  ];
+}
+
 function page(title: string, body: string): string {
   return `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title>
@@ -151,7 +171,7 @@ export function renderReceiptPage(db: SandboxDb, billNo: string, now: Date): { s
     ['交款人', patient ? maskName(patient.name) : '—'],
     ['就诊卡号', patient ? maskMiddle(patient.card_no, 3, 3) : '—'],
     ['收款单位', hospital.name],
-    ['医保类型', '自费'],
+    ...insuranceMeta(db, s.settlement_id),
     ['业务流水号', s.settlement_id],
     ['支付方式', `微信支付（${tx.length > 10 ? `${tx.slice(0, 6)}…${tx.slice(-4)}` : tx}）`],
   ];

@@ -8,9 +8,9 @@
 import { z } from 'zod';
 import type { FeeItemKind } from '../../typings/payment';
 import type { HisFeeItem, HisFeeLine } from '../../server/ports/his-payment';
-import { HIS_ERROR_STATUS, PATIENT_ID_RE } from '../../server/adapters/his/protocol';
+import { PATIENT_ID_RE } from '../../server/adapters/his/protocol';
 import { patientById } from './db';
-import { SandboxError } from './errors';
+import { SANDBOX_ERROR_STATUS, SandboxError } from './errors';
 import {
   draftCharge,
   loadFeeDepts,
@@ -24,14 +24,18 @@ import {
 import {
   feeCounts,
   feeItemRow,
+  feeLines,
   insertFeeItem,
   insertLines,
   lineAmount,
+  type NewFeeLine,
   toHisFeeItem,
   toHisSettlement,
   type FeeItemRow,
   type SettlementRow,
 } from './fee-store';
+import { MED_CLASSES } from './insurance-data';
+import { lineClasses } from './insurance-store';
 import { firstIssue } from './methods/parse';
 import { fail, ok, parseJsonObject, type RouteAnswer } from './sandbox-http';
 import type { SandboxRouteContext } from './sandbox-routes';
@@ -47,6 +51,8 @@ const lineInput = z.strictObject({
   quantity: z.number().positive().max(9999),
   unitPriceFen: z.number().int().min(0).max(10_000_000),
   amountFen: z.number().int().min(0).optional(),
+  // 医保目录 class; by default derived from the name (insurance-data.ts).
+  medClass: z.enum(MED_CLASSES).optional(),
 });
 const lines = z.array(lineInput).min(1).max(50);
 const itemInput = z.strictObject({
@@ -89,16 +95,19 @@ function itemView(ctx: SandboxRouteContext, r: FeeItemRow): HisFeeItem & Record<
     settlementId: r.settlement_id,
     cancelledAt: r.cancelled_at,
     origin: r.origin,
+    // Each line's 医保目录 class, in line order: 'A' 甲类, 'B' 乙类, 'self' 自费.
+    medClasses: lineClasses(ctx.db, r.item_id).map((l) => l.medClass),
   };
 }
 
-function toLines(input: z.infer<typeof lines>): HisFeeLine[] {
+function toLines(input: z.infer<typeof lines>): NewFeeLine[] {
   return input.map((l, i) => {
     const amountFen = lineAmount(l.quantity, l.unitPriceFen);
     if (l.amountFen !== undefined && l.amountFen !== amountFen) {
       throw new SandboxError('INVALID_REQUEST', `lines.${i}.amountFen: must be quantity × unitPriceFen (${amountFen})`);
     }
-    return { name: l.name, spec: l.spec ?? '', quantity: l.quantity, unitPriceFen: l.unitPriceFen, amountFen };
+    const line = { name: l.name, spec: l.spec ?? '', quantity: l.quantity, unitPriceFen: l.unitPriceFen, amountFen };
+    return l.medClass === undefined ? line : { ...line, medClass: l.medClass };
   });
 }
 
@@ -238,19 +247,20 @@ function reprice(ctx: SandboxRouteContext, body: Buffer | undefined): RouteAnswe
   const input = parseBody(repriceSchema, body);
   const { db } = ctx;
   const [item] = changeUnpaid(ctx, [input.itemId], (r) => {
-    let next: HisFeeLine[];
     if (input.lines) {
-      next = toLines(input.lines);
+      db.prepare('DELETE FROM fee_lines WHERE item_id = ?').run(r.item_id);
+      insertLines(db, r.item_id, toLines(input.lines));
     } else {
-      // One more of the first line (e.g. the pharmacy dispensed another box).
-      next = toHisFeeItem(db, r).lines;
-      const first = next[0]!;
+      // One more of the first line (e.g. the pharmacy dispensed another box); its class stays.
+      const first = toHisFeeItem(db, r).lines[0]!;
       const quantity = first.quantity + 1;
-      next[0] = { ...first, quantity, amountFen: lineAmount(quantity, first.unitPriceFen) };
+      db.prepare('UPDATE fee_lines SET quantity = ?, amount_fen = ? WHERE item_id = ? AND idx = 0').run(
+        quantity,
+        lineAmount(quantity, first.unitPriceFen),
+        r.item_id,
+      );
     }
-    db.prepare('DELETE FROM fee_lines WHERE item_id = ?').run(r.item_id);
-    insertLines(db, r.item_id, next);
-    const amount = next.reduce((s, l) => s + l.amountFen, 0);
+    const amount = feeLines(db, r.item_id).reduce((s, l) => s + l.amountFen, 0);
     db.prepare('UPDATE fee_items SET amount_fen = ? WHERE item_id = ?').run(amount, r.item_id);
   });
   return ok({ item });
@@ -286,7 +296,7 @@ export function handleFeeSandboxRoute(
   try {
     return route();
   } catch (err) {
-    if (err instanceof SandboxError) return fail(HIS_ERROR_STATUS[err.code], err.code, err.message);
+    if (err instanceof SandboxError) return fail(SANDBOX_ERROR_STATUS[err.code], err.code, err.message);
     throw err;
   }
 }

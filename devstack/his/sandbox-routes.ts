@@ -6,6 +6,7 @@
 import { maskIdNumber, maskName, maskPhone } from '../../common/mask';
 import { handleBookingSandboxRoute } from './sandbox-booking-routes';
 import { handleFeeSandboxRoute } from './sandbox-fee-routes';
+import { handleInsuranceSandboxRoute, insuranceCounts } from './sandbox-insurance-routes';
 import { scheduleCounts, type ScheduleConfig } from './booking-store';
 import { listPatients, tableCounts, type SandboxDb } from './db';
 import { feeCounts, type FeeRuntime } from './fee-store';
@@ -51,6 +52,8 @@ export function handleSandboxRoute(ctx: SandboxRouteContext, method: string, url
   if (booking) return booking;
   const fee = handleFeeSandboxRoute(ctx, method, path, url, body);
   if (fee) return fee;
+  const insurance = handleInsuranceSandboxRoute(ctx, method, path, url, body);
+  if (insurance) return insurance;
 
   if (method === 'POST' && path === '/sandbox/faults') {
     const parsed = parseJsonObject(body);
@@ -75,6 +78,7 @@ export function handleSandboxRoute(ctx: SandboxRouteContext, method: string, url
         counts: tableCounts(db),
         schedule: { releaseTime: ctx.schedule.releaseTime, ...scheduleCounts(db) },
         fees: { receiptDelayMs: ctx.fees.receiptDelayMs, ...feeCounts(db) },
+        insurance: insuranceCounts(db),
         faults: { ...ctx.faults },
       });
     }

@@ -93,6 +93,16 @@ export function idNumberFor(region: string, birthDate: string, seq2: number, gen
   return first17 + idCheckChar(first17);
 }
 
+/**
+ * About a quarter of the patients without a 社保卡号 from the main sequence have one too (about 70 %
+ * insured in all, see insurance-gen.ts); drawn from their own source so nothing else changes.
+ */
+function socialSecurityNoLater(rnd: Prng): string | null {
+  const has = rnd.chance(0.25);
+  const no = `${rnd.pick(['A', 'B', 'C', 'D'])}${rnd.digits(8)}`;
+  return has ? no : null;
+}
+
 export function generateSeed(seed: number = DEFAULT_SEED): SeedData {
   const rnd = createPrng(seed);
 
@@ -135,6 +145,8 @@ export function generateSeed(seed: number = DEFAULT_SEED): SeedData {
   }
 
   const patients: PatientRow[] = [];
+  // A second source for the later 社保卡号s, so every other field stays what this seed always gave.
+  const ssRnd = createPrng((seed ^ 0x55ec) >>> 0);
   const idNumbers = new Set<string>();
   const cardNos = new Set<string>();
   for (let seq = 1; seq <= SEED_PATIENT_COUNT; seq++) {
@@ -150,7 +162,9 @@ export function generateSeed(seed: number = DEFAULT_SEED): SeedData {
     cardNos.add(cardNo);
     const name = chineseName(rnd, gender, Number(birthDate.slice(0, 4)));
     const phone = mobile(rnd);
-    const socialSecurityNo = rnd.chance(0.6) ? `${rnd.pick(['A', 'B', 'C', 'D'])}${rnd.digits(8)}` : null;
+    const socialSecurityNo = rnd.chance(0.6)
+      ? `${rnd.pick(['A', 'B', 'C', 'D'])}${rnd.digits(8)}`
+      : socialSecurityNoLater(ssRnd);
     const createdFrom = Math.max(CREATED_FROM, birthMs);
     const createdAt = new Date(createdFrom + Math.floor(rnd.next() * (CREATED_TO - createdFrom))).toISOString();
     patients.push({

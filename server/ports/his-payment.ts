@@ -64,6 +64,16 @@ export interface HisSettleInput {
   transactionId: string;
   /** ISO instant WeChat Pay reported the payment. */
   paidAt: string;
+  /**
+   * 医保 (./his-insurance.ts): the preSettled order this payment settles and its split's fund
+   * (fundPay) and personal-account (psnAcctPay) parts, all three or none. The WeChat cash part is
+   * `totalFen - fundFen - accountFen`. Rejections besides the above: `AMOUNT_MISMATCH` (not the
+   * preSettle's split, or the patient's 医保 standing changed since: preSettle again), `INVALID_STATE`
+   * (the order is not preSettled), `NOT_FOUND` (no such order for this patient).
+   */
+  payOrdId?: string;
+  fundFen?: number;
+  accountFen?: number;
 }
 
 export interface HisFeePort {

@@ -59,7 +59,8 @@ export interface RefundInput {
 /** A verified, decrypted notification. */
 export type WxNotification =
   | { id: string; eventType: 'TRANSACTION.SUCCESS'; transaction: WxTransaction }
-  | { id: string; eventType: 'REFUND.SUCCESS' | 'REFUND.ABNORMAL' | 'REFUND.CLOSED'; refund: WxRefundNotice };
+  | { id: string; eventType: 'REFUND.SUCCESS' | 'REFUND.ABNORMAL' | 'REFUND.CLOSED'; refund: WxRefundNotice }
+  | { id: string; eventType: 'MEDICAL_INSURANCE.SUCCESS'; medIns: WxMedInsOrder };
 
 /** The decrypted resource of a refund notification. */
 export interface WxRefundNotice {
@@ -76,6 +77,80 @@ export interface WxRefundNotice {
 export interface TradeBill {
   /** The CSV as WeChat writes it (BOM stripped), checked against its SHA1. */
   csv: string;
+}
+
+export type MixPayType = 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE';
+
+/** A 医保 mixed order (移动医保支付): the split from the HIS's 医保 pre-settlement. */
+export interface MedInsOrderInput {
+  outTradeNo: string;
+  mixPayType: MixPayType;
+  /** REG_PAY 挂号, DIAG_PAY 诊间, IN_HOSP_PAY 住院, … */
+  orderType: string;
+  openid: string;
+  /** The WeChat user paying (encrypted before sending). */
+  payer: { name: string; idNumber: string };
+  /** Set when paying for a relative (the insured person). */
+  relative?: { name: string; idNumber: string };
+  /** The hospital's order number of the fee upload (medOrgOrd). */
+  serialNo: string;
+  /** 医保 payOrdId of the fee upload. */
+  payOrderId: string;
+  payAuthNo: string;
+  /** `lng,lat` of the hospital. */
+  geoLocation: string;
+  cityId: string;
+  medInstName: string;
+  medInstNo: string;
+  /** RFC 3339 */
+  medInsOrderCreateTime: string;
+  totalFen: number;
+  govFen: number;
+  selfFen: number;
+  otherFen: number;
+  medInsCashFen: number;
+  wechatPayCashFen: number;
+  /** A JSAPI prepay (same out_trade_no) for the cash part; absent for INSURANCE_ONLY. */
+  prepayId?: string;
+  /** https URL for MEDICAL_INSURANCE.SUCCESS. */
+  callbackUrl: string;
+  passthrough?: Record<string, unknown>;
+}
+
+export interface WxMedInsOrder {
+  mix_trade_no: string;
+  mix_pay_status: 'MIX_PAY_CREATED' | 'MIX_PAY_SUCCESS' | 'MIX_PAY_REFUND' | 'MIX_PAY_FAIL';
+  self_pay_status?: string;
+  med_ins_pay_status?: string;
+  paid_time?: string;
+  out_trade_no: string;
+  total_fee: number;
+  med_ins_gov_fee?: number;
+  med_ins_self_fee?: number;
+  med_ins_other_fee?: number;
+  med_ins_cash_fee?: number;
+  wechat_pay_cash_fee?: number;
+}
+
+/** The hospital refunded the 医保 part with the 医保 platform: WeChat Pay is told. */
+export interface MedInsRefundNotice {
+  govFen: number;
+  selfFen: number;
+  otherFen: number;
+  /** RFC 3339 */
+  refundTime: string;
+  /** The cash refund's out_refund_no (if any). */
+  outRefundNo: string;
+}
+
+/** The parameters of `wx.requestMedicalInsurancePay`. */
+export interface MedInsPayParams {
+  mixTradeNo: string;
+  timeStamp: string;
+  nonceStr: string;
+  package: string;
+  signType: 'RSA';
+  paySign: string;
 }
 
 /**
@@ -98,6 +173,13 @@ export interface WechatPayPort {
   queryRefund(outRefundNo: string): Promise<WxRefund | null>;
   /** The trade bill of one Asia/Shanghai date `YYYY-MM-DD`; null when it has no trades. */
   tradeBill(billDate: string): Promise<TradeBill | null>;
+  /** Places a 医保 mixed order (the cash part's JSAPI prepay first, same out_trade_no). */
+  medInsOrder(input: MedInsOrderInput): Promise<WxMedInsOrder>;
+  /** null when WeChat Pay has no mixed order with this out_trade_no. */
+  queryMedInsOrder(outTradeNo: string): Promise<WxMedInsOrder | null>;
+  medInsRefundNotify(mixTradeNo: string, notice: MedInsRefundNotice): Promise<void>;
+  /** Signs `wx.requestMedicalInsurancePay`'s parameters (the cash part's prepay_id, if any). */
+  medInsPayParams(mixTradeNo: string, prepayId: string | null): MedInsPayParams;
   /**
    * Verifies (raw body, key by Wechatpay-Serial, ±5 min, SIGNTEST refused) and decrypts a
    * notification; throws NotificationRejected when it must be answered with a failure.

@@ -5,7 +5,8 @@
  * fee_settlement_items), and a refused one changes nothing. `fee.settle` is idempotent by requestId like `booking.confirm`: a repeat answers
  * the same settlement in its current state (with its receipt once issued). `fee.listSettlements`
  * pages through the caller's settlements of one business day (Asia/Shanghai) with an opaque keyset
- * cursor, for the cloud's daily payment reconciliation.
+ * cursor, for the cloud's daily payment reconciliation. A settle naming a 医保 order (payOrdId,
+ * fundFen, accountFen) also confirms its 医保 settlement in the same transaction (./insurance-rules.ts).
  */
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
@@ -20,7 +21,6 @@ import {
 import { patientById } from '../db';
 import { SandboxError } from '../errors';
 import {
-  feeItemRow,
   insertSettlement,
   settlementById,
   settlementByRequest,
@@ -32,6 +32,7 @@ import {
 } from '../fee-store';
 import { addDays, isValidDate, shanghaiInstant } from '../schedule';
 import { priorResult, recordResult, type OnceKey } from './idempotency';
+import { checkInsuranceSettle, payableItems, settleInsurance } from './insurance-rules';
 import { parse } from './parse';
 import type { MethodHandler } from './types';
 
@@ -41,21 +42,45 @@ const requestId = z.string().regex(REQUEST_ID_RE, 'requestId must be 8-128 chara
 const patientId = z.string().regex(PATIENT_ID_RE, 'patientId must be P + 10 digits');
 
 const listSchema = z.strictObject({ patientId });
-const settleSchema = z.strictObject({
-  requestId,
-  patientId,
-  itemIds: z
-    .array(z.string().min(1).max(64))
-    .min(1)
-    .max(HIS_SETTLE_MAX_ITEMS)
-    .refine((ids) => new Set(ids).size === ids.length, 'itemIds must be distinct'),
-  totalFen: z.number().int().min(0).max(100_000_000),
-  transactionId: z.string().regex(TRANSACTION_ID_RE, 'transactionId must be 1-64 characters [A-Za-z0-9_-]'),
-  paidAt: z
-    .string()
-    .regex(ISO_INSTANT_RE, 'paidAt must be an ISO 8601 instant')
-    .refine((s) => !Number.isNaN(Date.parse(s)), 'paidAt must be an ISO 8601 instant'),
-});
+const fen = z.number().int().min(0).max(100_000_000);
+const settleSchema = z
+  .strictObject({
+    requestId,
+    patientId,
+    itemIds: z
+      .array(z.string().min(1).max(64))
+      .min(1)
+      .max(HIS_SETTLE_MAX_ITEMS)
+      .refine((ids) => new Set(ids).size === ids.length, 'itemIds must be distinct'),
+    totalFen: fen,
+    transactionId: z.string().regex(TRANSACTION_ID_RE, 'transactionId must be 1-64 characters [A-Za-z0-9_-]'),
+    paidAt: z
+      .string()
+      .regex(ISO_INSTANT_RE, 'paidAt must be an ISO 8601 instant')
+      .refine((s) => !Number.isNaN(Date.parse(s)), 'paidAt must be an ISO 8601 instant'),
+    // 医保: the order of insurance.uploadFees and the preSettle's fund and personal-account parts.
+    payOrdId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'payOrdId must be 1-64 characters [A-Za-z0-9_-]')
+      .optional(),
+    fundFen: fen.optional(),
+    accountFen: fen.optional(),
+  })
+  .refine((b) => [0, 3].includes([b.payOrdId, b.fundFen, b.accountFen].filter((v) => v !== undefined).length), {
+    message: 'payOrdId, fundFen and accountFen: all three or none',
+    path: ['payOrdId'],
+  })
+  .refine((b) => (b.fundFen ?? 0) + (b.accountFen ?? 0) <= b.totalFen, {
+    message: 'fundFen + accountFen must not exceed totalFen',
+    path: ['fundFen'],
+  });
+
+/** The 医保 part of a settle, when it names one. */
+function insurancePart(b: { payOrdId?: string; fundFen?: number; accountFen?: number }) {
+  if (b.payOrdId === undefined || b.fundFen === undefined || b.accountFen === undefined) return undefined;
+  return { payOrdId: b.payOrdId, fundFen: b.fundFen, accountFen: b.accountFen };
+}
+
 const getSettlementSchema = z.strictObject({ requestId });
 
 /** fee.listSettlements page size: default and most. */
@@ -131,15 +156,7 @@ const settle: MethodHandler = (body, ctx) => {
       return { settlement: toHisSettlement(db, row, now, ctx.fees.baseUrl) };
     }
     if (!patientById(db, input.patientId)) throw new SandboxError('NOT_FOUND', 'no patient with this patientId');
-    const items: FeeItemRow[] = input.itemIds.map((itemId, i) => {
-      const row = feeItemRow(db, itemId);
-      // Unknown and other patients' items read alike: the caller learns nothing about other patients.
-      if (!row || row.patient_id !== input.patientId) {
-        throw new SandboxError('ITEM_NOT_PAYABLE', `itemIds.${i}: no such item for this patient`);
-      }
-      if (row.status !== 'unpaid') throw new SandboxError('ITEM_NOT_PAYABLE', `itemIds.${i}: item is ${row.status}`);
-      return row;
-    });
+    const items: FeeItemRow[] = payableItems(db, input.patientId, input.itemIds);
     const sum = items.reduce((s, r) => s + r.amount_fen, 0);
     if (sum !== input.totalFen) {
       throw new SandboxError('AMOUNT_MISMATCH', `totalFen: the items' current amounts sum to ${sum}`);
@@ -148,6 +165,8 @@ const settle: MethodHandler = (body, ctx) => {
       .prepare('SELECT 1 FROM fee_settlements WHERE app_id = ? AND transaction_id = ?')
       .get(ctx.appId, input.transactionId);
     if (reused) throw new SandboxError('INVALID_REQUEST', 'transactionId: already settled under another requestId');
+    const part = insurancePart(input);
+    const order = part && checkInsuranceSettle(db, ctx.appId, { ...input, ...part });
 
     const row = insertSettlement(db, {
       appId: ctx.appId,
@@ -162,6 +181,7 @@ const settle: MethodHandler = (body, ctx) => {
       seed: ctx.schedule.seed,
       random: receiptRandom(),
     });
+    if (order) settleInsurance(db, order, row.settlement_id, now);
     recordResult(db, key, { settlementId: row.settlement_id });
     return { settlement: toHisSettlement(db, row, now, ctx.fees.baseUrl) };
   })();

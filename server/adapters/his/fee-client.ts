@@ -106,7 +106,18 @@ export function createHisFeeClient(config: HisClientConfig, deps: HisClientDeps 
     },
 
     async settle(input: HisSettleInput): Promise<HisSettlement> {
-      const body = bodyOf(input, ['requestId', 'patientId', 'itemIds', 'totalFen', 'transactionId', 'paidAt']);
+      const body = bodyOf(input, [
+        'requestId',
+        'patientId',
+        'itemIds',
+        'totalFen',
+        'transactionId',
+        'paidAt',
+        // 医保 orders only: undefined fields are left out of the JSON body.
+        'payOrdId',
+        'fundFen',
+        'accountFen',
+      ]);
       // Safe to retry: the gateway answers a repeated requestId with the same settlement.
       return (await call('fee.settle', body, settlementData, IDEMPOTENT)).settlement;
     },

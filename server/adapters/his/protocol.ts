@@ -37,6 +37,10 @@ export const HIS_ERROR_STATUS = {
   ITEM_NOT_PAYABLE: 409,
   /** fee.settle: totalFen differs from the sum of the items' current amounts. */
   AMOUNT_MISMATCH: 409,
+  /** insurance.uploadFees: the patient's HIS record has no 社保卡号 / 医保号. */
+  NOT_INSURED: 409,
+  /** insurance.uploadFees / preSettle: payAuthNo malformed, already used, or its validity ended. */
+  AUTH_INVALID: 409,
   INTERNAL: 500,
   UNAVAILABLE: 503,
 } as const;

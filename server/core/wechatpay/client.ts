@@ -13,6 +13,7 @@ import type { WechatPayConfig } from './config';
 import { authorizationHeader, newNonce, paySign, signedHeadersOf, verifySigned } from './crypto';
 import { WechatPayError } from './errors';
 import { nodePayFetch, type PayFetch, type PayHttpResponse } from './http';
+import { encryptionKey, medInsOrderBody, medInsOrderSchema, medInsRefundBody } from './med-ins';
 import { parseWechatPayNotification } from './notification';
 import { billSchema, errorBodySchema, prepaySchema, refundSchema, transactionSchema } from './schemas';
 
@@ -33,7 +34,12 @@ export function createWechatPayClient(config: WechatPayConfig, deps: WechatPayDe
   const log = deps.log ?? defaultLogger;
   const base = config.baseUrl.replace(/\/+$/, '');
 
-  function signedHeaders(method: 'GET' | 'POST', pathWithQuery: string, body: string): Record<string, string> {
+  function signedHeaders(
+    method: 'GET' | 'POST',
+    pathWithQuery: string,
+    body: string,
+    serial = config.wechatpayPublicKeyId,
+  ): Record<string, string> {
     const headers: Record<string, string> = {
       Authorization: authorizationHeader({
         mchid: config.mchid,
@@ -48,18 +54,23 @@ export function createWechatPayClient(config: WechatPayConfig, deps: WechatPayDe
       'User-Agent': 'smart-hospital-wechatpay/1.0',
     };
     if (method === 'POST') headers['Content-Type'] = 'application/json';
-    if (config.wechatpayPublicKeyId) headers['Wechatpay-Serial'] = config.wechatpayPublicKeyId;
+    if (serial) headers['Wechatpay-Serial'] = serial;
     return headers;
   }
 
   /** One attempt: sends, verifies the answer's signature, maps the status. */
-  async function attempt(method: 'GET' | 'POST', pathWithQuery: string, body: string): Promise<PayHttpResponse> {
+  async function attempt(
+    method: 'GET' | 'POST',
+    pathWithQuery: string,
+    body: string,
+    serial?: string,
+  ): Promise<PayHttpResponse> {
     let res: PayHttpResponse;
     try {
       res = await doFetch({
         method,
         url: base + pathWithQuery,
-        headers: signedHeaders(method, pathWithQuery, body),
+        headers: signedHeaders(method, pathWithQuery, body, serial ?? config.wechatpayPublicKeyId),
         body,
         timeoutMs: config.timeoutMs,
       });
@@ -78,14 +89,21 @@ export function createWechatPayClient(config: WechatPayConfig, deps: WechatPayDe
     payload: unknown,
     schema: z.ZodType<T> | null,
     notFoundIsNull = false,
+    /** `Wechatpay-Serial` of a request with encrypted fields (the key that encrypted them). */
+    serial?: string,
   ): Promise<Answer<T>> {
     const body = payload === undefined ? '' : JSON.stringify(payload);
     const started = Date.now();
     for (let tries = 0; ; tries++) {
       try {
-        const res = await attempt(method, pathWithQuery, body);
+        const res = await attempt(method, pathWithQuery, body, serial);
         const answer = interpret(res, schema, notFoundIsNull);
-        log.info('wechatpay', { path: pathWithQuery.split('?')[0], status: res.status, tries, ms: Date.now() - started });
+        log.info('wechatpay', {
+          path: pathWithQuery.split('?')[0],
+          status: res.status,
+          tries,
+          ms: Date.now() - started,
+        });
         return answer;
       } catch (err) {
         const retry = err instanceof WechatPayError && err.kind === 'unavailable' && tries < config.retries;
@@ -155,6 +173,30 @@ export function createWechatPayClient(config: WechatPayConfig, deps: WechatPayDe
       return { csv: await downloadBill(bill) };
     },
 
+    async medInsOrder(input) {
+      const { serial, key } = encryptionKey(config);
+      const body = medInsOrderBody(config, input, key);
+      return (await call('POST', '/v3/med-ins/orders', body, medInsOrderSchema, false, serial)).data!;
+    },
+
+    async queryMedInsOrder(outTradeNo) {
+      const path = `/v3/med-ins/orders/out-trade-no/${encodeURIComponent(outTradeNo)}`;
+      return (await call('GET', path, undefined, medInsOrderSchema, true)).data;
+    },
+
+    async medInsRefundNotify(mixTradeNo, notice) {
+      const path = `/v3/med-ins/refunds/notify?mix_trade_no=${encodeURIComponent(mixTradeNo)}`;
+      await call('POST', path, medInsRefundBody(notice), null);
+    },
+
+    medInsPayParams(mixTradeNo, prepayId) {
+      const timeStamp = String(nowSec());
+      const nonceStr = newNonce();
+      const pkg = prepayId ? `prepay_id=${prepayId}` : '';
+      const sign = paySign(config.merchantPrivateKey, config.appid, timeStamp, nonceStr, pkg);
+      return { mixTradeNo, timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign: sign };
+    },
+
     parseNotification(headers, rawBody) {
       return parseWechatPayNotification(headers, rawBody, config.wechatpayKeys, config.apiV3Key, nowSec());
     },
@@ -176,7 +218,8 @@ export function createWechatPayClient(config: WechatPayConfig, deps: WechatPayDe
     } catch {
       throw new WechatPayError('unavailable', 'NETWORK', 'trade bill download failed');
     }
-    if (res.status !== 200) throw new WechatPayError('unavailable', 'DOWNLOAD_FAILED', `HTTP ${res.status}`, res.status);
+    if (res.status !== 200)
+      throw new WechatPayError('unavailable', 'DOWNLOAD_FAILED', `HTTP ${res.status}`, res.status);
     const sha1 = createHash('sha1').update(res.body, 'utf8').digest('hex');
     if (bill.hash_type.toUpperCase() !== 'SHA1' || sha1 !== bill.hash_value.toLowerCase()) {
       throw new WechatPayError('unavailable', 'BAD_HASH', 'trade bill does not match its hash');

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { WxNotification } from '../../ports/wechat-pay';
 import { decryptResource, signedHeadersOf, verifySigned, type WechatpayKeys } from './crypto';
 import { NotificationRejected } from './errors';
+import { medInsOrderSchema } from './med-ins';
 import { refundNoticeSchema, transactionSchema } from './schemas';
 
 const envelopeSchema = z.object({
@@ -60,6 +61,11 @@ export function parseWechatPayNotification(
       eventType: envelope.event_type as 'REFUND.SUCCESS' | 'REFUND.ABNORMAL' | 'REFUND.CLOSED',
       refund: refund.data,
     };
+  }
+  if (envelope.event_type === 'MEDICAL_INSURANCE.SUCCESS') {
+    const order = medInsOrderSchema.safeParse(plain);
+    if (!order.success) throw new NotificationRejected('badResource');
+    return { id: envelope.id, eventType: 'MEDICAL_INSURANCE.SUCCESS', medIns: order.data };
   }
   throw new NotificationRejected('unknownEvent');
 }

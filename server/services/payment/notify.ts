@@ -78,6 +78,11 @@ export class PayNotifications {
 
   private async apply(n: WxNotification): Promise<void> {
     const nowMs = this.ctx.nowMs();
+    if (n.eventType === 'MEDICAL_INSURANCE.SUCCESS') {
+      // No order here is a 医保 mixed order yet (issue #15's 医保 step): acknowledged, nothing to apply.
+      this.ctx.log.warn('pay notify: 医保 notification without a 医保 order', { id: n.id });
+      return;
+    }
     const outTradeNo = n.eventType === 'TRANSACTION.SUCCESS' ? n.transaction.out_trade_no : n.refund.out_trade_no;
     const order = await this.ctx.store.orders.get(outTradeNo);
     if (!order) {

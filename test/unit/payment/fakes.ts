@@ -249,6 +249,21 @@ export class FakeWechatPay implements WechatPayPort {
     return null;
   }
 
+  // 医保 mixed orders are exercised against the pay sandbox (test/unit/core/wechatpay-med-ins.test.ts).
+  async medInsOrder(): Promise<never> {
+    throw new Error('FakeWechatPay: 医保 orders are not faked');
+  }
+
+  async queryMedInsOrder(): Promise<null> {
+    return null;
+  }
+
+  async medInsRefundNotify(): Promise<void> {}
+
+  medInsPayParams(mixTradeNo: string) {
+    return { mixTradeNo, timeStamp: '1', nonceStr: 'n', package: '', signType: 'RSA' as const, paySign: 's' };
+  }
+
   /** The fake's wire format: the notification as JSON; header `x-fake-bad: 1` fails verification. */
   parseNotification(headers: Readonly<Record<string, string>>, rawBody: string): WxNotification {
     if (headers['x-fake-bad']) throw new NotificationRejected('badSignature');
