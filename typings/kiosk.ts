@@ -6,12 +6,7 @@
  */
 
 export type KioskErrorCode =
-  | 'UNAUTHORIZED'
-  | 'INVALID_REQUEST'
-  | 'NOT_FOUND'
-  | 'ALREADY_REDEEMED'
-  | 'LOCKED'
-  | 'UNAVAILABLE';
+  'UNAUTHORIZED' | 'INVALID_REQUEST' | 'NOT_FOUND' | 'ALREADY_REDEEMED' | 'LOCKED' | 'UNAVAILABLE';
 
 export interface KioskRedeemRequest {
   action: 'redeem';

@@ -82,7 +82,13 @@ export function createHttpMain(
         res = plain(500, 'internal error');
       }
     }
-    log.info('http', { fn: opts.fn, requestId, method: req?.httpMethod ?? '?', status: res.statusCode, ms: Date.now() - started });
+    log.info('http', {
+      fn: opts.fn,
+      requestId,
+      method: req?.httpMethod ?? '?',
+      status: res.statusCode,
+      ms: Date.now() - started,
+    });
     return res;
   };
 }

@@ -26,6 +26,7 @@ export function recordFailure(s: LimitState, rule: LimitRule, nowMs: number): { 
   const fresh = nowMs - s.windowStartMs >= rule.windowMs;
   const failures = (fresh ? 0 : s.failures) + 1;
   const windowStartMs = fresh ? nowMs : s.windowStartMs;
-  if (failures >= rule.max) return { next: { windowStartMs, failures: 0, lockedUntilMs: nowMs + rule.lockMs }, locked: true };
+  if (failures >= rule.max)
+    return { next: { windowStartMs, failures: 0, lockedUntilMs: nowMs + rule.lockMs }, locked: true };
   return { next: { windowStartMs, failures, lockedUntilMs: s.lockedUntilMs }, locked: false };
 }
