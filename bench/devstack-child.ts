@@ -1,13 +1,13 @@
 /**
  * The devstack under benchmark, in its own process (so the load generator never shares its event
- * loop). Started by bench/booking-burst.ts:
+ * loop). Started by bench/booking-burst.ts and bench/payment-chaos.ts:
  *
  *   node --import tsx bench/devstack-child.ts --state-dir DIR --functions-dir DIR [--his-url URL]
  *
  * With `--his-url` it uses that HIS sandbox (started by the bench in its own process) instead of
  * starting one inside this process.
  *
- * Prints one JSON line `{"url","hisUrl","functions"}` on stdout once it listens, then runs until
+ * Prints one JSON line `{"url","hisUrl","payUrl","functions"}` on stdout once it listens, then runs until
  * SIGTERM/SIGINT or until its stdin closes (the parent died).
  *
  * Control lines on stdin (used by `--profile-dir`): `prof-start` starts the V8 CPU profiler,
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     instances: Number(optionalArg('--instances') ?? '0'),
   });
   process.stdout.write(
-    `${JSON.stringify({ url: stack.url, hisUrl: stack.hisUrl, functions: stack.functions.names() })}\n`,
+    `${JSON.stringify({ url: stack.url, hisUrl: stack.hisUrl, payUrl: stack.payUrl, functions: stack.functions.names() })}\n`,
   );
   let stopping = false;
   const stop = (): void => {

@@ -14,6 +14,8 @@ export interface DevstackChild {
   proc: ChildProcess;
   url: string;
   hisUrl: string;
+  /** The WeChat Pay sandbox the devstack started (its notifications go to `${url}/http/payNotify`). */
+  payUrl: string;
   profileStart(): void;
   profileStop(file: string): Promise<void>;
   /** The child's CPU time (user + system) so far, ms. */
@@ -143,8 +145,10 @@ export async function startDevstackChild(
   const proc = spawnDevstack(root, functionsDir, nodeFlags, hisUrl, instances);
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   const nextLine = answerLines(proc);
-  const info = JSON.parse(await nextLine()) as { url: string; hisUrl: string; functions: string[] };
-  log(`devstack child pid ${proc.pid}: ${info.url} (HIS ${info.hisUrl}), functions ${info.functions.join(', ')}`);
+  const info = JSON.parse(await nextLine()) as { url: string; hisUrl: string; payUrl: string; functions: string[] };
+  log(
+    `devstack child pid ${proc.pid}: ${info.url} (HIS ${info.hisUrl}, pay ${info.payUrl}), functions ${info.functions.join(', ')}`,
+  );
   const ask = async (command: string): Promise<string> => {
     const answer = nextLine();
     proc.stdin!.write(`${command}\n`);
@@ -154,6 +158,7 @@ export async function startDevstackChild(
     proc,
     url: info.url,
     hisUrl: info.hisUrl,
+    payUrl: info.payUrl,
     profileStart: () => {
       proc.stdin!.write('prof-start\n');
     },
