@@ -60,6 +60,13 @@ export const ENV_VARS = {
   },
   TMPL_PAYMENT_SUCCESS: { required: true, secret: false, description: 'subscription template id: 缴费成功通知' },
   TMPL_REFUND_NOTICE: { required: true, secret: false, description: 'subscription template id: 退款通知' },
+  MEDINS_AUTH_BASE_URL: {
+    required: false,
+    secret: false,
+    description: 'the 医保 authorisation gateway (authCode → pay_auth_no); unset: no 医保 payment',
+  },
+  MEDINS_APP_ID: { required: false, secret: false, description: "the hospital's app id at the 医保 gateway" },
+  MEDINS_APP_SECRET: { required: false, secret: true, description: 'HMAC secret for the 医保 gateway' },
   KIOSK_KEYS: {
     required: true,
     secret: true,
