@@ -26,7 +26,12 @@ import { DEVSTACK_HIS_APP_ID, DEVSTACK_HIS_APP_SECRET, startHisSandbox, type His
 import { DEFAULT_PAY_PORT, startPaySandbox, type PaySandbox, type SignWith } from './pay';
 import { loadKioskKeys } from './seed/kiosk';
 import { seedSiteContent } from './seed/site-content';
-import { DEVSTACK_BOOKING_TEMPLATES, DEVSTACK_PAYMENT_TEMPLATES, DEVSTACK_TEMPLATES } from './seed/subscribe-templates';
+import {
+  DEVSTACK_BOOKING_TEMPLATES,
+  DEVSTACK_CHARGES_READY_TEMPLATE,
+  DEVSTACK_PAYMENT_TEMPLATES,
+  DEVSTACK_TEMPLATES,
+} from './seed/subscribe-templates';
 import { createDevstackServer } from './server';
 
 export const REPO_ROOT = resolve(__dirname, '..');
@@ -109,6 +114,7 @@ const FUNCTION_ENV = [
   ...PAYMENT_TEMPLATE_KINDS.map((k) => PAYMENT_TEMPLATE_ENV[k]),
   ...PAY_ENV,
   'KIOSK_KEYS',
+  'TMPL_CHARGES_READY',
 ] as const;
 
 /** The functions' merchant variables from the sandbox's merchant.json (PEMs with real newlines). */
@@ -227,6 +233,7 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
     process.env.PII_HASH_KEY = DEV_PII_HASH_KEY;
     for (const k of TEMPLATE_KINDS) process.env[BOOKING_TEMPLATE_ENV[k]] = DEVSTACK_BOOKING_TEMPLATES[k];
     for (const k of PAYMENT_TEMPLATE_KINDS) process.env[PAYMENT_TEMPLATE_ENV[k]] = DEVSTACK_PAYMENT_TEMPLATES[k];
+    process.env.TMPL_CHARGES_READY = DEVSTACK_CHARGES_READY_TEMPLATE;
     setPayEnv(pay);
     const kioskKeys = loadKioskKeys(stateDir);
     process.env.KIOSK_KEYS = JSON.stringify(kioskKeys);
@@ -277,6 +284,10 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
     const url = `http://127.0.0.1:${addr.port}`;
     process.env.WXPAY_NOTIFY_URL = `${url}/http/payNotify`;
     pay.setNotifyUrl(process.env.WXPAY_NOTIFY_URL);
+    // The HIS sandbox's events (charges.ready, …) go to the hisEvents HTTP access route; pending
+    // ones start on the next turn, after the functions below are loaded. An HIS sandbox of another
+    // process (`hisUrl`) is not told: start it with HIS_EVENTS_URL (docs/his-gateway.md).
+    his?.setEventsUrl(`${url}/http/hisEvents`);
 
     functions.loadAll();
     await functions.ready();

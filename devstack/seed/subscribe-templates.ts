@@ -26,6 +26,9 @@ export const DEVSTACK_PAYMENT_TEMPLATES: Readonly<PaymentTemplates> = Object.fre
   refund: 'tmpl-refund-notice',
 });
 
+/** The hisEvents function's template (TMPL_CHARGES_READY). */
+export const DEVSTACK_CHARGES_READY_TEMPLATE = 'tmpl-charges-ready';
+
 export const DEVSTACK_TEMPLATES: SubscribeTemplate[] = [
   {
     id: 'tmpl-booking-confirmed',
@@ -86,6 +89,18 @@ export const DEVSTACK_TEMPLATES: SubscribeTemplate[] = [
       time4: '缴费时间',
       character_string5: '取单码',
       thing6: '温馨提示',
+    },
+  },
+  {
+    id: 'tmpl-charges-ready',
+    title: '待缴费提醒',
+    kind: 'one-time',
+    keys: {
+      thing1: '就诊人',
+      thing2: '就诊科室',
+      amount3: '待缴金额',
+      time4: '开单时间',
+      thing5: '温馨提示',
     },
   },
   {

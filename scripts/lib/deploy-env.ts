@@ -13,6 +13,7 @@ import { piiHashKeyFromEnv } from '../../server/config/pii';
 import {
   BOOKING_TEMPLATE_ENV,
   bookingTemplatesFromEnv,
+  chargesReadyTemplateFromEnv,
   PAYMENT_TEMPLATE_ENV,
   paymentTemplatesFromEnv,
 } from '../../server/config/templates';
@@ -102,6 +103,7 @@ const READERS: { needs: EnvVarName[]; read: (env: FunctionEnv) => unknown }[] = 
     read: wechatPayConfigFromEnv,
   },
   { needs: ['KIOSK_KEYS'], read: kioskKeysFromEnv },
+  { needs: ['TMPL_CHARGES_READY'], read: chargesReadyTemplateFromEnv },
 ];
 
 export function invalidValues(reads: readonly EnvVarName[], values: EnvValues): string[] {

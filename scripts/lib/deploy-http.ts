@@ -1,6 +1,6 @@
 /**
  * The HTTP access service (HTTP 访问服务) paths of the functions that answer outside callers:
- * WeChat Pay's notifications and the hospital's kiosks. cloudbaserc.json has no place for them, so
+ * WeChat Pay's notifications, the hospital's kiosks and the HIS's events. cloudbaserc.json has no place for them, so
  * they are declared here, planned with the functions and created by `npm run deploy`
  * (manager-node access.createAccess). WXPAY_NOTIFY_URL must be `https://<env domain>/payNotify`.
  */
@@ -9,6 +9,7 @@ import type CloudBase from '@cloudbase/manager-node';
 export const HTTP_ACCESS: Readonly<Record<string, string>> = Object.freeze({
   payNotify: '/payNotify',
   kiosk: '/kiosk',
+  hisEvents: '/hisEvents',
 });
 
 /** Plan lines and problems: every declared path's function must be deployed. */

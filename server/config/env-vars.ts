@@ -60,6 +60,7 @@ export const ENV_VARS = {
   },
   TMPL_PAYMENT_SUCCESS: { required: true, secret: false, description: 'subscription template id: 缴费成功通知' },
   TMPL_REFUND_NOTICE: { required: true, secret: false, description: 'subscription template id: 退款通知' },
+  TMPL_CHARGES_READY: { required: true, secret: false, description: 'subscription template id: 待缴费提醒' },
   MEDINS_AUTH_BASE_URL: {
     required: false,
     secret: false,

@@ -57,3 +57,10 @@ export function paymentTemplatesFromEnv(env: FunctionEnv = process.env): Payment
     refund: env.TMPL_REFUND_NOTICE!.trim(),
   };
 }
+
+/** The hisEvents function's template: 待缴费提醒 (charges ready after a visit). */
+export function chargesReadyTemplateFromEnv(env: FunctionEnv = process.env): string {
+  const id = env.TMPL_CHARGES_READY?.trim();
+  if (!id) throw new Error('subscription template id is not set: TMPL_CHARGES_READY (see server/config/templates.ts)');
+  return id;
+}

@@ -152,6 +152,7 @@ test('collections, permissions, missing indexes, then the function and its trigg
     'createFunctionTriggers booking syncSchedule,sendMessages',
     'createAccess /payNotify payNotify',
     'createAccess /kiosk kiosk',
+    'createAccess /hisEvents hisEvents',
   ]);
   expect(steps.filter((s) => s.required)).toEqual([]);
   expect(steps.map((s) => s.text)).toEqual([
@@ -174,6 +175,7 @@ test('HTTP access: an existing path is kept; one pointing at another function is
   state.access = [
     { Path: '/payNotify', Name: 'payNotify' },
     { Path: '/kiosk', Name: 'someOtherFunction' },
+    { Path: '/hisEvents', Name: 'hisEvents' },
   ];
   const steps = await applyPlan(plan, options);
   expect(calls.filter((c) => c.startsWith('createAccess'))).toEqual([]);

@@ -226,6 +226,7 @@ describe('variable values', () => {
     TMPL_BOOKING_CANCELLED: 'Cx9-cancelled-prod',
     TMPL_PAYMENT_SUCCESS: 'Py1-paid-prod',
     TMPL_REFUND_NOTICE: 'Rf3-refund-prod',
+    TMPL_CHARGES_READY: 'Cg4-charges-prod',
     WXPAY_MCHID: '1900000109',
     WXPAY_APPID: 'wx0123456789abcdef',
     WXPAY_MERCHANT_SERIAL: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
