@@ -2,12 +2,14 @@
  * The trade bill (交易账单): `GET /v3/bill/tradebill` answers `{hash_type, hash_value,
  * download_url}`; the download (signed request, unsigned answer) serves the CSV WeChat writes —
  * UTF-8 BOM, a header, every data field prefixed with a backtick, amounts in yuan with two
- * decimals, a summary header and one summary row, CRLF line ends. Rows are the payments and the
- * successful refunds of one Asia/Shanghai date; the bill is ready at `billReadyAt` the next day.
+ * decimals, a summary header and one summary row, CRLF line ends. Rows are the payments (JSAPI
+ * orders, and withholding deductions as trade type PAP — papay-deductions.ts) and the successful
+ * refunds of one Asia/Shanghai date; the bill is ready at `billReadyAt` the next day.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { now, type PayContext } from './context';
 import { PayError, paramError } from './errors';
+import { papayBillPayments } from './papay-deductions';
 import type { OrderRow, RefundRow } from './store';
 import { billTime, shanghaiDayStart } from './time';
 import type { Json } from './validate';
@@ -42,11 +44,26 @@ interface BillLine {
   refundApplied: number;
 }
 
-function paymentLine(o: OrderRow): BillLine {
+/** What a bill's payment row is made of: a JSAPI order, or a withholding deduction. */
+export type BillPayment = Pick<
+  OrderRow,
+  | 'success_at'
+  | 'appid'
+  | 'mchid'
+  | 'transaction_id'
+  | 'out_trade_no'
+  | 'openid'
+  | 'bank_type'
+  | 'total'
+  | 'description'
+  | 'attach'
+>;
+
+function paymentLine(o: BillPayment, tradeType: 'JSAPI' | 'PAP' = 'JSAPI'): BillLine {
   const f = fee(o.total);
   // prettier-ignore
   const fields = [
-    billTime(o.success_at!), o.appid, o.mchid, '0', '', o.transaction_id!, o.out_trade_no, o.openid, 'JSAPI',
+    billTime(o.success_at!), o.appid, o.mchid, '0', '', o.transaction_id!, o.out_trade_no, o.openid, tradeType,
     'SUCCESS', o.bank_type ?? 'OTHERS', 'CNY', yuan(o.total), '0.00', '0', '0', '0.00', '0.00', '', '',
     o.description, o.attach ?? '', yuan(f), '0.60%', yuan(o.total), '0.00', '',
   ];
@@ -75,6 +92,7 @@ export function buildTradeBill(ctx: PayContext, billDate: string, billType: Bill
   const lines: { at: number; line: BillLine }[] = [];
   if (billType !== 'REFUND') {
     for (const o of ctx.store.paidBetween(from, to)) lines.push({ at: o.success_at!, line: paymentLine(o) });
+    for (const d of papayBillPayments(ctx, from, to)) lines.push({ at: d.success_at!, line: paymentLine(d, 'PAP') });
   }
   if (billType !== 'SUCCESS') {
     for (const r of ctx.store.refundedBetween(from, to)) {

@@ -4,6 +4,8 @@ import type { MedInsAuthFile, NonceCache } from './med-ins-auth-scheme';
 import type { MedInsStore } from './med-ins-store';
 import type { Credentials } from './merchant';
 import type { Notifier } from './notifier';
+import type { PapayNotifier } from './papay-notifier';
+import type { PapayStore } from './papay-store';
 import type { WechatpaySigner } from './signer';
 import type { PayStore } from './store';
 import type { Clock } from './time';
@@ -17,6 +19,14 @@ export interface MedInsContext {
   auth: MedInsAuthFile;
   /** Nonces seen by the gateway within the timestamp window (replays are refused). */
   nonces: NonceCache;
+}
+
+/** Withholding (委托代扣, v2 papay): contracts, deductions and their XML notifications. */
+export interface PapayContext {
+  store: PapayStore;
+  notifier: PapayNotifier;
+  /** Real ms between a deduction accepted and its outcome (success, or NOTENOUGH on the fault). */
+  deductDelayMs: number;
 }
 
 export interface PayContext {
@@ -44,6 +54,7 @@ export interface PayContext {
    */
   billsReadyNow: Set<string>;
   medIns: MedInsContext;
+  papay: PapayContext;
 }
 
 export const now = (ctx: PayContext): number => ctx.clock().getTime();

@@ -35,9 +35,15 @@ export interface PayFaults {
    * part is refunded, MIX_PAY_FAIL) and sends no MEDICAL_INSURANCE.SUCCESS — the polling path.
    */
   medInsTimeout?: boolean;
+  /**
+   * Withholding deductions (`/pay/pappayapply`) fail when they settle, as on a short balance:
+   * `true` every one, a number the share (0..1) of them. The result notification and the query
+   * then say `PAY_FAIL` / `NOTENOUGH`, so a client's fallback path (asking the user to pay) runs.
+   */
+  papayDeductFail?: boolean | number;
 }
 
-type Resolved = Required<PayFaults>;
+type Resolved = Required<Omit<PayFaults, 'papayDeductFail'>> & { papayDeductFail: number };
 
 const NONE: Resolved = {
   failRate: 0,
@@ -51,6 +57,7 @@ const NONE: Resolved = {
   refundNotEnough: false,
   refundResult: 'SUCCESS',
   medInsTimeout: false,
+  papayDeductFail: 0,
 };
 
 const share = (v: unknown): number => Math.min(1, Math.max(0, Number(v ?? 0) || 0));
@@ -70,6 +77,7 @@ function resolve(f: PayFaults): Resolved {
     refundNotEnough: f.refundNotEnough === true,
     refundResult: refundResults.find((r) => r === f.refundResult) ?? 'SUCCESS',
     medInsTimeout: f.medInsTimeout === true,
+    papayDeductFail: f.papayDeductFail === true ? 1 : share(f.papayDeductFail === false ? 0 : f.papayDeductFail),
   };
 }
 
@@ -112,6 +120,12 @@ export class Faults {
 
   duplicate(): boolean {
     return this.state.duplicateRate > 0 && this.random() < this.state.duplicateRate;
+  }
+
+  /** Whether this withholding deduction fails for want of balance (`papayDeductFail`). */
+  papayDeductFails(): boolean {
+    const rate = this.state.papayDeductFail;
+    return rate >= 1 || (rate > 0 && this.random() < rate);
   }
 
   /** Milliseconds in [50, 1000): when WeChat's duplicate arrives after the first delivery. */

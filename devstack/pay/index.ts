@@ -14,6 +14,9 @@
  *   unsigned, CORS `*`.
  * /med-ins-auth/v1/pay-auth — the 医保 authorisation gateway (med-ins-auth.ts), HMAC-signed;
  *   its credentials in `<stateDir>/pay/medins.json` and `pay.medIns`.
+ * /papay/querycontract, /papay/deletecontract, /pay/pappayapply, /pay/paporderquery — withholding
+ *   (委托代扣, v2: XML signed with MD5 and the APIv2 key; papay-v2-routes.ts); the signing mini
+ *   program and the user's side at /sandbox/papay/… (papay-sandbox-routes.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +36,11 @@ import { mixedOrderView } from './med-ins-views';
 import { loadCredentials, type Credentials, type MerchantFile } from './merchant';
 import { Notifier } from './notifier';
 import { payOrder, refuseOrder } from './orders';
+import { PapayNotifier } from './papay-notifier';
+import { resumePapay } from './papay-deductions';
+import { handlePapaySandbox } from './papay-sandbox-routes';
+import { PapayStore } from './papay-store';
+import { handlePapayV2, isPapayV2Path } from './papay-v2-routes';
 import { scheduleSettle } from './refunds';
 import { handleSandbox } from './sandbox-routes';
 import { WechatpaySigner, type SignWith } from './signer';
@@ -46,6 +54,7 @@ export type { MedInsAuthFile } from './med-ins-auth-scheme';
 export type { PayFaults } from './faults';
 export type { SignWith } from './signer';
 export { MED_INS_RETRY_SCHEDULE_MS, WECHAT_RETRY_SCHEDULE_MS } from './notifier';
+export { PAPAY_CONTRACT_RETRY_SCHEDULE_MS } from './papay-notifier';
 
 export const DEFAULT_PAY_PORT = 7302;
 
@@ -82,6 +91,8 @@ export interface PaySandboxOptions {
   billReadyAt?: string;
   /** Real ms between a mixed order's cash part paid and its 医保 part settled; default 5 s / timeScale. */
   medInsSettleDelayMs?: number;
+  /** Real ms between a withholding deduction accepted and its outcome; default 10 s / timeScale. */
+  papayDeductDelayMs?: number;
 }
 
 export interface PaySandbox {
@@ -197,6 +208,10 @@ export async function startPaySandbox(opts: PaySandboxOptions): Promise<PaySandb
       return handleMedInsSandbox(ctx, req.method ?? 'GET', path, raw, res);
     }
     if (path.pathname.startsWith('/med-ins-auth/')) return handleMedInsAuth(ctx, req, path, raw, res);
+    if (path.pathname === '/sandbox/papay' || path.pathname.startsWith('/sandbox/papay/')) {
+      return handlePapaySandbox(ctx, req.method ?? 'GET', path, raw, res);
+    }
+    if (isPapayV2Path(path.pathname)) return handlePapayV2(ctx, req.method ?? 'GET', path.pathname, raw, res);
     if (path.pathname.startsWith('/sandbox/')) {
       return handleSandbox({ ctx, setNotifyUrl: (u) => (notifyUrl = u) }, req.method ?? 'GET', path, raw, res);
     }
@@ -206,9 +221,11 @@ export async function startPaySandbox(opts: PaySandboxOptions): Promise<PaySandb
       api: '/v3/pay/transactions/jsapi, /v3/pay/transactions/out-trade-no/{no}, /v3/refund/domestic/refunds, /v3/bill/tradebill',
       medIns:
         '/v3/med-ins/orders, /v3/med-ins/orders/mix-trade-no/{no}, /v3/med-ins/refunds/notify, /med-ins-auth/v1/pay-auth',
+      papay: '/papay/querycontract, /papay/deletecontract, /pay/pappayapply, /pay/paporderquery (v2 XML, MD5)',
       sandbox:
         '/sandbox/merchant, /sandbox/orders, /sandbox/orders/{no}[/pay|/refuse|/notify?times=N], /sandbox/faults, ' +
-        '/sandbox/med-ins/auth-codes, /sandbox/med-ins/{mix_trade_no}[/pay|/pay-sheet|/notify]',
+        '/sandbox/med-ins/auth-codes, /sandbox/med-ins/{mix_trade_no}[/pay|/pay-sheet|/notify], ' +
+        '/sandbox/papay[/sign|/contracts[/{id}[/terminate]]|/deductions/{out_trade_no}]',
     });
   }
 
@@ -225,6 +242,8 @@ export async function startPaySandbox(opts: PaySandboxOptions): Promise<PaySandb
   const faults = new Faults(opts.seed ?? 20260101);
   const signer = new WechatpaySigner(credentials, opts.signWith ?? 'publicKey', clock);
   const notifier = new Notifier({ store, signer, faults, clock, timeScale, quiet: opts.quiet ?? false });
+  const papayStore = new PapayStore(store.connection);
+  const papayNotifier = new PapayNotifier({ store: papayStore, clock, timeScale, quiet: opts.quiet ?? false });
   const ctx: PayContext = {
     store,
     credentials,
@@ -245,12 +264,19 @@ export async function startPaySandbox(opts: PaySandboxOptions): Promise<PaySandb
       auth: medInsAuth,
       nonces: new NonceCache(),
     },
+    papay: {
+      store: papayStore,
+      notifier: papayNotifier,
+      deductDelayMs: opts.papayDeductDelayMs ?? Math.round(10_000 / timeScale),
+    },
   };
   ready(ctx);
   // After a restart: deliveries and refunds carry on where they were.
   notifier.resume();
   for (const r of store.processingRefunds()) scheduleSettle(ctx, r);
   resumeMedIns(ctx);
+  papayNotifier.resume();
+  resumePapay(ctx);
 
   let closing: Promise<void> | null = null;
   return {
@@ -272,6 +298,7 @@ export async function startPaySandbox(opts: PaySandboxOptions): Promise<PaySandb
       closing ??= (async () => {
         timers.close();
         notifier.close();
+        papayNotifier.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

@@ -4,11 +4,13 @@
  *
  * - `merchant.json` — what a merchant holds (and what the functions are configured with): mchid,
  *   appid, the merchant key pair and certificate serial, the WeChat Pay public key and its
- *   `PUB_KEY_ID_…`, the platform certificate of the older mode, the APIv3 key, the base URL.
+ *   `PUB_KEY_ID_…`, the platform certificate of the older mode, the APIv3 key, the base URL, and
+ *   for the v2 withholding (papay) calls the APIv2 key and the withholding template's plan_id
+ *   (added once to a merchant.json made before they existed).
  * - `wechatpay-private.json` — WeChat Pay's side, which no merchant ever has: the private keys
  *   the sandbox signs answers and notifications with.
  */
-import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, randomInt, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -31,6 +33,23 @@ export interface MerchantFile {
   platformCertificate: string;
   apiV3Key: string;
   baseUrl: string;
+  /** The APIv2 key (32 characters, never the APIv3 key): MD5 `sign` of the v2 withholding calls. */
+  apiV2Key: string;
+  /** The merchant's withholding template (委托代扣模板): plan_id of signing and of the contract calls. */
+  papayPlanId: string;
+}
+
+type StoredMerchantFile = Omit<MerchantFile, 'apiV2Key' | 'papayPlanId'> & Partial<MerchantFile>;
+
+/** The v2 credentials a merchant.json lacks, made once (a plan_id is digits, as WeChat's are). */
+function withV2Credentials(m: StoredMerchantFile): MerchantFile {
+  let apiV2Key = m.apiV2Key;
+  while (typeof apiV2Key !== 'string' || apiV2Key.length !== 32 || apiV2Key === m.apiV3Key) apiV2Key = newNonce();
+  const papayPlanId =
+    typeof m.papayPlanId === 'string' && /^\d{1,16}$/.test(m.papayPlanId)
+      ? m.papayPlanId
+      : String(randomInt(10_000, 1_000_000));
+  return { ...m, apiV2Key, papayPlanId };
 }
 
 interface WechatpaySecretsFile {
@@ -72,7 +91,7 @@ async function freshCredentials(appid: string, baseUrl: string): Promise<[Mercha
     notAfter: new Date(now + 5 * 365 * 86_400_000),
     subjectCn: 'Tenpay.com sign',
   });
-  const merchant: MerchantFile = {
+  const merchant = withV2Credentials({
     mchid: SANDBOX_MCHID,
     appid,
     merchantSerialNo: newCertSerial(),
@@ -84,7 +103,7 @@ async function freshCredentials(appid: string, baseUrl: string): Promise<[Mercha
     platformCertificate,
     apiV3Key: newNonce(),
     baseUrl,
-  };
+  });
   return [merchant, { wechatpayPrivateKey: wechatpayPair.privatePem, platformPrivateKey: platformPair.privatePem }];
 }
 
@@ -118,7 +137,11 @@ export async function loadCredentials(opts: { dir?: string; appid: string; baseU
   let merchant: MerchantFile;
   let secrets: WechatpaySecretsFile;
   if (existsSync(merchantFile) && existsSync(secretsFile)) {
-    merchant = { ...readJson<MerchantFile>(merchantFile), appid: opts.appid, baseUrl: opts.baseUrl };
+    merchant = withV2Credentials({
+      ...readJson<StoredMerchantFile>(merchantFile),
+      appid: opts.appid,
+      baseUrl: opts.baseUrl,
+    });
     secrets = readJson<WechatpaySecretsFile>(secretsFile);
   } else {
     // Half a pair is useless (answers could not be signed with the key the merchant holds).

@@ -205,7 +205,7 @@ export class Notifier {
 }
 
 /** Why a notify_url is not posted to: only loopback receivers, so nothing leaves the machine. */
-function undeliverable(target: string): string | null {
+export function undeliverable(target: string): string | null {
   try {
     return isLoopbackUrl(new URL(target)) ? null : 'the sandbox only posts to 127.0.0.1/localhost';
   } catch {
@@ -213,12 +213,20 @@ function undeliverable(target: string): string | null {
   }
 }
 
+/** What the v2 (XML) notifications post differently (papay-notifier.ts); the defaults are v3's. */
+export interface PostOptions {
+  contentType?: string;
+  /** How much of the answer is kept (default 200 characters). */
+  answerChars?: number;
+}
+
 /** One POST with WeChat's 5 s answer timeout; `inFlight` holds the request until it ends (close() destroys it). */
-function postOnce(
+export function postOnce(
   url: URL,
   body: string,
   headers: Record<string, string>,
   inFlight: Set<ClientRequest>,
+  opts: PostOptions = {},
 ): Promise<DeliveryResult> {
   const started = Date.now();
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -230,7 +238,7 @@ function postOnce(
       rejectUnauthorized: false,
       headers: {
         ...headers,
-        'Content-Type': 'application/json',
+        'Content-Type': opts.contentType ?? 'application/json',
         'Content-Length': String(Buffer.byteLength(body)),
         'User-Agent': 'Mozilla/4.0 (pay sandbox; WeChat Pay notification)',
       },
@@ -252,7 +260,12 @@ function postOnce(
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
-        done({ status: res.statusCode ?? null, answer: Buffer.concat(chunks).toString('utf8').slice(0, 200) }),
+        done({
+          status: res.statusCode ?? null,
+          answer: Buffer.concat(chunks)
+            .toString('utf8')
+            .slice(0, opts.answerChars ?? 200),
+        }),
       );
       res.on('error', (err) => done({ status: null, error: err.message }));
     });

@@ -172,6 +172,7 @@ describe('state dir', () => {
       expect(onDisk).toEqual({ ...first.merchant });
       expect(Object.keys(onDisk).sort()).toEqual(
         [
+          'apiV2Key',
           'apiV3Key',
           'appid',
           'baseUrl',
@@ -179,6 +180,7 @@ describe('state dir', () => {
           'merchantPrivateKey',
           'merchantPublicKey',
           'merchantSerialNo',
+          'papayPlanId',
           'platformCertificate',
           'platformCertificateSerial',
           'wechatpayPublicKey',
