@@ -284,9 +284,10 @@ export async function startDevstack(opts: DevstackOptions = {}): Promise<Devstac
     const url = `http://127.0.0.1:${addr.port}`;
     process.env.WXPAY_NOTIFY_URL = `${url}/http/payNotify`;
     pay.setNotifyUrl(process.env.WXPAY_NOTIFY_URL);
-    // The HIS sandbox's events (charges.ready, …) go to the hisEvents HTTP access route; pending
-    // ones start on the next turn, after the functions below are loaded. An HIS sandbox of another
-    // process (`hisUrl`) is not told: start it with HIS_EVENTS_URL (docs/his-gateway.md).
+    // The HIS sandbox's events (charges.ready, …) go to the hisEvents HTTP access route. Deliveries
+    // start after this turn (functions.loadAll below is synchronous); one refused meanwhile is
+    // retried. An HIS sandbox of another process (`hisUrl`) is not told: start it with
+    // HIS_EVENTS_URL (docs/his-gateway.md).
     his?.setEventsUrl(`${url}/http/hisEvents`);
 
     functions.loadAll();

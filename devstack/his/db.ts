@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { HisPatient } from '../../server/ports/his-patient';
+import { EVENT_SCHEMA, EVENT_TABLES } from './event-store';
 import { seedFees } from './fee-gen';
 import { FEE_SCHEMA, FEE_TABLES, migrateFeeSchema } from './fee-store';
 import { seedInsurance } from './insurance-gen';
@@ -25,6 +26,7 @@ const TABLES = [
   'booking_tombstones',
   ...FEE_TABLES,
   ...INSURANCE_TABLES,
+  ...EVENT_TABLES,
 ] as const;
 
 const SCHEMA = `
@@ -139,6 +141,7 @@ export function openSandboxDb(opts: OpenOptions): SandboxDb {
   db.exec(FEE_SCHEMA);
   migrateFeeSchema(db);
   db.exec(INSURANCE_SCHEMA);
+  db.exec(EVENT_SCHEMA);
   const seeded = db.prepare('SELECT COUNT(*) AS n FROM hospital').get() as { n: number };
   if (seeded.n === 0) seedDb(db, opts.seed);
   // Charges came later than the rest of the seed: a database seeded before them gets them now, once.

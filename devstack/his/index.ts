@@ -12,6 +12,7 @@ import { HIS_API_PREFIX, HIS_MAX_BODY_BYTES, HIS_METHOD_RE } from '../../server/
 import { NonceCache, verifyRequest } from '../../server/adapters/his/signature';
 import { ensureWindow, type ScheduleConfig } from './booking-store';
 import { openSandboxDb } from './db';
+import { checkEventsUrl, checkTimeScale, DEFAULT_EVENT_TIME_SCALE, HisEventDelivery } from './event-delivery';
 import type { FeeRuntime } from './fee-store';
 import { GroupCommit } from './group-commit';
 import { SANDBOX_ERROR_STATUS, SandboxError, type SandboxErrorCode } from './errors';
@@ -49,6 +50,13 @@ export interface HisSandboxOptions {
   receiptBaseUrl?: string;
   /** E-receipts are issued this many ms after their settlement (receipt null until then); default 0. */
   receiptDelayMs?: number;
+  /**
+   * Where the HIS delivers its events (the cloud's HTTP access route, `{devstack}/http/hisEvents`),
+   * loopback only. Without one, events wait (pending) until `setEventsUrl`.
+   */
+  eventsUrl?: string;
+  /** Divides the events' retry schedule (1 s … 1 h); default 100. The 5 s answer timeout is not scaled. */
+  eventTimeScale?: number;
 }
 
 export interface HisFaults {
@@ -86,6 +94,11 @@ export interface HisSandbox {
   close(): Promise<void>;
   /** Replaces the current faults; `setFaults({})` clears them. */
   setFaults(f: HisFaults): void;
+  /**
+   * Sets where events are delivered (loopback http(s) only; throws otherwise); pending events go
+   * there at once. `null` pauses delivery (events wait, pending).
+   */
+  setEventsUrl(url: string | null): void;
 }
 
 export const DEVSTACK_HIS_APP_ID = 'devstack-app';
@@ -93,6 +106,7 @@ export const DEVSTACK_HIS_APP_ID = 'devstack-app';
 export const DEVSTACK_HIS_APP_SECRET = 'devstack-his-secret-not-for-production-0001';
 
 export { DEFAULT_SEED } from './seed';
+export { DEFAULT_EVENT_TIME_SCALE, HIS_EVENT_RETRY_SCHEDULE_MS } from './event-delivery';
 export { DEFAULT_RELEASE_TIME } from './schedule';
 
 function sendJson(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
@@ -134,6 +148,8 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
   const releaseTime = opts.releaseTime ?? DEFAULT_RELEASE_TIME;
   if (!/^(?:[01]\d|2[0-3]):[0-5]\d$/.test(releaseTime)) throw new Error('HIS sandbox: releaseTime must be HH:mm');
   const schedule: ScheduleConfig = { seed, releaseTime };
+  const eventTimeScale = checkTimeScale(opts.eventTimeScale ?? DEFAULT_EVENT_TIME_SCALE);
+  if (opts.eventsUrl !== undefined) checkEventsUrl(opts.eventsUrl);
   const db = openSandboxDb({ dbFile: opts.dbFile, seed, reset: opts.reset ?? false, now: clock() });
   // Seed the schedule window (today − 1 … today + 7); schedule.query keeps it current later.
   ensureWindow(db, schedule, clock());
@@ -155,6 +171,14 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
     applyThenFail: false,
     responseDelayMs: 0,
   };
+  // Delivers nothing until a URL is set (below, once listening, or setEventsUrl).
+  const events = new HisEventDelivery({
+    db,
+    appId: opts.appId,
+    appSecret: opts.appSecret,
+    clock,
+    timeScale: eventTimeScale,
+  });
   const pendingDelays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let closed = false;
 
@@ -254,8 +278,8 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
         const body = req.method === 'POST' ? await readBody(req, HIS_MAX_BODY_BYTES) : undefined;
         if (body?.tooLarge) return sendError(res, 'INVALID_REQUEST', 'body too large', 413);
         group.join();
-        const answer = handleSandboxRoute(
-          { db, faults, setFaults, seed, now: clock, schedule, fees },
+        const answer = await handleSandboxRoute(
+          { db, faults, setFaults, seed, now: clock, schedule, fees, events },
           req.method ?? 'GET',
           url,
           body?.body,
@@ -292,14 +316,20 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
   const port = (server.address() as AddressInfo).port;
   const ownUrl = `http://${opts.host ?? '127.0.0.1'}:${port}`;
   fees.baseUrl ||= ownUrl;
+  // Resumes the deliveries a previous run left pending (and those that waited for a URL).
+  if (opts.eventsUrl !== undefined) events.setUrl(opts.eventsUrl);
 
   return {
     url: ownUrl,
     port,
     setFaults,
+    setEventsUrl: (url) => {
+      if (!closed) events.setUrl(url);
+    },
     close: async () => {
       if (closed) return;
       closed = true;
+      events.close();
       for (const p of pendingDelays) {
         clearTimeout(p.timer);
         p.resolve();

@@ -1,6 +1,8 @@
 /**
  * Runs the HIS sandbox alone: `npx tsx devstack/his/main.ts [--reset]`.
- * Env: HIS_PORT (default 7301), HIS_DB_FILE (default .devstack/his.sqlite), HIS_SEED (default 20261127).
+ * Env: HIS_PORT (default 7301), HIS_DB_FILE (default .devstack/his.sqlite), HIS_SEED (default 20261127),
+ * HIS_EVENTS_URL (where events go, e.g. http://127.0.0.1:7300/http/hisEvents; default none: they
+ * wait, pending) and HIS_EVENT_TIME_SCALE (divides the events' retry schedule, default 100).
  * The devstack (`npm start`) normally starts it for you; this is for working on the sandbox itself.
  */
 import { DEFAULT_SEED, DEVSTACK_HIS_APP_ID, DEVSTACK_HIS_APP_SECRET, startHisSandbox } from './index';
@@ -13,6 +15,8 @@ async function main(): Promise<void> {
     appSecret: DEVSTACK_HIS_APP_SECRET,
     seed: process.env.HIS_SEED ? Number(process.env.HIS_SEED) : DEFAULT_SEED,
     reset: process.argv.includes('--reset'),
+    ...(process.env.HIS_EVENTS_URL ? { eventsUrl: process.env.HIS_EVENTS_URL } : {}),
+    ...(process.env.HIS_EVENT_TIME_SCALE ? { eventTimeScale: Number(process.env.HIS_EVENT_TIME_SCALE) } : {}),
   });
   console.log(`HIS sandbox listening on ${his.url} (app id ${DEVSTACK_HIS_APP_ID}; try ${his.url}/sandbox/summary)`);
   const stop = (): void => {

@@ -71,6 +71,8 @@ const createSchema = z
     deptCode: z.string().min(1).max(32).optional(),
     count: z.number().int().min(1).max(20).optional(),
     items: z.array(itemInput).min(1).max(50).optional(),
+    // false: no charges.ready event for these charges (default: one event per call).
+    notify: z.boolean().optional(),
   })
   .refine((b) => !(b.items && b.count), { message: 'count: not allowed together with items', path: ['count'] });
 const itemIdsSchema = z.strictObject({ itemIds: z.array(z.string().min(1)).min(1).max(100) });
@@ -143,8 +145,8 @@ function createCharges(ctx: SandboxRouteContext, body: Buffer | undefined): Rout
   const visitDept = deptOf(input.deptCode);
   const visitDoctor = doctorOf(visitDept);
   let bloodDrawn = false;
-  const ids = db.transaction((): string[] =>
-    specs.map((spec, i) => {
+  const created = db.transaction((): { ids: string[]; eventId: string | null } => {
+    const ids = specs.map((spec, i) => {
       const dept = spec.deptCode === undefined ? visitDept : deptOf(spec.deptCode);
       const doctor = dept === visitDept ? visitDoctor : doctorOf(dept);
       const k = spec.kind ?? input.kind ?? randomKind(rnd);
@@ -162,9 +164,12 @@ function createCharges(ctx: SandboxRouteContext, body: Buffer | undefined): Rout
         lines: given ?? drafted.draft.lines,
       };
       return insertFeeItem(db, { ...draft, patientId: patient.patientId, origin: 'sandbox' });
-    }),
-  )();
-  return ok({ items: ids.map((id) => toHisFeeItem(db, feeItemRow(db, id)!)) });
+    });
+    // The doctor finished ordering: one charges.ready event covering the new items, stored with them.
+    const eventId = input.notify === false ? null : ctx.events.emitChargesReady(ids.map((id) => feeItemRow(db, id)!));
+    return { ids, eventId };
+  })();
+  return ok({ items: created.ids.map((id) => toHisFeeItem(db, feeItemRow(db, id)!)), eventId: created.eventId });
 }
 
 function listFees(ctx: SandboxRouteContext, url: URL): RouteAnswer {

@@ -4,7 +4,10 @@
  * Answers use the gateway's envelope: `{ code: 'OK', data }` or `{ code, message }`.
  */
 import { maskIdNumber, maskName, maskPhone } from '../../common/mask';
+import type { HisEventDelivery } from './event-delivery';
+import { eventCounts } from './event-store';
 import { handleBookingSandboxRoute } from './sandbox-booking-routes';
+import { handleEventSandboxRoute } from './sandbox-event-routes';
 import { handleFeeSandboxRoute } from './sandbox-fee-routes';
 import { handleInsuranceSandboxRoute, insuranceCounts } from './sandbox-insurance-routes';
 import { scheduleCounts, type ScheduleConfig } from './booking-store';
@@ -32,6 +35,8 @@ export interface SandboxRouteContext {
   now(): Date;
   schedule: ScheduleConfig;
   fees: FeeRuntime;
+  /** Outgoing events (charges.ready on POST /sandbox/fees) and their delivery. */
+  events: HisEventDelivery;
 }
 
 const SAMPLE_NOTICE = '沙箱虚构数据：以下身份仅存在于本地 HIS 沙箱，可用于开发测试时绑定就诊卡，并非真实人员。';
@@ -43,7 +48,13 @@ function intParam(url: URL, name: string, fallback: number, min: number, max: nu
   return Math.min(max, Math.max(min, Math.floor(n)));
 }
 
-export function handleSandboxRoute(ctx: SandboxRouteContext, method: string, url: URL, body?: Buffer): RouteAnswer {
+/** Synchronous except for the event routes that deliver (their answer waits for the deliveries). */
+export function handleSandboxRoute(
+  ctx: SandboxRouteContext,
+  method: string,
+  url: URL,
+  body?: Buffer,
+): RouteAnswer | Promise<RouteAnswer> {
   if (method === 'OPTIONS') return { status: 204, body: '', headers: CORS };
   const path = url.pathname.replace(/\/+$/, '');
   const { db } = ctx;
@@ -54,6 +65,8 @@ export function handleSandboxRoute(ctx: SandboxRouteContext, method: string, url
   if (fee) return fee;
   const insurance = handleInsuranceSandboxRoute(ctx, method, path, url, body);
   if (insurance) return insurance;
+  const events = handleEventSandboxRoute(ctx, method, path, url, body);
+  if (events) return events;
 
   if (method === 'POST' && path === '/sandbox/faults') {
     const parsed = parseJsonObject(body);
@@ -79,6 +92,7 @@ export function handleSandboxRoute(ctx: SandboxRouteContext, method: string, url
         schedule: { releaseTime: ctx.schedule.releaseTime, ...scheduleCounts(db) },
         fees: { receiptDelayMs: ctx.fees.receiptDelayMs, ...feeCounts(db) },
         insurance: insuranceCounts(db),
+        events: eventCounts(db),
         faults: { ...ctx.faults },
       });
     }

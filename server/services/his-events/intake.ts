@@ -29,6 +29,13 @@ export interface HisEventsDeps {
   log?: Logger;
 }
 
+const baseSchema = z.object({
+  eventId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  type: z.string().min(1).max(64),
+  occurredAt: z.string(),
+  data: z.unknown(),
+});
+
 const eventSchema = z.object({
   eventId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
   type: z.literal('charges.ready'),
@@ -80,12 +87,23 @@ export class HisEventIntake {
       this.log.warn('his event unauthorized', { why: auth.code });
       return reply(401, auth.code);
     }
-    let event: HisEvent;
+    let body: unknown;
     try {
-      event = eventSchema.parse(JSON.parse(raw));
+      body = JSON.parse(raw);
     } catch {
-      return reply(400, 'INVALID_REQUEST', 'not an event');
+      return reply(400, 'INVALID_REQUEST', 'not JSON');
     }
+    const base = baseSchema.safeParse(body);
+    if (!base.success) return reply(400, 'INVALID_REQUEST', 'not an event');
+    if (base.data.type !== 'charges.ready') {
+      // A type this deployment does not handle yet (report.ready, exam.scheduled, …): acknowledged,
+      // so the HIS does not retry it for nothing.
+      this.log.info('his event ignored', { type: base.data.type.slice(0, 40), eventId: base.data.eventId });
+      return reply(200, 'IGNORED');
+    }
+    const parsed = eventSchema.safeParse(body);
+    if (!parsed.success) return reply(400, 'INVALID_REQUEST', 'not a charges.ready event');
+    const event: HisEvent = parsed.data;
     const fresh = await this.store.record(event, nowMs);
     await this.chargesReady(event, nowMs);
     this.log.info('his event', { type: event.type, eventId: event.eventId, repeat: !fresh });

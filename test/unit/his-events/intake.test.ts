@@ -86,10 +86,17 @@ describe('HIS events', () => {
     expect(JSON.stringify(doc)).not.toContain('P100');
   });
 
+  it('a type not handled yet is acknowledged (200), so the HIS does not retry it', async () => {
+    const s = setup();
+    const r = await s.send({ ...event(), type: 'report.ready', data: { reportId: 'R1' } });
+    expect(r.statusCode).toBe(200);
+    expect(JSON.parse(r.body)).toMatchObject({ code: 'IGNORED' });
+  });
+
   it('a bad signature is 401 and a malformed event 400; neither records anything', async () => {
     const s = setup();
     expect((await s.send(event(), 'wrong-secret-wrong-secret-wrong')).statusCode).toBe(401);
-    expect((await s.send({ ...event(), type: 'unknown' })).statusCode).toBe(400);
+    expect((await s.send({ ...event(), eventId: 'x' })).statusCode).toBe(400);
     expect((await s.send({ ...event(), data: { ...event().data, itemIds: [] } })).statusCode).toBe(400);
     expect(s.emulator.admin.listDocuments('his_events', { limit: 5 })).toEqual([]);
   });
