@@ -101,9 +101,9 @@
       // The collection exists once the first report was written (asking for a missing one is a 404).
       const { collections } = await api('/devstack/api/collections');
       const exists = collections.some((c) => c.name === 'payment_reconciliations');
-      const { items } = exists
+      const { documents: items } = exists
         ? await api('/devstack/api/collections/payment_reconciliations?limit=30')
-        : { items: [] };
+        : { documents: [] };
       const reports = (items || []).sort((a, b) => String(b._id).localeCompare(String(a._id)));
       const rows = reports.flatMap((r) =>
         (r.issues || []).length === 0

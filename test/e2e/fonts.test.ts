@@ -48,6 +48,9 @@ test('the console loads Noto Sans SC from the devstack and sets its Chinese titl
   page.on('request', (r) => {
     if (/\.woff2?$|400\.css$/.test(r.url())) fontRequests.push(r.url());
   });
+  // A reconciliation report to show (yesterday had no trades: a clean day).
+  const recon = await fetch(`${e2e.stack.url}/timers/payment?trigger=reconcileDaily`, { method: 'POST' });
+  expect(recon.status).toBe(200);
   await page.goto(`${e2e.stack.url}/`);
   await page.getByText('devstack 控制台').first().waitFor();
   expect(await loadedNotoFaces(page)).toBeGreaterThan(0);
@@ -57,7 +60,7 @@ test('the console loads Noto Sans SC from the devstack and sets its Chinese titl
   expect(e2e.externalRequests).toEqual([]);
   await page.waitForTimeout(300);
   // Every console script ran (app.js, pay.js, identities.js share helpers through window).
-  await page.locator('#recon-body').getByText('暂无对账报告').waitFor();
+  await page.locator('#recon-body').getByText('无异常 clean').waitFor();
   await page.locator('#pay-summary').getByText('mchid').waitFor();
   await page.locator('#identities-body table').waitFor({ state: 'attached' });
   expect(errors).toEqual([]);

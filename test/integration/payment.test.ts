@@ -166,6 +166,32 @@ describe('payment over the devstack', () => {
   });
 });
 
+describe('HIS events over the devstack', () => {
+  test('charges created in the HIS reach /http/hisEvents signed, and the patient gets a 待缴费提醒 once', async () => {
+    await post(`${stack().url}/devstack/api/consents`, { openid: OPENID, templateId: 'tmpl-charges-ready', count: 5 });
+    const r = await post<{ data: { eventId: string } }>(`${stack().hisUrl}/sandbox/fees`, { patientId, kind: 'exam' });
+    const eventId = r.body.data.eventId;
+    expect(eventId).toMatch(/^EV/);
+    const docs = async (c: string) =>
+      (
+        await getJson<{ documents: Record<string, unknown>[] }>(
+          `${stack().url}/devstack/api/collections/${c}?limit=200`,
+        )
+      ).body.documents ?? [];
+    const mine = async () => (await docs('message_outbox')).filter((m) => m._id === `chg_${eventId}_${card.id}`);
+    const sent = await eventually(mine, (list) => list[0]?.status === 'sent');
+    expect(sent).toEqual([expect.objectContaining({ status: 'sent', page: expect.stringContaining(card.id) })]);
+    const again = await post<{ data: { statuses: number[] } }>(
+      `${stack().hisUrl}/sandbox/events/${eventId}/redeliver?times=3`,
+      {},
+    );
+    expect(again.body.data.statuses).toEqual([200, 200, 200]);
+    expect(await mine()).toEqual(sent);
+    const event = (await docs('his_events')).find((e) => e._id === eventId);
+    expect(event).toMatchObject({ type: 'charges.ready', deliveries: 4 });
+  });
+});
+
 describe('reconciliation over the devstack', () => {
   // After the payments above (same stack): they are the day's trades.
   test("today's bill (made available early) against the orders and the HIS: a clean day", async () => {
