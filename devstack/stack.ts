@@ -10,6 +10,7 @@
  * `stop()` closes the server, the emulator's database and both sandboxes, uninstalls the hook
  * and restores the environment, so jest exits without open handles.
  */
+import { HOSPITAL } from './his/seed-data';
 import { DEV_PII_HASH_KEY } from '../server/config/pii';
 import {
   BOOKING_TEMPLATE_ENV,
@@ -103,6 +104,14 @@ const PAY_ENV = [
   'WXPAY_PLATFORM_CERTS',
   'WXPAY_APIV3_KEY',
   'WXPAY_NOTIFY_URL',
+  'WXPAY_APIV2_KEY',
+  'WXPAY_PAPAY_PLAN_ID',
+  'MEDINS_AUTH_BASE_URL',
+  'MEDINS_APP_ID',
+  'MEDINS_APP_SECRET',
+  'MEDINS_ORG_CODE',
+  'MEDINS_ORG_NAME',
+  'MEDINS_GEO_LOCATION',
 ] as const;
 
 const FUNCTION_ENV = [
@@ -128,6 +137,16 @@ function setPayEnv(pay: PaySandbox): void {
   process.env.WXPAY_PUBLIC_KEY_ID = m.wechatpayPublicKeyId;
   process.env.WXPAY_PUBLIC_KEY = m.wechatpayPublicKey;
   process.env.WXPAY_APIV3_KEY = m.apiV3Key;
+  // 代扣 (v2 papay): the APIv2 key and the withholding template of the sandbox merchant.
+  process.env.WXPAY_APIV2_KEY = m.apiV2Key;
+  process.env.WXPAY_PAPAY_PLAN_ID = m.papayPlanId;
+  // 医保: the pay sandbox is also the authorisation gateway; the hospital is the HIS sandbox's.
+  process.env.MEDINS_AUTH_BASE_URL = pay.medIns.baseUrl;
+  process.env.MEDINS_APP_ID = pay.medIns.appId;
+  process.env.MEDINS_APP_SECRET = pay.medIns.appSecret;
+  process.env.MEDINS_ORG_CODE = HOSPITAL.code;
+  process.env.MEDINS_ORG_NAME = HOSPITAL.name;
+  process.env.MEDINS_GEO_LOCATION = '120.582112,30.051554';
   // The platform certificate only when the sandbox may sign with it, as an older merchant has it.
   if (pay.signWith() === 'publicKey') delete process.env.WXPAY_PLATFORM_CERTS;
   else process.env.WXPAY_PLATFORM_CERTS = JSON.stringify({ [m.platformCertificateSerial]: m.platformCertificate });

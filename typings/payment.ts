@@ -27,7 +27,14 @@ export type PaymentOrderStatus = 'created' | 'paying' | 'paid' | 'settled' | 'cl
  * - `notPayable` (FAILED_PRECONDITION): the order is no longer waiting for payment (paid, closed…);
  * - `processing` (ABORTED): the same request is being answered — ask again shortly;
  * - `hisUnavailable` (UNAVAILABLE): the HIS is busy or unreachable, nothing was charged;
- * - `payUnavailable` (UNAVAILABLE): WeChat Pay did not answer, nothing was charged — try again.
+ * - `payUnavailable` (UNAVAILABLE): WeChat Pay did not answer, nothing was charged — try again;
+ * - `notInsured` (FAILED_PRECONDITION): the HIS has no 医保 for this card's patient — pay 自费;
+ * - `insuranceAuthInvalid` (FAILED_PRECONDITION): the 医保 authorisation is used, expired, or not
+ *   this card's patient's — authorise again in the 医保 mini program;
+ * - `insuranceUnavailable` (UNAVAILABLE): the 医保 platform did not answer, nothing was charged —
+ *   try again, or pay 自费;
+ * - `contractLimit` (FAILED_PRECONDITION): a withholding contract cannot be signed now: one is
+ *   already in force for this card (signing again while a signing is open just answers new extraData).
  * NOT_FOUND, INVALID_ARGUMENT (with `field`), UNAUTHENTICATED and INTERNAL carry no reason.
  */
 export const PAYMENT_REFUSAL_REASONS = [
@@ -40,6 +47,10 @@ export const PAYMENT_REFUSAL_REASONS = [
   'processing',
   'hisUnavailable',
   'payUnavailable',
+  'notInsured',
+  'insuranceAuthInvalid',
+  'insuranceUnavailable',
+  'contractLimit',
 ] as const;
 export type PaymentRefusalReason = (typeof PAYMENT_REFUSAL_REASONS)[number];
 
@@ -70,8 +81,11 @@ export interface FeeItemView {
   guide: string;
 }
 
-/** How an order is paid: all by WeChat Pay (自费), or 医保 with the rest in cash. */
-export type PaymentMode = 'selfPay' | 'insurance';
+/**
+ * How an order is paid: all by WeChat Pay (自费), 医保 with the rest in cash (a 医保 mixed order,
+ * `wx.requestMedicalInsurancePay`), or deducted under the patient's withholding contract (代扣).
+ */
+export type PaymentMode = 'selfPay' | 'insurance' | 'withholding';
 
 /** The split of an order's total: always `totalFen = fundFen + accountFen + cashFen`. */
 export interface PaymentSplit {
@@ -82,6 +96,29 @@ export interface PaymentSplit {
   accountFen: number;
   /** Cash part, paid by WeChat Pay. */
   cashFen: number;
+}
+
+/** How the 医保 part of an insurance order was priced (the HIS's pre-settlement), integer fen. */
+export interface InsuranceQuoteView {
+  /** 全自费: lines outside the 医保目录, all in cash. */
+  ownExpenseFen: number;
+  /** 先行自付: the self-paid share of 乙类 lines. */
+  preSelfPayFen: number;
+  /** 计入起付线: the part that went to this year's deductible (paid in cash). */
+  deductibleFen: number;
+  /** 符合政策范围 */
+  policyScopeFen: number;
+}
+
+/** The parameters of `wx.requestMedicalInsurancePay`, signed by the server. */
+export interface MedInsPayParamsView {
+  mixTradeNo: string;
+  /** Absent (all five) when the order has no cash part (INSURANCE_ONLY). */
+  timeStamp?: string;
+  nonceStr?: string;
+  package?: string;
+  signType?: 'RSA';
+  paySign?: string;
 }
 
 /** The parameters of `wx.requestPayment`, signed by the server. */
@@ -141,6 +178,8 @@ export interface PaymentOrderView {
   status: PaymentOrderStatus;
   mode: PaymentMode;
   split: PaymentSplit;
+  /** How 医保 priced an insurance order (null for 自费 and 代扣). */
+  insurance: InsuranceQuoteView | null;
   items: FeeItemView[];
   createdAt: string;
   /** The order closes unpaid at this instant. */
@@ -169,11 +208,20 @@ export interface PaymentCreateOrderRequest {
   cardId: string;
   /** 1–20 distinct HIS item ids from `listUnpaid`. */
   itemIds: string[];
+  /**
+   * Pay with 医保: the `authCode` the 医保 mini program returned (referrerInfo.extraData). The
+   * answer's order carries the split (统筹, 个人账户, 自付) to show before paying, and
+   * `medInsPayParams`. Without it everything is paid by WeChat Pay; an open 医保 order of the same
+   * items is then given up (the patient declined 医保) and a 自费 one made.
+   */
+  insuranceAuthCode?: string;
 }
 export interface PaymentCreateOrderResponse {
   order: PaymentOrderView;
-  /** For `wx.requestPayment`; null when the order needs no cash payment or is no longer payable. */
+  /** For `wx.requestPayment` (自费); null otherwise, or when the order is no longer payable. */
   payParams: RequestPaymentParams | null;
+  /** For `wx.requestMedicalInsurancePay` (医保); null otherwise, or when no longer payable. */
+  medInsPayParams: MedInsPayParamsView | null;
 }
 
 /** A request naming one of the caller's orders and nothing more. */
@@ -273,6 +321,45 @@ export interface PaymentOrderLabTestsRequest {
 /** The tests become HIS charges and one order of them, ready to pay (as createOrder answers). */
 export type PaymentOrderLabTestsResponse = PaymentCreateOrderResponse;
 
+/** 代扣 contract state of a card: signed by the caller for that card's visit charges. */
+export type ContractStatus = 'none' | 'signing' | 'active' | 'terminated';
+
+export interface WithholdingContractView {
+  cardId: string;
+  status: ContractStatus;
+  /** ISO instants; null until it happened. */
+  signedAt: string | null;
+  terminatedAt: string | null;
+  /** WeChat's limits for this contract (代扣 never takes more without a password). */
+  perDeductionLimitFen: number;
+  perDayLimitFen: number;
+  perDayCount: number;
+  /** How the contract shows in WeChat Pay: `就诊卡尾号1234`. */
+  displayAccount: string;
+}
+
+export interface PaymentContractRequest {
+  action: 'contract';
+  cardId: string;
+}
+export type PaymentContractResponse = WithholdingContractView;
+
+/** Where `wx.navigateToMiniProgram` goes to sign (WeChat's contract mini program, signed extraData). */
+export interface PaymentSignContractRequest {
+  action: 'signContract';
+  cardId: string;
+}
+export interface PaymentSignContractResponse {
+  contract: WithholdingContractView;
+  miniProgram: { appId: string; path: string; extraData: Record<string, string> };
+}
+
+export interface PaymentCancelContractRequest {
+  action: 'cancelContract';
+  cardId: string;
+}
+export type PaymentCancelContractResponse = WithholdingContractView;
+
 export interface PaymentActions {
   listUnpaid: [PaymentListUnpaidRequest, PaymentListUnpaidResponse];
   createOrder: [PaymentCreateOrderRequest, PaymentCreateOrderResponse];
@@ -284,4 +371,7 @@ export interface PaymentActions {
   templates: [PaymentTemplatesRequest, PaymentTemplatesResponse];
   labCatalog: [PaymentLabCatalogRequest, PaymentLabCatalogResponse];
   orderLabTests: [PaymentOrderLabTestsRequest, PaymentOrderLabTestsResponse];
+  contract: [PaymentContractRequest, PaymentContractResponse];
+  signContract: [PaymentSignContractRequest, PaymentSignContractResponse];
+  cancelContract: [PaymentCancelContractRequest, PaymentCancelContractResponse];
 }

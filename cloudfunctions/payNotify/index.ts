@@ -6,9 +6,11 @@
 import cloud from 'wx-server-sdk';
 import { createHisFeeClient } from '../../server/adapters/his/fee-client';
 import { hisConfigFromEnv } from '../../server/config/his';
+import { medInsDepsFromEnv } from '../../server/adapters/medins/channel';
 import { wechatPayConfigFromEnv } from '../../server/config/wechatpay';
 import { createHttpMain } from '../../server/core/http-main';
 import { createWechatPayClient } from '../../server/core/wechatpay/client';
+import { withholdingDepsFromEnv } from '../../server/services/withholding/deps-from-env';
 import { PaymentService } from '../../server/services/payment/payment-service';
 
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
@@ -16,10 +18,15 @@ cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
 export const main = createHttpMain(
   cloud,
   () => {
+    const his = hisConfigFromEnv();
+    const pay = wechatPayConfigFromEnv();
     const service = new PaymentService({
       db: cloud.database(),
-      his: createHisFeeClient(hisConfigFromEnv()),
-      pay: createWechatPayClient(wechatPayConfigFromEnv()),
+      his: createHisFeeClient(his),
+      pay: createWechatPayClient(pay),
+      // MEDICAL_INSURANCE.SUCCESS settles with the split; refunds give the 医保 part back.
+      medIns: medInsDepsFromEnv(his, pay.notifyUrl) ?? undefined,
+      withholding: withholdingDepsFromEnv(),
       openapi: cloud.openapi,
     });
     return (req) => service.notifications.handle(req);

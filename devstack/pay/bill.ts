@@ -10,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { now, type PayContext } from './context';
 import { PayError, paramError } from './errors';
 import { papayBillPayments } from './papay-deductions';
+import { isDeduction, tradeByOutTradeNo } from './papay-refunds';
 import type { OrderRow, RefundRow } from './store';
 import { billTime, shanghaiDayStart } from './time';
 import type { Json } from './validate';
@@ -70,12 +71,12 @@ function paymentLine(o: BillPayment, tradeType: 'JSAPI' | 'PAP' = 'JSAPI'): Bill
   return { fields, settled: o.total, refunded: 0, fee: f, ordered: o.total, refundApplied: 0 };
 }
 
-function refundLine(r: RefundRow, o: OrderRow): BillLine {
+function refundLine(r: RefundRow, o: OrderRow, tradeType: 'JSAPI' | 'PAP' = 'JSAPI'): BillLine {
   // The fee of the refunded part comes back to the merchant: negative on the refund row.
   const f = -fee(r.refund);
   // prettier-ignore
   const fields = [
-    billTime(r.success_at!), o.appid, o.mchid, '0', '', o.transaction_id!, o.out_trade_no, o.openid, 'JSAPI',
+    billTime(r.success_at!), o.appid, o.mchid, '0', '', o.transaction_id!, o.out_trade_no, o.openid, tradeType,
     'REFUND', o.bank_type ?? 'OTHERS', 'CNY', '0.00', '0.00', r.refund_id, r.out_refund_no, yuan(r.refund), '0.00',
     'ORIGINAL', 'SUCCESS', o.description, o.attach ?? '', yuan(f === 0 ? 0 : f), '0.60%', '0.00', yuan(r.refund), '',
   ];
@@ -96,7 +97,8 @@ export function buildTradeBill(ctx: PayContext, billDate: string, billType: Bill
   }
   if (billType !== 'SUCCESS') {
     for (const r of ctx.store.refundedBetween(from, to)) {
-      lines.push({ at: r.success_at!, line: refundLine(r, ctx.store.order(r.out_trade_no)!) });
+      const type = isDeduction(ctx, r.out_trade_no) ? 'PAP' : 'JSAPI';
+      lines.push({ at: r.success_at!, line: refundLine(r, tradeByOutTradeNo(ctx, r.out_trade_no)!, type) });
     }
   }
   if (lines.length === 0) return null;

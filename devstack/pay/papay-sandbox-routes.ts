@@ -8,13 +8,14 @@
  *   GET  /sandbox/papay/contracts/<contract_id>          → contract, deductions, notifications, deliveries
  *   POST /sandbox/papay/contracts/<contract_id>/terminate {mode?, remark?}
  *        — the user ends it in WeChat: DELETE notification, contract_termination_mode 2 (or `mode`: 1–5)
- *   GET  /sandbox/papay/deductions/<out_trade_no>        → deduction (as queried), notifications, deliveries
+ *   GET  /sandbox/papay/deductions/<out_trade_no>        → deduction (as queried), its v3 refunds, notifications, deliveries
  */
 import type { ServerResponse } from 'node:http';
 import type { PayContext } from './context';
 import { PayError } from './errors';
 import { SANDBOX_CORS, sendSandboxJson, utf8Body } from './http';
 import { asStrings, contractView, requireContract, terminateByUser } from './papay-contracts';
+import { deductionAsOrder } from './papay-refunds';
 import {
   deductionFields,
   PAPAY_MAX_DAILY_DEDUCTIONS,
@@ -24,6 +25,7 @@ import {
 import { PAPAY_MINI_PROGRAM_APPID, PAPAY_MINI_PROGRAM_PATH, signThroughMiniProgram } from './papay-signing';
 import type { ContractRow, DeductionRow, PapayDeliveryRow, PapayNoticeRow } from './papay-store';
 import { rfc3339 } from './time';
+import { refundView } from './views';
 import { parseJsonBody, type Json } from './validate';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : rfc3339(ms));
@@ -71,6 +73,7 @@ function deductionDetail(ctx: PayContext, outTradeNo: string): Json {
   if (!d) throw new PayError('NOT_FOUND', `out_trade_no ${outTradeNo} 不是代扣订单`);
   return {
     deduction: deductionView(d),
+    refunds: ctx.store.refundsOf(outTradeNo).map((r) => refundView(r, deductionAsOrder(ctx, d))),
     notifications: ctx.papay.store.noticesOf(outTradeNo).map(noticeView),
     deliveries: ctx.papay.store.deliveriesOf(outTradeNo).map(deliveryView),
   };

@@ -8,7 +8,8 @@
 import { now, type PayContext } from './context';
 import { PayError } from './errors';
 import { newRefundId } from './ids';
-import { currentOrder, queueNotification } from './orders';
+import { queueNotification } from './orders';
+import { tradeByOutTradeNo, tradeByTransaction } from './papay-refunds';
 import type { OrderRow, RefundRow } from './store';
 import { refundEventType, refundNoticeResource, refundView } from './views';
 import {
@@ -58,8 +59,9 @@ function parseRefund(body: Json): RefundRequest {
 
 /** The order a refund names: transaction_id wins when both are given, as WeChat documents. */
 function refundedOrder(ctx: PayContext, r: RefundRequest): OrderRow {
-  const byTransaction = r.transactionId === undefined ? undefined : ctx.store.orderByTransaction(r.transactionId);
-  const o = r.transactionId === undefined ? currentOrder(ctx, r.outTradeNo!) : byTransaction;
+  // A withholding deduction (trade type PAP) is refunded like a JSAPI order (papay-refunds.ts).
+  const byTransaction = r.transactionId === undefined ? undefined : tradeByTransaction(ctx, r.transactionId);
+  const o = r.transactionId === undefined ? tradeByOutTradeNo(ctx, r.outTradeNo!) : byTransaction;
   if (!o) throw new PayError('RESOURCE_NOT_EXISTS', '订单不存在');
   return o;
 }
@@ -120,14 +122,14 @@ export function createRefund(ctx: PayContext, body: Json): Record<string, unknow
     return { refund: ctx.store.refund(r.outRefundNo)!, isNew: true };
   });
   if (created.isNew) scheduleSettle(ctx, created.refund);
-  return refundView(created.refund, ctx.store.order(created.refund.out_trade_no)!);
+  return refundView(created.refund, tradeByOutTradeNo(ctx, created.refund.out_trade_no)!);
 }
 
 /** GET /v3/refund/domestic/refunds/{out_refund_no}. */
 export function queryRefund(ctx: PayContext, outRefundNo: string): Record<string, unknown> {
   const r = ctx.store.refund(outRefundNo);
   if (!r) throw new PayError('RESOURCE_NOT_EXISTS', '退款单不存在');
-  return refundView(r, ctx.store.order(r.out_trade_no)!);
+  return refundView(r, tradeByOutTradeNo(ctx, r.out_trade_no)!);
 }
 
 export function scheduleSettle(ctx: PayContext, r: RefundRow): void {
@@ -142,7 +144,7 @@ export function settleRefund(ctx: PayContext, outRefundNo: string): void {
     const status = ctx.faults.current().refundResult;
     ctx.store.settleRefund(outRefundNo, status, status === 'SUCCESS' ? now(ctx) : null);
     const settled = ctx.store.refund(outRefundNo)!;
-    const o = ctx.store.order(settled.out_trade_no)!;
+    const o = tradeByOutTradeNo(ctx, settled.out_trade_no)!;
     const url = settled.notify_url ?? ctx.defaultNotifyUrl();
     if (url) queueNotification(ctx, o, outRefundNo, refundEventType(status), refundNoticeResource(settled, o), url);
   });

@@ -18,6 +18,7 @@ import {
   paymentTemplatesFromEnv,
 } from '../../server/config/templates';
 import { wechatPayConfigFromEnv } from '../../server/config/wechatpay';
+import { papayConfigFromEnv } from '../../server/config/papay';
 
 export interface EnvValue {
   value: string;
@@ -101,6 +102,10 @@ const READERS: { needs: EnvVarName[]; read: (env: FunctionEnv) => unknown }[] = 
   {
     needs: ['WXPAY_MCHID', 'WXPAY_APPID', 'WXPAY_MERCHANT_SERIAL', 'WXPAY_MERCHANT_PRIVATE_KEY', 'WXPAY_APIV3_KEY'],
     read: wechatPayConfigFromEnv,
+  },
+  {
+    needs: ['WXPAY_APIV2_KEY', 'WXPAY_PAPAY_PLAN_ID', 'WXPAY_MCHID', 'WXPAY_APPID', 'WXPAY_NOTIFY_URL'],
+    read: papayConfigFromEnv,
   },
   { needs: ['KIOSK_KEYS'], read: kioskKeysFromEnv },
   { needs: ['TMPL_CHARGES_READY'], read: chargesReadyTemplateFromEnv },

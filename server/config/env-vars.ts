@@ -58,6 +58,17 @@ export const ENV_VARS = {
     secret: false,
     description: 'https URL of the HTTP access route /payNotify (WeChat Pay notifications)',
   },
+  WXPAY_APIV2_KEY: {
+    required: false,
+    secret: true,
+    description:
+      'withholding (委托代扣): the APIv2 key (32 characters, MD5 sign of the v2 papay calls); unset with WXPAY_PAPAY_PLAN_ID: no withholding',
+  },
+  WXPAY_PAPAY_PLAN_ID: {
+    required: false,
+    secret: false,
+    description: "withholding (委托代扣): plan_id of the merchant's withholding template",
+  },
   TMPL_PAYMENT_SUCCESS: { required: true, secret: false, description: 'subscription template id: 缴费成功通知' },
   TMPL_REFUND_NOTICE: { required: true, secret: false, description: 'subscription template id: 退款通知' },
   TMPL_CHARGES_READY: { required: true, secret: false, description: 'subscription template id: 待缴费提醒' },
@@ -68,6 +79,13 @@ export const ENV_VARS = {
   },
   MEDINS_APP_ID: { required: false, secret: false, description: "the hospital's app id at the 医保 gateway" },
   MEDINS_APP_SECRET: { required: false, secret: true, description: 'HMAC secret for the 医保 gateway' },
+  MEDINS_ORG_CODE: {
+    required: false,
+    secret: false,
+    description: '医保定点医疗机构编码 (WeChat med_inst_no); required with MEDINS_AUTH_BASE_URL',
+  },
+  MEDINS_ORG_NAME: { required: false, secret: false, description: "the hospital's name as 医保 knows it" },
+  MEDINS_GEO_LOCATION: { required: false, secret: false, description: '"lng,lat" of the hospital (geo_location)' },
   KIOSK_KEYS: {
     required: true,
     secret: true,

@@ -79,6 +79,11 @@ export interface TradeBill {
   csv: string;
 }
 
+export interface MedInsPerson {
+  name: string;
+  idDigest: string;
+}
+
 export type MixPayType = 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE';
 
 /** A 医保 mixed order (移动医保支付): the split from the HIS's 医保 pre-settlement. */
@@ -88,10 +93,14 @@ export interface MedInsOrderInput {
   /** REG_PAY 挂号, DIAG_PAY 诊间, IN_HOSP_PAY 住院, … */
   orderType: string;
   openid: string;
-  /** The WeChat user paying (encrypted before sending). */
-  payer: { name: string; idNumber: string };
+  /**
+   * The WeChat user paying (encrypted before sending): the name and `idDigest` (lower-case MD5 of
+   * the upper-cased ID number) as the 医保 authorisation gave them — the hospital never needs the
+   * whole ID number for this.
+   */
+  payer: MedInsPerson;
   /** Set when paying for a relative (the insured person). */
-  relative?: { name: string; idNumber: string };
+  relative?: MedInsPerson;
   /** The hospital's order number of the fee upload (medOrgOrd). */
   serialNo: string;
   /** 医保 payOrdId of the fee upload. */

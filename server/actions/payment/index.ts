@@ -13,6 +13,7 @@ import { MessageOutbox } from '../../services/messages/outbox';
 import { PaymentService, type PaymentDeps } from '../../services/payment/payment-service';
 import { Reconciliation } from '../../services/payment/reconcile';
 import { PAYMENT_MESSAGE_OPTIONS } from '../../config/payment-rules';
+import { contractActions } from './contract-actions';
 import {
   createOrderSchema,
   labCatalogSchema,
@@ -41,7 +42,9 @@ async function payCall<T>(run: () => Promise<T>): Promise<T> {
 export function paymentActions(service: PaymentService): ActionMap {
   return defineActions<PaymentActions>()({
     listUnpaid: userAction(listUnpaidSchema, (i, c) => service.orders.listUnpaid(c, i.cardId)),
-    createOrder: userAction(createOrderSchema, (i, c) => payCall(() => service.orders.create(c, i.cardId, i.itemIds))),
+    createOrder: userAction(createOrderSchema, (i, c) =>
+      payCall(() => service.orders.create(c, i.cardId, i.itemIds, i.insuranceAuthCode)),
+    ),
     pay: userAction(orderIdPayloadSchema, (i, c) =>
       payCall(async () => service.orders.prepare(c, await service.orders.owned(c, i.orderId))),
     ),
@@ -52,6 +55,7 @@ export function paymentActions(service: PaymentService): ActionMap {
     templates: action({ schema: templatesSchema, run: async () => service.templates() }),
     labCatalog: userAction(labCatalogSchema, (i, c) => service.lab.catalog(c, i.cardId)),
     orderLabTests: userAction(orderLabTestsSchema, (i, c) => payCall(() => service.lab.order(c, i))),
+    ...contractActions(service),
   });
 }
 

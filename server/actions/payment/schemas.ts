@@ -18,6 +18,11 @@ export const createOrderSchema = z.strictObject({
     .min(1, '请选择缴费项目')
     .max(DEFAULT_PAYMENT_RULES.maxItems, `一次最多缴纳${DEFAULT_PAYMENT_RULES.maxItems}个项目`)
     .refine((ids) => new Set(ids).size === ids.length, '缴费项目重复'),
+  /** From the 医保 mini program (referrerInfo.extraData.authCode); opaque, single use. */
+  insuranceAuthCode: z
+    .string(req('医保授权码格式不正确'))
+    .regex(/^[A-Za-z0-9_-]{8,128}$/, '医保授权码格式不正确')
+    .optional(),
 });
 export const orderIdPayloadSchema = z.strictObject({ orderId: orderIdSchema });
 export const listOrdersSchema = z.strictObject({ cardId: cardIdSchema.optional() });

@@ -59,4 +59,32 @@ export class BookingCardReader {
       birthDate: typeof doc.birthDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(doc.birthDate) ? doc.birthDate : null,
     };
   }
+
+  /**
+   * What 医保 payment compares with the 医保 authorisation (the caller's card only): the whole
+   * name, the masked ID number, and whether a social-security card is bound.
+   */
+  async insuranceIdentity(
+    openid: string,
+    cardId: string,
+  ): Promise<{ name: string; idNumberMasked: string; insured: boolean } | null> {
+    let doc: { _openid: string; name?: string; idNumberMasked?: string; socialSecurityMasked?: string | null };
+    try {
+      const res = await this.db
+        .collection<typeof doc & { _id: string }>(PATIENT_CARDS)
+        .doc(cardId)
+        .field({ _openid: true, name: true, idNumberMasked: true, socialSecurityMasked: true })
+        .get();
+      doc = res.data;
+    } catch (err) {
+      if (isDocNotFound(err)) return null;
+      throw err;
+    }
+    if (doc._openid !== openid) return null;
+    return {
+      name: doc.name ?? '',
+      idNumberMasked: doc.idNumberMasked ?? '',
+      insured: typeof doc.socialSecurityMasked === 'string' && doc.socialSecurityMasked !== '',
+    };
+  }
 }

@@ -8,6 +8,7 @@
  * - `payment_patients/pp_<hmac>`    per HIS patient: the item claims, compare-and-set on `version`
  * - `payment_pickup/{8 digits}`     无卡取单 codes; a code is reused only after it expired
  * - `payment_reconciliations/{date}` the daily reconciliation's report (fixes and open issues)
+ * - `payment_contracts/wc_<hash>`   代扣 contracts, one per (WeChat user, card) — ./contract-store.ts
  * - `payment_lab_quota/pp_<hmac>`   per HIS patient: recent 自助检验 requests (daily limit) — ./lab-quota-store.ts
  * - `patient_cards` (the patient function's), read only — ./booking-cards.ts
  */
@@ -15,6 +16,7 @@ import type { PaymentOrderStatus } from '../../../typings/payment';
 import type { PatientClaims, PaymentOrderRecord } from '../../domain/payment/types';
 import type { Database, DocData } from '../../ports/cloud-sdk';
 import { BookingCardReader } from './booking-cards';
+import { ContractStore } from './contract-store';
 import { DocOps, stripId } from './doc-ops';
 import { LabQuotaStore } from './lab-quota-store';
 
@@ -183,6 +185,8 @@ export class PaymentStore {
   readonly reconciliations: ReconciliationStore;
   readonly cards: BookingCardReader;
   readonly labQuota: LabQuotaStore;
+  /** 代扣 contracts (`payment_contracts`) — ./contract-store.ts */
+  readonly contracts: ContractStore;
 
   constructor(db: Database) {
     const ops = new DocOps(db);
@@ -192,5 +196,6 @@ export class PaymentStore {
     this.reconciliations = new ReconciliationStore(ops);
     this.cards = new BookingCardReader(db);
     this.labQuota = new LabQuotaStore(db);
+    this.contracts = new ContractStore(db);
   }
 }

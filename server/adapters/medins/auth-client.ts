@@ -8,32 +8,15 @@
 import { z } from 'zod';
 import { computeSignature, newNonce } from '../his/signature';
 import type { EnvVarName, FunctionEnv } from '../../config/env-vars';
+import { MedInsAuthError, type MedInsAuthPort, type PayAuth } from '../../ports/medins-auth';
+
+export { MedInsAuthError, type PayAuth } from '../../ports/medins-auth';
 
 export interface MedInsAuthConfig {
   baseUrl: string;
   appId: string;
   appSecret: string;
   timeoutMs: number;
-}
-
-export interface PayAuth {
-  payAuthNo: string;
-  userName: string;
-  idNumberMasked: string;
-  /** MD5 of the upper-cased ID number: compared with the card's, never the number itself. */
-  idDigest: string;
-  cityId: string;
-}
-
-/** Why an exchange failed: the code is bad (ask the patient to authorise again) or the gateway is down. */
-export class MedInsAuthError extends Error {
-  constructor(
-    readonly kind: 'rejected' | 'unavailable',
-    readonly code: string,
-  ) {
-    super(`医保 authorisation ${kind}: ${code}`);
-    this.name = 'MedInsAuthError';
-  }
 }
 
 const answerSchema = z.object({
@@ -55,7 +38,7 @@ export function medInsAuthConfigFromEnv(env: FunctionEnv = process.env): MedInsA
   return { baseUrl: values[0]!.replace(/\/+$/, ''), appId: values[1]!, appSecret: values[2]!, timeoutMs: 5000 };
 }
 
-export function createMedInsAuthClient(config: MedInsAuthConfig, now: () => number = Date.now) {
+export function createMedInsAuthClient(config: MedInsAuthConfig, now: () => number = Date.now): MedInsAuthPort {
   return {
     async exchange(authCode: string, openid: string): Promise<PayAuth> {
       const body = JSON.stringify({ authCode, openid });

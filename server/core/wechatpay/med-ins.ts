@@ -7,7 +7,7 @@
  */
 import { createHash, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import type { MedInsOrderInput, MedInsRefundNotice, WxMedInsOrder } from '../../ports/wechat-pay';
+import type { MedInsOrderInput, MedInsPerson, MedInsRefundNotice, WxMedInsOrder } from '../../ports/wechat-pay';
 import type { WechatPayConfig } from './config';
 import { encryptSensitive } from './crypto';
 
@@ -59,9 +59,9 @@ export function splitProblem(i: MedInsOrderInput): string | null {
 export function medInsOrderBody(config: WechatPayConfig, i: MedInsOrderInput, key: KeyObject): Record<string, unknown> {
   const problem = splitProblem(i);
   if (problem) throw new Error(`med-ins order ${i.outTradeNo}: ${problem}`);
-  const person = (p: { name: string; idNumber: string }) => ({
+  const person = (p: MedInsPerson) => ({
     name: encryptSensitive(key, p.name),
-    id_digest: encryptSensitive(key, idDigest(p.idNumber)),
+    id_digest: encryptSensitive(key, p.idDigest),
     card_type: 'ID_CARD',
   });
   const insurance =

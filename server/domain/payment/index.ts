@@ -8,3 +8,4 @@ export * from './view';
 export * from './reconcile';
 export * from './trade-bill';
 export * from './lab';
+export * from './insurance';

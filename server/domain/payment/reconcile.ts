@@ -65,7 +65,9 @@ export function reconcileDay(
   const billed = new Set(payments.map((r) => r.outTradeNo));
   for (const o of orders) {
     const paidHere = o.status !== 'created' && o.status !== 'paying' && o.status !== 'closed';
-    if (paidHere && !billed.has(o._id)) issue('notInBill', o._id, `${o.status} here, no payment in the bill`);
+    // A 医保 order without cash (INSURANCE_ONLY) has no WeChat Pay trade to be billed.
+    if (paidHere && o.cashFen > 0 && !billed.has(o._id))
+      issue('notInBill', o._id, `${o.status} here, no payment in the bill`);
     const his = settledBy.get(o._id);
     if (o.status === 'settled' && !his) issue('settledNotInHis', o._id, 'settled here, no HIS settlement');
     if ((o.status === 'refunding' || o.status === 'refunded') && his) {

@@ -10,6 +10,7 @@ import type {
   ReceiptView,
   RefundStatus,
 } from '../../../typings/payment';
+import type { InsuranceRecord } from './insurance';
 
 /** A refund of (part of) an order's cash. `outRefundNo` is its WeChat Pay idempotency key. */
 export interface RefundRecord {
@@ -42,6 +43,8 @@ export interface PaymentOrderRecord {
   accountFen: number;
   cashFen: number;
   prepayId: string | null;
+  /** The 医保 side of an insurance order; null (or absent, on orders older than it) otherwise. */
+  insurance?: InsuranceRecord | null;
   createdAtMs: number;
   expiresAtMs: number;
   paidAtMs: number | null;

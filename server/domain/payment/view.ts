@@ -25,6 +25,7 @@ export function toOrderView(o: PaymentOrderRecord, nowMs: number): PaymentOrderV
     status: o.status,
     mode: o.mode,
     split: { totalFen: o.totalFen, fundFen: o.fundFen, accountFen: o.accountFen, cashFen: o.cashFen },
+    insurance: o.insurance?.quote ?? null,
     items: o.items,
     createdAt: new Date(o.createdAtMs).toISOString(),
     expiresAt: new Date(o.expiresAtMs).toISOString(),

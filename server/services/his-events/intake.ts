@@ -5,8 +5,9 @@
  * deterministic outbox ids), so a crash between recording and handling loses nothing.
  *
  * `charges.ready` (the doctor finished ordering): every WeChat user with a card of that patient
- * gets a 待缴费提醒 opening 门诊缴费 for that card. (Withholding will settle these for contracted
- * patients first — issue #15.)
+ * gets a 待缴费提醒 opening 门诊缴费 for that card — unless the patient has a withholding (代扣)
+ * contract: then the items are deducted first, and a deduction that does not succeed sends the
+ * reminder instead (server/services/withholding).
  */
 import { z } from 'zod';
 import { NonceCache, verifyRequest } from '../../adapters/his/signature';
@@ -18,6 +19,7 @@ import type { Database, OpenApi } from '../../ports/cloud-sdk';
 import type { HisEvent } from '../../ports/his-events';
 import { MessageOutbox } from '../messages/outbox';
 import { HisEventStore } from '../../adapters/clouddb/his-events';
+import type { WithholdingDeductions } from '../withholding/deductions';
 
 export interface HisEventsDeps {
   db: Database;
@@ -25,6 +27,8 @@ export interface HisEventsDeps {
   /** The HIS's app id and secret (the gateway's: the HIS signs its events with them). */
   his: { appId: string; appSecret: string };
   chargesReadyTemplate: string;
+  /** 代扣: a contracted patient's charges are deducted first (server/services/withholding/deductions.ts). */
+  withholding?: Pick<WithholdingDeductions, 'chargesReady'>;
   now?: () => number;
   log?: Logger;
 }
@@ -112,6 +116,9 @@ export class HisEventIntake {
 
   /** 待缴费提醒 to each WeChat user holding a card of the patient (at most once per event and card). */
   private async chargesReady(e: HisEvent, nowMs: number): Promise<void> {
+    // Being deducted (or decided before, for a redelivery): the patient hears of the result instead.
+    const outcome = await this.deps.withholding?.chargesReady(e, nowMs);
+    if (outcome === 'deducting' || outcome === 'handled') return;
     for (const card of await this.store.cardsOf(e.data.patientId)) {
       await this.outbox.enqueueAndSend(
         {

@@ -14,7 +14,11 @@ import type { PaymentRules } from '../../domain/payment/types';
 import type { Database, OpenApi } from '../../ports/cloud-sdk';
 import type { HisLabPort } from '../../ports/his-lab';
 import type { HisFeePort } from '../../ports/his-payment';
+import type { HisInsurancePort } from '../../ports/his-insurance';
+import type { MedInsAuthPort } from '../../ports/medins-auth';
+import type { MedInsOrgConfig } from '../../config/medins';
 import type { WechatPayPort } from '../../ports/wechat-pay';
+import type { WithholdingDeps } from '../withholding/context';
 import { keyedHash, type KeyedHash } from '../keyed-ids';
 import { MessageOutbox } from '../messages/outbox';
 
@@ -29,9 +33,21 @@ export interface PaymentDeps {
   /** 自助检验 (labCatalog, orderLabTests); without it those actions answer hisUnavailable. */
   lab?: HisLabPort;
   labRules?: Partial<LabRules>;
+  /** 医保 mobile payment; without it `insuranceAuthCode` is refused as notInsured (pay 自费). */
+  medIns?: MedInsDeps;
+  /** 代扣 (v2 papay); without it the contract actions answer payUnavailable. */
+  withholding?: WithholdingDeps;
   /** Overrides every call's clock (tests). */
   clock?: Clock;
   log?: Logger;
+}
+
+export interface MedInsDeps {
+  his: HisInsurancePort;
+  auth: MedInsAuthPort;
+  org: MedInsOrgConfig;
+  /** https URL for MEDICAL_INSURANCE.SUCCESS (the payNotify route). */
+  callbackUrl: string;
 }
 
 export interface PaymentContext {
@@ -41,6 +57,8 @@ export interface PaymentContext {
   rules: PaymentRules;
   lab: HisLabPort | null;
   labRules: LabRules;
+  medIns: MedInsDeps | null;
+  withholding: WithholdingDeps | null;
   templates: PaymentTemplates;
   hash: KeyedHash;
   log: Logger;
@@ -60,6 +78,8 @@ export function createPaymentContext(deps: PaymentDeps): PaymentContext {
     rules: paymentRules(deps.rules),
     lab: deps.lab ?? null,
     labRules: labRulesWith(deps.labRules),
+    medIns: deps.medIns ?? null,
+    withholding: deps.withholding ?? null,
     templates: deps.templates ?? paymentTemplatesFromEnv(),
     hash,
     log,

@@ -12,6 +12,8 @@ import type { StoredOrder } from '../../adapters/clouddb/payment-store';
 import type { Confirmation } from './confirm';
 import type { Refunds } from './refunds';
 import type { Settlement } from './settle';
+import { isV2XmlBody } from '../../core/wechatpay/papay-notification';
+import { PapayNotifications } from '../withholding/notify';
 
 export interface HttpRequest {
   httpMethod: string;
@@ -47,6 +49,8 @@ export class PayNotifications {
   async handle(req: HttpRequest): Promise<HttpResponse> {
     if (req.httpMethod !== 'POST') return fail(405, 'POST only');
     const raw = req.isBase64Encoded ? Buffer.from(req.body, 'base64').toString('utf8') : req.body;
+    // 代扣 (v2 papay) notifications come as XML to the same notify_url.
+    if (isV2XmlBody(raw)) return new PapayNotifications(this.ctx, this.confirmation, this.settlement).handle(raw);
     let n: WxNotification;
     try {
       n = this.ctx.pay.parseNotification(req.headers, raw);
@@ -78,16 +82,28 @@ export class PayNotifications {
 
   private async apply(n: WxNotification): Promise<void> {
     const nowMs = this.ctx.nowMs();
-    if (n.eventType === 'MEDICAL_INSURANCE.SUCCESS') {
-      // No order here is a 医保 mixed order yet (issue #15's 医保 step): acknowledged, nothing to apply.
-      this.ctx.log.warn('pay notify: 医保 notification without a 医保 order', { id: n.id });
-      return;
-    }
-    const outTradeNo = n.eventType === 'TRANSACTION.SUCCESS' ? n.transaction.out_trade_no : n.refund.out_trade_no;
+    const outTradeNo =
+      n.eventType === 'TRANSACTION.SUCCESS'
+        ? n.transaction.out_trade_no
+        : n.eventType === 'MEDICAL_INSURANCE.SUCCESS'
+          ? n.medIns.out_trade_no
+          : n.refund.out_trade_no;
     const order = await this.ctx.store.orders.get(outTradeNo);
     if (!order) {
       // Not an order of this deployment (another environment's notify_url?): retrying cannot help.
       this.ctx.log.error('pay notify for unknown order', { id: n.id });
+      return;
+    }
+    if (n.eventType === 'MEDICAL_INSURANCE.SUCCESS') {
+      const { order: paid, moved } = await this.confirmation.recordMedInsPaid(order, n.medIns, nowMs);
+      if (moved) await this.settleWithin(paid, nowMs);
+      return;
+    }
+    if (n.eventType === 'TRANSACTION.SUCCESS' && order.insurance) {
+      // The cash half of a 医保 order: the mixed order may be complete by now (else its own
+      // notification, or the timer's poll, finishes it).
+      const after = await this.confirmation.queryMixedOnly(order, nowMs);
+      if (after.status === 'paid') await this.settleWithin(after, nowMs);
       return;
     }
     if (n.eventType === 'TRANSACTION.SUCCESS') {

@@ -2,10 +2,9 @@
  * The patient's side of 门诊缴费: unpaid items, one order per chosen set of items, the pay
  * parameters, cancel. Amounts always come from the HIS; the client names items only.
  */
-import type { PaymentCreateOrderResponse, PaymentListUnpaidResponse } from '../../../typings/payment';
+import type { PaymentCreateOrderResponse, PaymentListUnpaidResponse, PaymentMode } from '../../../typings/payment';
 import { AppError, notFound } from '../../core/errors';
 import type { Caller } from '../../core/handler';
-import { WechatPayError } from '../../core/wechatpay/errors';
 import type { StoredOrder } from '../../adapters/clouddb/payment-store';
 import type { BookingCard } from '../../domain/booking/types';
 import {
@@ -22,13 +21,19 @@ import { callHis } from '../his-errors';
 import { changeClaims, releaseOrderClaim } from './claims';
 import type { Confirmation } from './confirm';
 import type { PaymentContext } from './context';
+import { InsurancePayments } from './insurance';
+import { itemsChanged, placePrepay } from './prepay';
 import { toItemView } from './items';
 
 export class Orders {
+  readonly insurance: InsurancePayments;
+
   constructor(
     private readonly ctx: PaymentContext,
     private readonly confirmation: Confirmation,
-  ) {}
+  ) {
+    this.insurance = new InsurancePayments(ctx, confirmation);
+  }
 
   async card(caller: Caller, cardId: string): Promise<BookingCard> {
     const card = await this.ctx.store.cards.findOwned(caller.openid, cardId);
@@ -63,8 +68,20 @@ export class Orders {
     };
   }
 
-  async create(caller: Caller, cardId: string, itemIds: string[]): Promise<PaymentCreateOrderResponse> {
+  /**
+   * One order per item set. With an `authCode` it is a 医保 order (authorised before anything is
+   * written); an open order of the same items in another mode, or an earlier 医保 quote, is given
+   * up first (the patient chose again).
+   */
+  async create(
+    caller: Caller,
+    cardId: string,
+    itemIds: string[],
+    authCode?: string,
+  ): Promise<PaymentCreateOrderResponse> {
     const card = await this.card(caller, cardId);
+    const auth = authCode ? await this.insurance.authorise(caller, cardId, authCode) : null;
+    const mode: PaymentMode = auth ? 'insurance' : 'selfPay';
     const key = this.ctx.patientKey(card.hisPatientId);
     const unpaid = await callHis('fee.listUnpaid', () => this.ctx.his.listUnpaid(card.hisPatientId));
     const nowMs = this.ctx.nowMs(caller.now);
@@ -74,7 +91,7 @@ export class Orders {
       const { state } = await this.ctx.store.claims.read(key);
       const d = decideCreate(state, itemIds, unpaid, candidate);
       if (d.kind === 'new' && !written) {
-        await this.ctx.store.orders.add(this.newOrder(caller, card, key, d.items, candidate, nowMs));
+        await this.ctx.store.orders.add(this.newOrder(caller, card, key, d.items, candidate, mode, nowMs));
         written = true;
       }
       if (d.kind !== 'new' && written) await this.discard(candidate.orderId, nowMs);
@@ -84,12 +101,19 @@ export class Orders {
           const again = decideCreate(s, itemIds, unpaid, candidate);
           return again.kind === 'new' ? { next: again.next, value: true } : { next: null, value: false };
         });
-        if (won) return this.prepare(caller, (await this.ctx.store.orders.get(candidate.orderId))!);
-        continue;
+        if (!won) continue;
+        const order = (await this.ctx.store.orders.get(candidate.orderId))!;
+        return auth ? this.insurance.place(caller, order, auth) : this.prepare(caller, order);
       }
       const other = await this.ctx.store.orders.get(d.orderId);
       if (await this.releasedStale(key, d.orderId, other, nowMs)) continue;
-      if (d.kind === 'existing' && other!._openid === caller.openid) return this.prepare(caller, other!);
+      if (d.kind === 'existing' && other!._openid === caller.openid) {
+        if (other!.mode === 'withholding') throw deducting();
+        if (other!.mode === 'selfPay' && mode === 'selfPay') return this.prepare(caller, other!);
+        const after = await this.confirmation.close(other!, true, nowMs);
+        if (after.status === 'closed') continue;
+        return this.prepare(caller, after);
+      }
       throw new AppError('ALREADY_EXISTS', '所选项目已在另一笔订单中，请先完成或取消该订单', {
         reason: 'itemsInOtherOrder',
       });
@@ -116,39 +140,21 @@ export class Orders {
   /** The pay parameters of an open order (prepay placed once; the same fields → the same prepay_id). */
   async prepare(caller: Caller, order: StoredOrder): Promise<PaymentCreateOrderResponse> {
     const nowMs = this.ctx.nowMs(caller.now);
-    if (!isOpen(order.status) || order.expiresAtMs <= nowMs + 60_000) {
-      return { order: toOrderView(order, nowMs), payParams: null };
+    if (order.insurance) {
+      const medInsPayParams = this.insurance.payParams(order, nowMs);
+      return { order: toOrderView(order, nowMs), payParams: null, medInsPayParams };
+    }
+    if (!isOpen(order.status) || order.expiresAtMs <= nowMs + 60_000 || order.mode !== 'selfPay') {
+      return { order: toOrderView(order, nowMs), payParams: null, medInsPayParams: null };
     }
     let prepayId = order.prepayId;
     if (!prepayId) {
-      prepayId = await this.prepay(order);
+      prepayId = await placePrepay(this.ctx, order);
       await this.ctx.store.orders.transition(order._id, ['created'], 'paying', { prepayId }, nowMs);
     }
     const fresh = (await this.ctx.store.orders.get(order._id)) ?? order;
-    return { order: toOrderView(fresh, nowMs), payParams: this.ctx.pay.requestPaymentParams(prepayId) };
-  }
-
-  private async prepay(order: StoredOrder): Promise<string> {
-    try {
-      return await this.ctx.pay.jsapiPrepay({
-        description: `门诊缴费-${order.items[0]?.title ?? '门诊费用'}`.slice(0, 60),
-        outTradeNo: order._id,
-        timeExpire: new Date(order.expiresAtMs).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
-        attach: order.cardNo,
-        totalFen: order.cashFen,
-        openid: order._openid,
-      });
-    } catch (err) {
-      if (err instanceof WechatPayError && err.kind === 'unavailable') {
-        throw new AppError('UNAVAILABLE', '微信支付暂时无法下单，请稍后重试，未产生扣款', {
-          reason: 'payUnavailable',
-          detail: `wechatpay jsapi ${err.code}`,
-        });
-      }
-      throw new AppError('INTERNAL', '系统繁忙，请稍后再试', {
-        detail: `wechatpay jsapi ${String(err)}`.slice(0, 200),
-      });
-    }
+    const payParams = this.ctx.pay.requestPaymentParams(prepayId);
+    return { order: toOrderView(fresh, nowMs), payParams, medInsPayParams: null };
   }
 
   private newOrder(
@@ -157,6 +163,7 @@ export class Orders {
     patientKey: string,
     items: HisFeeItem[],
     c: { orderId: string; expiresAtMs: number },
+    mode: PaymentMode,
     nowMs: number,
   ): PaymentOrderRecord {
     const totalFen = sumFen(items);
@@ -169,7 +176,7 @@ export class Orders {
       patientName: card.displayName,
       cardNo: card.cardNo,
       status: 'created',
-      mode: 'selfPay',
+      mode,
       items: items.map(toItemView),
       itemIds: items.map((i) => i.itemId),
       totalFen,
@@ -177,6 +184,7 @@ export class Orders {
       accountFen: 0,
       cashFen: totalFen,
       prepayId: null,
+      insurance: null,
       createdAtMs: nowMs,
       expiresAtMs: c.expiresAtMs,
       paidAtMs: null,
@@ -195,5 +203,5 @@ export class Orders {
   }
 }
 
-const itemsChanged = (): AppError =>
-  new AppError('FAILED_PRECONDITION', '缴费项目已变化，请刷新后重新选择', { reason: 'itemsChanged' });
+const deducting = (): AppError =>
+  new AppError('ALREADY_EXISTS', '所选项目正在自动扣费，请稍后在缴费记录中查看', { reason: 'itemsInOtherOrder' });

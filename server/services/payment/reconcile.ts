@@ -84,6 +84,14 @@ export class Reconciliation {
 
   /** closed → paid (with WeChat's transaction) → refunding: the items may be paid by another order. */
   private async refundClosed(order: StoredOrder, nowMs: number): Promise<void> {
+    if (order.insurance) {
+      // A 医保 order counts as paid only as a whole (WeChat itself refunds a reversed one's cash).
+      const m = await this.ctx.pay.queryMedInsOrder(order._id);
+      if (m?.mix_pay_status !== 'MIX_PAY_SUCCESS') return;
+      const { order: paid, moved } = await this.confirmation.recordMedInsPaid(order, m, nowMs);
+      if (moved) await this.refunds.start(paid, 'paidAfterClose', nowMs);
+      return;
+    }
     const tx = await this.ctx.pay.queryOrder(order._id);
     if (!tx?.transaction_id || (tx.trade_state !== 'SUCCESS' && tx.trade_state !== 'REFUND')) return;
     const paidAtMs = tx.success_time ? Date.parse(tx.success_time) || nowMs : nowMs;

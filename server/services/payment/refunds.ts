@@ -4,12 +4,13 @@
  * and finished by the REFUND notification or, when that is lost, by a query.
  */
 import type { PaymentFailure } from '../../../typings/payment';
-import { refundableFen, refundNoFor, type RefundRecord } from '../../domain/payment';
+import { medRefundOwed, refundableFen, refundNoFor, type RefundRecord } from '../../domain/payment';
 import type { StoredOrder } from '../../adapters/clouddb/payment-store';
 import type { WxRefund, WxRefundStatus } from '../../ports/wechat-pay';
 import { WechatPayError } from '../../core/wechatpay/errors';
 import { releaseOrderClaim } from './claims';
 import type { PaymentContext } from './context';
+import { revokeUpload } from './insurance';
 import { sendRefundNotice } from './messages';
 
 const REFUND_REASON = '医院未能确认本次缴费，款项原路退回';
@@ -30,12 +31,14 @@ export class Refunds {
       createdAtMs: nowMs,
       succeededAtMs: null,
     };
+    // A 医保 order without cash (INSURANCE_ONLY) has only its 医保 part to give back (sendMedPart).
+    const refunds = amountFen > 0 ? [...order.refunds, refund] : order.refunds;
     const _ = this.ctx.store.orders;
     const moved = await _.transition(
       order._id,
       ['paid'],
       'refunding',
-      { failure, refunds: [...order.refunds, refund], nextActionAtMs: nowMs },
+      { failure, refunds, nextActionAtMs: nowMs },
       nowMs,
     );
     if (!moved) return;
@@ -71,26 +74,64 @@ export class Refunds {
         retryAt = nowMs + 2 * REFUND_POLL_MS;
       }
     }
-    await this.record(order, refunds, retryAt, nowMs);
+    const medRefundedAtMs = await this.sendMedPart(order, refunds, nowMs);
+    await this.record(order, refunds, retryAt, nowMs, medRefundedAtMs);
+  }
+
+  /**
+   * The 医保 part of a refunding 医保 order: the HIS's upload is voided (never settled there) and
+   * WeChat told, naming the cash refund (which must exist first). → when done, else null.
+   */
+  private async sendMedPart(order: StoredOrder, refunds: RefundRecord[], nowMs: number): Promise<number | null> {
+    if (!medRefundOwed(order)) return order.insurance?.medRefundedAtMs ?? null;
+    const ins = order.insurance!;
+    const cash = refunds.find((r) => r.status !== 'pending' && r.status !== 'closed');
+    if (order.cashFen > 0 && !cash) return null;
+    if (!(await revokeUpload(this.ctx, order._id, ins.payOrdId))) return null;
+    try {
+      await this.ctx.pay.medInsRefundNotify(ins.mixTradeNo!, {
+        govFen: order.fundFen,
+        selfFen: order.accountFen,
+        otherFen: 0,
+        refundTime: new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+        outRefundNo: cash?.outRefundNo ?? `${order._id}M`,
+      });
+    } catch (err) {
+      const code = err instanceof WechatPayError ? `${err.kind} ${err.code}` : 'error';
+      this.ctx.log.error('payment medins refund notify failed', { orderId: order._id, code });
+      return null;
+    }
+    this.ctx.log.info('payment medins refunded', { orderId: order._id });
+    return nowMs;
   }
 
   /** A REFUND.* notification (or query answer) for one refund. */
   async applyStatus(order: StoredOrder, outRefundNo: string, status: WxRefundStatus, atMs: number, nowMs: number) {
     if (!order.refunds.some((r) => r.outRefundNo === outRefundNo)) return;
-    await this.record(order, withStatus(order.refunds, outRefundNo, status, atMs), nowMs + REFUND_POLL_MS, nowMs);
+    const refunds = withStatus(order.refunds, outRefundNo, status, atMs);
+    await this.record(order, refunds, nowMs + REFUND_POLL_MS, nowMs, order.insurance?.medRefundedAtMs ?? null);
   }
 
   /** Stores the refunds (compare-and-set); all done → refunded, and the patient is told once. */
-  private async record(order: StoredOrder, given: RefundRecord[], retryAt: number, nowMs: number): Promise<void> {
+  private async record(
+    order: StoredOrder,
+    given: RefundRecord[],
+    retryAt: number,
+    nowMs: number,
+    medRefundedAtMs: number | null,
+  ): Promise<void> {
     const refunds = reissueClosed(order, given, nowMs);
+    const ins = order.insurance ? { ...order.insurance, medRefundedAtMs } : null;
+    const medDone = !medRefundOwed({ ...order, insurance: ins });
     // ABNORMAL (e.g. the payer's bank card was cancelled) stays open for the finance office.
-    const done = refunds.every((r) => r.status === 'success' || r.status === 'closed');
-    const unchanged = JSON.stringify(refunds) === JSON.stringify(order.refunds);
+    const done = medDone && refunds.every((r) => r.status === 'success' || r.status === 'closed');
+    const medChanged = (order.insurance?.medRefundedAtMs ?? null) !== medRefundedAtMs;
+    const unchanged = JSON.stringify(refunds) === JSON.stringify(order.refunds) && !medChanged;
     if (unchanged && !done) {
       await this.ctx.store.orders.cas(order._id, order.rev, { nextActionAtMs: retryAt }, nowMs);
       return;
     }
-    const data = { refunds, nextActionAtMs: done ? null : retryAt };
+    const data = { refunds, nextActionAtMs: done ? null : retryAt, ...(ins ? { insurance: ins } : {}) };
     const ok = done
       ? await this.ctx.store.orders.transition(order._id, ['refunding'], 'refunded', data, nowMs)
       : await this.ctx.store.orders.cas(order._id, order.rev, data, nowMs);
@@ -100,6 +141,10 @@ export class Refunds {
       if (r.status === 'success' && before?.status !== 'success') {
         await sendRefundNotice(this.ctx, order, r.outRefundNo, r.amountFen, nowMs);
       }
+    }
+    // 医保 only (no cash refund to tell of): the patient hears of the 医保 part going back.
+    if (medChanged && refunds.length === 0) {
+      await sendRefundNotice(this.ctx, order, `${order._id}M`, order.fundFen + order.accountFen, nowMs);
     }
   }
 }

@@ -33,6 +33,10 @@ export class Settlement {
         totalFen: order.totalFen,
         transactionId: order.transactionId,
         paidAt: new Date(order.paidAtMs).toISOString(),
+        // 医保: the pre-settled order and its fund and account parts, confirmed in the same HIS call.
+        ...(order.insurance
+          ? { payOrdId: order.insurance.payOrdId, fundFen: order.fundFen, accountFen: order.accountFen }
+          : {}),
       });
     } catch (err) {
       await this.failed(order, err, nowMs);

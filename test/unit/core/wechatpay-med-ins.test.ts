@@ -37,7 +37,7 @@ const input = (over: Partial<MedInsOrderInput> = {}): MedInsOrderInput => ({
   mixPayType: 'CASH_AND_INSURANCE',
   orderType: 'DIAG_PAY',
   openid: OPENID,
-  payer: PATIENT,
+  payer: { name: PATIENT.name, idDigest: idDigest(PATIENT.idNumber) },
   serialNo: `MZYB${seq}`,
   payOrderId: 'ORD330600202612040000001',
   payAuthNo: 'pan_x',

@@ -67,6 +67,7 @@ test('the functions see the merchant variables at cold start, WXPAY_NOTIFY_URL o
   const env = await call('env');
   expect(env).toEqual({
     names: [
+      'WXPAY_APIV2_KEY',
       'WXPAY_APIV3_KEY',
       'WXPAY_APPID',
       'WXPAY_BASE_URL',
@@ -74,6 +75,7 @@ test('the functions see the merchant variables at cold start, WXPAY_NOTIFY_URL o
       'WXPAY_MERCHANT_PRIVATE_KEY',
       'WXPAY_MERCHANT_SERIAL',
       'WXPAY_NOTIFY_URL',
+      'WXPAY_PAPAY_PLAN_ID',
       'WXPAY_PUBLIC_KEY',
       'WXPAY_PUBLIC_KEY_ID',
     ],
