@@ -1,4 +1,5 @@
 import { getConfig } from './config';
+import { noteAppShow } from './utils/mini-program-return';
 
 App<WechatMiniprogram.IAnyObject>({
   onLaunch() {
@@ -9,5 +10,10 @@ App<WechatMiniprogram.IAnyObject>({
       return;
     }
     wx.cloud.init({ ...(config.cloudEnv ? { env: config.cloudEnv } : {}), traceUser: true });
+  },
+
+  /** Back from the 医保 or the contract-signing mini program: the waiting page takes the answer. */
+  onShow(options: WechatMiniprogram.App.LaunchShowOption) {
+    noteAppShow(options);
   },
 });

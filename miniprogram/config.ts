@@ -40,6 +40,21 @@ export const DEV_OPENID = 'dev-openid-0001';
 /** Storage key holding the devstack caller identity (set by the preview's identity switcher). */
 export const DEVSTACK_OPENID_KEY = 'devstack.openid';
 
+/**
+ * The hospital's codes at the 医保 platform, passed to the 医保 mini program's 授权 page
+ * (packagePayment/services/insurance-flow.ts). They are issued with the hospital's 医保
+ * 移动支付 onboarding (定点医药机构编码, 渠道 id, 渠道认证编码); replace them at deployment. The
+ * devstack's 医保 sandbox accepts any and uses `cityCode` as the insured person's 参保地.
+ */
+export const MED_INS_AUTH = {
+  /** 参保地/就医地 city (绍兴市, as the devstack's 医保 sandbox). */
+  cityCode: '330600',
+  channel: 'AAGdevstack0000000000000',
+  orgChnlCrtfCodg: 'BqK1kMStlhVDgN2uHf4EsLK9W2devstack',
+  orgCodg: 'H33060200001',
+  orgAppId: '1GBHK1DEV0000000000000000',
+} as const;
+
 type EnvVersion = 'develop' | 'trial' | 'release';
 
 function currentEnvVersion(): EnvVersion | null {

@@ -11,6 +11,7 @@ export const PAYMENT_ROUTES = {
   records: '/packagePayment/pages/records/index',
   detail: '/packagePayment/pages/detail/index',
   lab: '/packagePayment/pages/lab/index',
+  contract: '/packagePayment/pages/contract/index',
 } as const;
 
 /** 门诊缴费, with a card preselected when given. */
@@ -29,4 +30,9 @@ export function paymentResultUrl(orderId: string): string {
 
 export function paymentDetailUrl(orderId: string): string {
   return PAYMENT_ROUTES.detail + queryString({ orderId });
+}
+
+/** 自动缴费 (withholding contract) of a card, or of the default card. */
+export function paymentContractUrl(cardId?: string): string {
+  return PAYMENT_ROUTES.contract + queryString({ cardId });
 }

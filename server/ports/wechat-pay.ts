@@ -152,15 +152,10 @@ export interface MedInsRefundNotice {
   outRefundNo: string;
 }
 
-/** The parameters of `wx.requestMedicalInsurancePay`. */
-export interface MedInsPayParams {
-  mixTradeNo: string;
-  timeStamp: string;
-  nonceStr: string;
-  package: string;
-  signType: 'RSA';
-  paySign: string;
-}
+/** The parameters of `wx.requestMedicalInsurancePay`: mixTradeNo alone when there is no cash part. */
+export type MedInsPayParams =
+  | { mixTradeNo: string }
+  | { mixTradeNo: string; timeStamp: string; nonceStr: string; package: string; signType: 'RSA'; paySign: string };
 
 /**
  * Failures: `WechatPayError` (./../core/wechatpay/errors.ts) with kind 'unavailable' (network,

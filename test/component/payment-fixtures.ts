@@ -6,6 +6,7 @@
 import type {
   FeeItemView,
   LabTestView,
+  MedInsPayParamsView,
   PaymentLabCatalogResponse,
   PaymentOrderView,
   PaymentTemplatesResponse,
@@ -78,6 +79,7 @@ export function order(overrides: Partial<PaymentOrderView> = {}): PaymentOrderVi
     status: 'created',
     mode: 'selfPay',
     split: { totalFen, fundFen: 0, accountFen: 0, cashFen: totalFen },
+    insurance: null,
     items,
     createdAt: '2024-05-06T02:00:00.000Z',
     expiresAt: '2024-05-06T02:30:00.000Z',
@@ -240,4 +242,70 @@ export function payApis(answers: PayAnswer[] = ['ok'], steps: string[] = []): Pa
     },
   };
   return { apis, steps, consents, payments };
+}
+
+/** A 医保 order as createOrder answers it with an authCode: split and the HIS's quote. */
+export function insuranceOrder(overrides: Partial<PaymentOrderView> = {}): PaymentOrderView {
+  return order({
+    mode: 'insurance',
+    split: { totalFen: 2500, fundFen: 1200, accountFen: 800, cashFen: 500 },
+    insurance: { ownExpenseFen: 200, preSelfPayFen: 100, deductibleFen: 200, policyScopeFen: 2300 },
+    ...overrides,
+  });
+}
+
+export const medInsPayParams: MedInsPayParamsView = {
+  mixTradeNo: 'mix-0001',
+  timeStamp: '1714960800',
+  nonceStr: 'N0NCE5TR1NG0000000000000000000CD',
+  package: 'prepay_id=wx06100000000000000000000000000002',
+  signType: 'RSA',
+  paySign: 'bWVkaW5z',
+};
+
+export const MED_INS_APP_ID = 'wxe183cd55df4b4369';
+export const PAPAY_APP_ID = 'wxbd687630cd02ce1d';
+
+export interface JumpApis {
+  apis: Record<string, unknown>;
+  /** The options of each wx.navigateToMiniProgram call (callbacks left out). */
+  jumps: Record<string, unknown>[];
+  /** The options of each wx.requestMedicalInsurancePay call (callbacks left out). */
+  medInsPays: Record<string, unknown>[];
+}
+
+/**
+ * Fake `wx.navigateToMiniProgram` (the jump succeeds unless `jump` says 'cancel') and
+ * `wx.requestMedicalInsurancePay` (answers in turn, then 'ok'), recording into `steps`.
+ */
+export function jumpApis(steps: string[], jump: 'ok' | 'cancel' = 'ok', pays: PayAnswer[] = ['ok']): JumpApis {
+  const jumps: Record<string, unknown>[] = [];
+  const medInsPays: Record<string, unknown>[] = [];
+  const queue = pays.slice();
+  type Cb = { success?: (r: unknown) => void; fail?: (e: unknown) => void };
+  const apis = {
+    navigateToMiniProgram: (o: Record<string, unknown> & Cb) => {
+      steps.push('navigateToMiniProgram');
+      const { success, fail, ...options } = o;
+      jumps.push(options);
+      if (jump === 'ok') success?.({ errMsg: 'navigateToMiniProgram:ok' });
+      else fail?.({ errMsg: 'navigateToMiniProgram:fail cancel' });
+    },
+    requestMedicalInsurancePay: (o: Record<string, unknown> & Cb) => {
+      steps.push('requestMedicalInsurancePay');
+      const { success, fail, ...params } = o;
+      medInsPays.push(params);
+      const answer = queue.shift() ?? 'ok';
+      if (answer === 'ok') success?.({ errMsg: 'requestMedicalInsurancePay:ok' });
+      else if (answer === 'cancel') fail?.({ errMsg: 'requestMedicalInsurancePay:fail cancel' });
+      else fail?.({ errMsg: 'requestMedicalInsurancePay:fail 医保支付失败' });
+    },
+  };
+  return { apis, jumps, medInsPays };
+}
+
+/** What app.ts does in App.onShow when the user comes back from `appId` (mpRequire is the test's). */
+export function comeBackFrom(mpRequire: <T>(p: string) => T, appId: string, extraData?: Record<string, unknown>): void {
+  const mod = mpRequire<{ noteAppShow(o: unknown): void }>('utils/mini-program-return');
+  mod.noteAppShow({ scene: 1038, referrerInfo: extraData ? { appId, extraData } : { appId } });
 }

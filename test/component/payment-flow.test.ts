@@ -197,3 +197,65 @@ describe('pay flow', () => {
     });
   });
 });
+
+describe('pay flow: an open 医保 order', () => {
+  type Params = Record<string, unknown>;
+  function medIns(params: Params, confirms: PaymentOrderStatus[]) {
+    const steps: string[] = [];
+    const paid: Params[] = [];
+    const queue = confirms.slice();
+    installWx({
+      backend: paymentBackend({
+        'payment.pay': () => {
+          steps.push('pay');
+          return ok({ order: order({ mode: 'insurance' }), payParams: null, medInsPayParams: params });
+        },
+        'payment.confirm': () => {
+          steps.push('confirm');
+          return ok(order({ mode: 'insurance', status: queue.length > 1 ? queue.shift()! : queue[0]! }));
+        },
+      }),
+      apis: {
+        ...payApis([], steps).apis,
+        requestMedicalInsurancePay: (o: Params & { success?: (r: unknown) => void }) => {
+          steps.push('requestMedicalInsurancePay');
+          const { success, fail: _fail, ...rest } = o;
+          paid.push(rest);
+          success?.({ errMsg: 'requestMedicalInsurancePay:ok' });
+        },
+      },
+    });
+    const sleeps: number[] = [];
+    const flow = mpRequire<PayFlowModule>('packagePayment/services/pay-flow');
+    const options = {
+      pollDelaysMs: [1],
+      insurancePollDelaysMs: [10, 20, 30],
+      sleep: async (ms: number) => void sleeps.push(ms),
+    } as Parameters<PayFlowModule['startPayment']>[2];
+    return { flow, steps, paid, sleeps, options };
+  }
+
+  test('`pay` answers medInsPayParams: requestMedicalInsurancePay, then confirm polled on the 医保 delays', async () => {
+    const params = {
+      mixTradeNo: 'mix-1',
+      timeStamp: '1',
+      nonceStr: 'n',
+      package: 'prepay_id=p',
+      signType: 'RSA',
+      paySign: 's',
+    };
+    const { flow, steps, paid, sleeps, options } = medIns(params, ['paying', 'paying', 'settled']);
+    const outcome = await flow.startPayment([], { kind: 'open', orderId: 'po-1' }, options);
+    expect(steps).toEqual(['pay', 'requestMedicalInsurancePay', 'confirm', 'confirm', 'confirm']);
+    expect(paid).toEqual([params]);
+    expect(sleeps).toEqual([10, 20]);
+    expect(outcome).toMatchObject({ kind: 'finished', order: { status: 'settled' } });
+  });
+
+  test('without a cash prepay (empty `package`) only mixTradeNo goes to WeChat', async () => {
+    const params = { mixTradeNo: 'mix-2', timeStamp: '1', nonceStr: 'n', package: '', signType: 'RSA', paySign: 's' };
+    const { flow, paid, options } = medIns(params, ['settled']);
+    await flow.startPayment([], { kind: 'open', orderId: 'po-1' }, options);
+    expect(paid).toEqual([{ mixTradeNo: 'mix-2' }]);
+  });
+});

@@ -116,6 +116,14 @@ export function paymentPageCases(data: () => PaymentPagesData): PageCase[] {
       { label: '?orderId=<settled>', query: orderQuery },
     ),
     opens('packagePayment/pages/detail/index', () => ['缴费记录不存在', '查看缴费记录'], { label: ' (no orderId)' }),
+    opens('packagePayment/pages/contract/index', () => [
+      data().adult.name,
+      '自动缴费（微信支付代扣）',
+      '未开通',
+      '扣费限额',
+      '医保患者仍需医保支付',
+      '开通自动缴费',
+    ]),
     opens('packagePayment/pages/detail/index', () => ['缴费记录不存在'], {
       label: '?orderId=<unknown>',
       query: `?orderId=${UNKNOWN_ORDER}`,

@@ -112,6 +112,7 @@ describe('医保 payment over the devstack', () => {
     expect(order.insurance).toEqual(expect.objectContaining({ ownExpenseFen: expect.any(Number) }));
     expect(medInsPayParams?.mixTradeNo).toMatch(/\S/);
     if (s.cashFen > 0) expect(medInsPayParams?.package).toMatch(/^prepay_id=/);
+    else expect(medInsPayParams).toEqual({ mixTradeNo: medInsPayParams?.mixTradeNo });
 
     // The patient pays in WeChat's sheet (cash now, 医保 settled a moment later, then notified).
     const paid = await post(`${stack().payUrl}/sandbox/med-ins/${medInsPayParams!.mixTradeNo}/pay`, {});

@@ -47,7 +47,7 @@ describe('packages', () => {
     expect(app.subpackages.map((s) => s.root)).toEqual(['packageBooking', 'packageSite', 'packagePayment']);
     expect(subPages.filter((p) => p.startsWith('packageBooking/'))).toHaveLength(9);
     expect(subPages.filter((p) => p.startsWith('packageSite/'))).toHaveLength(4);
-    expect(subPages.filter((p) => p.startsWith('packagePayment/'))).toHaveLength(5);
+    expect(subPages.filter((p) => p.startsWith('packagePayment/'))).toHaveLength(6);
     for (const page of allPages) {
       for (const ext of ['.json', '.wxml', '.ts']) expect(existsSync(join(mpRoot, page + ext))).toBe(true);
     }

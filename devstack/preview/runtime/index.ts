@@ -22,7 +22,7 @@ import {
   writeStorage,
 } from './state';
 import { installMouseToTouch } from './touch';
-import { createWx, NAV_BAR_HEIGHT } from './wx';
+import { createWx, NAV_BAR_HEIGHT, type AppLifecycle } from './wx';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const simulate = require('miniprogram-simulate') as Simulate;
@@ -91,10 +91,34 @@ w.require = requireModule;
 
 const framework = (w.wx ?? {}) as AnyRecord;
 const router = new Router(simulate);
-w.wx = createWx(router, framework);
+let appInstance: AnyRecord | undefined;
+
+function callApp(hook: string, options?: unknown): void {
+  const fn = appInstance?.[hook];
+  if (typeof fn !== 'function') return;
+  try {
+    (fn as (o: unknown) => void).call(appInstance, options);
+  } catch (err) {
+    reportError(`[preview] App.${hook}() threw: ${describeError(err)}`);
+  }
+}
+
+/** Another mini program opened and closed (wx.navigateToMiniProgram): hide, then show with scene 1038. */
+const appLifecycle: AppLifecycle = {
+  leave() {
+    router.suspend();
+    callApp('onHide');
+  },
+  comeBack(referrerInfo) {
+    const top = router.top();
+    callApp('onShow', { path: top?.route ?? '', query: { ...top?.query }, scene: 1038, referrerInfo });
+    router.resume();
+  },
+};
+
+w.wx = createWx(router, framework, appLifecycle);
 registerBuiltins(simulate, router);
 
-let appInstance: AnyRecord | undefined;
 w.App = (def: AnyRecord) => {
   appInstance = def;
 };

@@ -11,10 +11,11 @@
  *    order in the sandbox (it checks the signature, and notifies the payment function as WeChat
  *    Pay would); its success → `requestPayment:ok`.
  *
- * The devstack proxies `/paysandbox/<rest>` to the sandbox's `/sandbox/<rest>`. A sandbox that does
- * not answer, or refuses, is a red banner as well as a `fail`: the preview never fails quietly.
+ * The devstack proxies `/paysandbox/<rest>` to the sandbox's `/sandbox/<rest>` (./sandbox-fetch.ts).
+ * A sandbox that does not answer, or refuses, is a red banner as well as a `fail`.
  */
 import * as ui from '../ui/index';
+import { failLoudly as fail, sandbox as call, type SandboxDeps, type SandboxResponse } from './sandbox-fetch';
 import { WxFail } from './wx-fail';
 
 export const MERCHANT_NAME = '智慧医院';
@@ -23,22 +24,8 @@ const PARAM_NAMES = ['timeStamp', 'nonceStr', 'package', 'signType', 'paySign'] 
 type PayParam = (typeof PARAM_NAMES)[number];
 export type PayParams = Record<PayParam, string>;
 
-export interface PayDeps {
-  /** The devstack's origin (the preview's own). */
-  origin: string;
-  /** The phone screen the sheet goes into. */
-  root: () => HTMLElement;
-  fetch: (url: string, init?: RequestInit) => Promise<SandboxResponse>;
-  /** Red banner + console (state.ts reportError). */
-  report: (message: string) => void;
-}
-
-/** What is read of a fetch Response. */
-export interface SandboxResponse {
-  ok: boolean;
-  status: number;
-  json(): Promise<unknown>;
-}
+export type PayDeps = SandboxDeps;
+export type { SandboxResponse };
 
 /** The order summary of a prepay (`order`); a flat `{ description, amount: { total } }` is read too. */
 interface OrderSummary {
@@ -70,38 +57,14 @@ export function payParamsOf(opts: Record<string, unknown>): PayParams {
   return out;
 }
 
+const API = 'requestPayment';
+
 function failLoudly(deps: PayDeps, why: string): never {
-  deps.report(`[preview] wx.requestPayment: ${why}`);
-  throw new WxFail(`requestPayment:fail ${why}`);
+  return fail(deps, API, why);
 }
 
-async function readJson(r: SandboxResponse): Promise<Record<string, unknown> | null> {
-  try {
-    const body: unknown = await r.json();
-    return body && typeof body === 'object' ? (body as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-async function sandbox(deps: PayDeps, method: 'GET' | 'POST', path: string, body?: unknown) {
-  const url = `${deps.origin}/paysandbox/${path}`;
-  let r: SandboxResponse;
-  try {
-    r = await deps.fetch(url, {
-      method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (err) {
-    return failLoudly(deps, `${method} /paysandbox/${path} failed: ${String(err)}`);
-  }
-  const json = await readJson(r);
-  if (!r.ok) {
-    const said = typeof json?.message === 'string' ? `: ${json.message}` : '';
-    return failLoudly(deps, `${method} /paysandbox/${path} answered HTTP ${r.status}${said}`);
-  }
-  return json ?? {};
+function sandbox(deps: PayDeps, method: 'GET' | 'POST', path: string, body?: unknown) {
+  return call(deps, API, method, path, body);
 }
 
 /** 取消: tells the sandbox the sheet was closed; a failure there changes nothing for the page. */

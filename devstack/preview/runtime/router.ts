@@ -226,6 +226,19 @@ export class Router implements RouterApi {
     if (this.isTab(route)) this.tabCache.set(route, entry);
   }
 
+  /** The app went to the background (another mini program opened): the top page's onHide. */
+  suspend(): void {
+    const top = this.top();
+    if (top) this.hide(top);
+  }
+
+  /** Back in the foreground: the top page's onShow. */
+  resume(): void {
+    const top = this.top();
+    if (top) this.show(top);
+    this.onChange();
+  }
+
   setTitle(title: string): void {
     const top = this.top();
     if (top) top.title = title;

@@ -1,8 +1,10 @@
 /**
- * The `wx` object of the browser preview. Implemented APIs talk to the devstack (request,
- * cloud.callFunction, subscription consents, requestPayment through its pay sandbox), to
+ * The `wx` object of the browser preview. Implemented APIs talk to the devstack (request and
+ * cloud.callFunction, ./network.ts; subscription consents, ./subscribe.ts; requestPayment and
+ * requestMedicalInsurancePay through its pay sandbox, ./pay.ts and ./med-ins-pay.ts), to
  * localStorage (storage, prefix `mp:`), to the overlay widgets (toast, modal, loading, action
- * sheet, consent, the pay sheet), to the clipboard and to the page stack.
+ * sheet, consent, the pay sheets), to the clipboard, to the page stack, and to the look-alikes of
+ * the 医保 and contract-signing mini programs (navigateToMiniProgram, ./mini-program.ts).
  *
  * Anything else is a Proxy miss: `reportMissingApi(name)` puts a red banner on the phone, logs
  * `[preview] wx.<name> is not implemented in the preview runtime` and throws — never a silent
@@ -10,6 +12,7 @@
  * otherwise a Promise.
  */
 import * as ui from '../ui/index';
+import { asyncApi, unsupported, type Opts } from './async-api';
 import {
   currentOpenid,
   describeError,
@@ -21,8 +24,21 @@ import {
   writeStorage,
 } from './state';
 import { getClipboardData, setClipboardData } from './clipboard';
+import { requestMedicalInsurancePay } from './med-ins-pay';
+import { navigateToMiniProgram, type ReferrerInfo } from './mini-program';
+import { cloud, request, urlOf } from './network';
 import { requestPayment } from './pay';
+import type { SandboxDeps } from './sandbox-fetch';
+import { requestSubscribeMessage } from './subscribe';
 import { WxFail } from './wx-fail';
+
+export { rewriteDevstackUrl } from './network';
+
+/** Leaving the app for another mini program and coming back (App and page onHide / onShow). */
+export interface AppLifecycle {
+  leave(): void;
+  comeBack(referrerInfo: ReferrerInfo): void;
+}
 
 export interface RouterApi {
   navigateTo(url: string): Promise<void>;
@@ -45,48 +61,11 @@ interface SelectorHost {
   createIntersectionObserver(options?: unknown): unknown;
 }
 
-type Callbacks = {
-  success?: (res: unknown) => void;
-  fail?: (err: unknown) => void;
-  complete?: (res: unknown) => void;
-};
-type Opts = Record<string, unknown> & Callbacks;
-
 export const SCREEN_WIDTH = 375;
 export const SCREEN_HEIGHT = 812;
 export const STATUS_BAR_HEIGHT = 20;
 export const NAV_BAR_HEIGHT = 44;
 export const APP_ID = 'wxpreview00000000';
-
-function failOf(api: string, err: unknown): { errMsg: string } {
-  if (err instanceof WxFail) return { errMsg: err.errMsg };
-  return { errMsg: `${api}:fail ${describeError(err)}` };
-}
-
-/** Wraps an async implementation in WeChat's callback-or-promise convention. */
-function asyncApi(api: string, impl: (opts: Opts) => Promise<Record<string, unknown> | void>) {
-  return (opts: Opts = {}): Promise<unknown> | undefined => {
-    const o = opts ?? {};
-    const p = Promise.resolve()
-      .then(() => impl(o))
-      .then(
-        (res) => ({ errMsg: `${api}:ok`, ...(res ?? {}) }),
-        (err: unknown) => Promise.reject(failOf(api, err)),
-      );
-    if (!o.success && !o.fail && !o.complete) return p;
-    p.then(
-      (res) => {
-        o.success?.(res);
-        o.complete?.(res);
-      },
-      (err: unknown) => {
-        o.fail?.(err);
-        o.complete?.(err);
-      },
-    );
-    return undefined;
-  };
-}
 
 export function missingApiMessage(name: string): string {
   return `[preview] wx.${name} is not implemented in the preview runtime`;
@@ -103,31 +82,6 @@ export function reportMissingApi(name: string): never {
     // no frame yet: the console has it
   }
   throw new Error(message);
-}
-
-/** An API the preview deliberately does not support yet: loud, and `fail` with a clear message. */
-function unsupported(api: string, why: string) {
-  return asyncApi(api, () => {
-    const message = `[preview] wx.${api}: ${why}`;
-    reportError(message);
-    throw new WxFail(`${api}:fail ${why}`);
-  });
-}
-
-/** Requests to the devstack go to the origin serving the preview (its port may differ from config.ts). */
-export function rewriteDevstackUrl(url: string): string {
-  return url.replace(
-    /^https?:\/\/(127\.0\.0\.1|localhost):\d+(?=\/(functions|http|timers|outbox|devstack)\/)/,
-    location.origin,
-  );
-}
-
-function headersToObject(h: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  h.forEach((v, k) => {
-    out[k] = v;
-  });
-  return out;
 }
 
 function systemInfo(router: RouterApi): Record<string, unknown> {
@@ -161,29 +115,21 @@ function systemInfo(router: RouterApi): Record<string, unknown> {
   };
 }
 
-interface TemplateInfo {
-  id: string;
-  title: string;
-}
-
-async function fetchTemplates(): Promise<TemplateInfo[]> {
-  const r = await fetch(`${location.origin}/devstack/api/identities`);
-  if (!r.ok) throw new Error(`GET /devstack/api/identities answered HTTP ${r.status}`);
-  const body = (await r.json()) as { templates?: TemplateInfo[] };
-  return body.templates ?? [];
-}
-
-function urlOf(opts: Opts, api: string): string {
-  if (typeof opts.url !== 'string' || !opts.url)
-    throw new WxFail(`${api}:fail parameter error: url should be a string`);
-  return opts.url;
-}
-
 /**
  * Creates the preview's `wx`. `framework` is miniprogram-simulate's own API object: a few
  * framework-level helpers (createAnimation) are delegated to it.
  */
-export function createWx(router: RouterApi, framework: Record<string, unknown>): Record<string, unknown> {
+export function createWx(
+  router: RouterApi,
+  framework: Record<string, unknown>,
+  app: AppLifecycle,
+): Record<string, unknown> {
+  const sandboxDeps: SandboxDeps = {
+    origin: location.origin,
+    root: overlayRoot,
+    fetch: (u, i) => fetch(u, i),
+    report: reportError,
+  };
   const storageKeys = (): string[] => {
     const keys: string[] = [];
     for (let i = 0; i < localStorage.length; i++) {
@@ -345,18 +291,20 @@ export function createWx(router: RouterApi, framework: Record<string, unknown>):
         typeof o.duration === 'number' ? o.duration : 300,
       );
     }),
-    navigateToMiniProgram: unsupported(
-      'navigateToMiniProgram',
-      '预览暂不支持跳转其他小程序：代扣（withholding）沙箱的签约页稍后提供 (withholding sandbox contract page arrives later)',
-    ),
-    // WeChat Pay against the devstack's pay sandbox (./pay.ts).
-    requestPayment: asyncApi('requestPayment', (o) =>
-      requestPayment(o, {
-        origin: location.origin,
-        root: overlayRoot,
-        fetch: (u, i) => fetch(u, i),
-        report: reportError,
+    // The 医保 and contract-signing mini programs (./mini-program.ts); any other appId fails loudly.
+    navigateToMiniProgram: asyncApi('navigateToMiniProgram', (o) =>
+      navigateToMiniProgram(o, {
+        ...sandboxDeps,
+        openid: currentOpenid,
+        storage: localStorage,
+        leave: () => app.leave(),
+        comeBack: (info) => app.comeBack(info),
       }),
+    ),
+    // WeChat Pay and 医保 mobile payment against the devstack's pay sandbox (./pay.ts, ./med-ins-pay.ts).
+    requestPayment: asyncApi('requestPayment', (o) => requestPayment(o, sandboxDeps)),
+    requestMedicalInsurancePay: asyncApi('requestMedicalInsurancePay', (o) =>
+      requestMedicalInsurancePay(o, sandboxDeps),
     ),
     setClipboardData: asyncApi('setClipboardData', (o) => setClipboardData(o, overlayRoot)),
     getClipboardData: asyncApi('getClipboardData', () => getClipboardData()),
@@ -379,115 +327,10 @@ export function createWx(router: RouterApi, framework: Record<string, unknown>):
       return host.createIntersectionObserver(options);
     },
 
-    // ---- network ----
-    request: (o: Opts = {}) => {
-      const api = 'request';
-      const controller = new AbortController();
-      const method = String(o.method ?? 'GET').toUpperCase();
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries((o.header ?? {}) as Record<string, unknown>)) headers[k] = String(v);
-      const hasType = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
-      let url = rewriteDevstackUrl(urlOf(o, api));
-      let body: string | undefined;
-      if (o.data !== undefined && o.data !== null) {
-        if (method === 'GET' && typeof o.data === 'object') {
-          const qs = new URLSearchParams();
-          for (const [k, v] of Object.entries(o.data as Record<string, unknown>)) qs.append(k, String(v));
-          url += (url.includes('?') ? '&' : '?') + qs.toString();
-        } else if (typeof o.data === 'string') body = o.data;
-        else {
-          body = JSON.stringify(o.data);
-          if (!hasType) headers['content-type'] = 'application/json';
-        }
-      }
-      const done = (res: unknown, ok: boolean): void => {
-        if (ok) o.success?.(res);
-        else o.fail?.(res);
-        o.complete?.(res);
-      };
-      fetch(url, { method, headers, body, signal: controller.signal })
-        .then(async (r) => {
-          const text = await r.text();
-          let data: unknown = text;
-          if (o.dataType !== 'other' && o.responseType !== 'text') {
-            try {
-              data = JSON.parse(text);
-            } catch {
-              data = text;
-            }
-          }
-          done(
-            { errMsg: 'request:ok', data, statusCode: r.status, header: headersToObject(r.headers), cookies: [] },
-            true,
-          );
-        })
-        .catch((err: unknown) => {
-          const aborted = err instanceof DOMException && err.name === 'AbortError';
-          done({ errMsg: aborted ? 'request:fail abort' : `request:fail ${describeError(err)}` }, false);
-        });
-      return {
-        abort: () => controller.abort(),
-        onHeadersReceived: () => undefined,
-        offHeadersReceived: () => undefined,
-      };
-    },
-
-    // ---- cloud ----
-    cloud: {
-      init: (opts?: unknown) => {
-        console.debug('[preview] wx.cloud.init', opts);
-      },
-      callFunction: asyncApi('cloud.callFunction', async (o) => {
-        if (typeof o.name !== 'string' || !o.name)
-          throw new WxFail('cloud.callFunction:fail parameter error: name is required');
-        let r: Response;
-        try {
-          r = await fetch(`${location.origin}/functions/${encodeURIComponent(o.name)}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', 'X-WX-OPENID': currentOpenid() },
-            body: JSON.stringify(o.data ?? {}),
-          });
-        } catch (err) {
-          throw new WxFail(`cloud.callFunction:fail network error: ${describeError(err)}`);
-        }
-        const body: unknown = await r.json().catch(() => null);
-        if (!r.ok) {
-          const msg = (body as { error?: string } | null)?.error ?? `HTTP ${r.status}`;
-          throw new WxFail(`cloud.callFunction:fail -404011 cloud function execution error: ${msg}`);
-        }
-        return { result: body, requestID: `preview-${Date.now()}` };
-      }),
-    },
-
-    // ---- subscription messages ----
-    requestSubscribeMessage: asyncApi('requestSubscribeMessage', async (o) => {
-      const ids = Array.isArray(o.tmplIds) ? o.tmplIds.map(String) : [];
-      if (ids.length === 0) throw new WxFail('requestSubscribeMessage:fail parameter error: tmplIds is empty');
-      const templates = await fetchTemplates();
-      const wanted: TemplateInfo[] = [];
-      for (const id of ids) {
-        const t = templates.find((x) => x.id === id);
-        if (!t)
-          throw new WxFail(
-            `requestSubscribeMessage:fail No template data return, verify the template id exist (${id})`,
-          );
-        wanted.push({ id: t.id, title: t.title });
-      }
-      const answers = await ui.showConsentDialog(overlayRoot(), wanted);
-      const openid = currentOpenid();
-      for (const t of wanted) {
-        if (answers[t.id] !== 'accept') continue;
-        const r = await fetch(`${location.origin}/devstack/api/consents`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ openid, templateId: t.id }),
-        });
-        if (!r.ok) throw new WxFail(`requestSubscribeMessage:fail devstack refused the consent (HTTP ${r.status})`);
-      }
-      const res: Record<string, unknown> = {};
-      for (const t of wanted) res[t.id] = answers[t.id] === 'accept' ? 'accept' : 'reject';
-      return res;
-    }),
+    // ---- network, cloud, subscription messages ----
+    request,
+    cloud,
+    requestSubscribeMessage,
   };
 
   // Framework helpers simulate implements well enough (Vant's transitions use them).

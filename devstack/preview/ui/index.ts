@@ -10,7 +10,9 @@
  *   actionsheet, actionsheet-alert, actionsheet-item-<i>, actionsheet-cancel, actionsheet-mask,
  *   consent, consent-item-<templateId> (checkbox), consent-row-<templateId>, consent-always,
  *   consent-allow, consent-reject, pay, pay-merchant, pay-amount, pay-description, pay-method,
- *   pay-confirm, pay-cancel, api-errors, api-error, api-error-message, api-error-close.
+ *   pay-confirm, pay-cancel, api-errors, api-error, api-error-message, api-error-close; the 医保
+ *   sheet (medpay-*, ./med-ins-pay.ts) and the screens of other mini programs (medins-*, papay-*:
+ *   ./med-ins-auth.ts, ./papay-sign.ts).
  */
 
 export { showToast, hideToast, showLoading, hideLoading } from './toast';
@@ -19,3 +21,6 @@ export { showActionSheet } from './sheet';
 export { showConsentDialog } from './consent';
 export { showPaymentSheet } from './payment';
 export { showApiError } from './api-error';
+export { showMedInsPaySheet } from './med-ins-pay';
+export { showMedInsAuth } from './med-ins-auth';
+export { showPapaySign } from './papay-sign';

@@ -46,7 +46,8 @@ const PAY_CSS = `
 .mpui-pay__confirm:active { filter: brightness(0.92); }
 `;
 
-function ensurePayStyles(root: HTMLElement): void {
+/** The sheet's styles, once per document (the 医保 sheet uses them too). */
+export function ensurePayStyles(root: HTMLElement): void {
   const doc = root.ownerDocument;
   if (doc.getElementById(PAY_STYLE_ELEMENT_ID)) return;
   const style = doc.createElement('style');
@@ -62,7 +63,7 @@ export function yuan(fen: number): string {
   return `¥${Math.floor(v / 100)}.${cents < 10 ? '0' : ''}${cents}`;
 }
 
-function row(root: HTMLElement, label: string, value: string, testId: string): HTMLElement {
+export function row(root: HTMLElement, label: string, value: string, testId: string): HTMLElement {
   const r = el(root, 'div', 'mpui-pay__row');
   r.append(
     el(root, 'span', 'mpui-pay__label', undefined, label),

@@ -6,15 +6,23 @@
  *    refusal never blocks the payment.
  * 2. `createOrder` (new items) or `pay` (an open order) → the order and `payParams` (自助检验 makes
  *    its order with `orderLabTests` instead, ./lab-flow.ts, and goes on with payCreatedOrder).
- * 3. `wx.requestPayment(payParams)`, the parameters passed through as the server signed them.
+ * 3. `wx.requestPayment(payParams)`, the parameters passed through as the server signed them; an
+ *    open 医保 order (`pay` answers `medInsPayParams`) goes to `wx.requestMedicalInsurancePay`
+ *    instead (a new 医保 order is made and shown first by ./insurance-flow.ts).
  * 4. `confirm`, whatever requestPayment said (its success proves nothing, its failure neither):
- *    after a success it is asked again with back-off while the order is still `created`/`paying`.
+ *    after a success it is asked again with back-off while the order is still `created`/`paying`
+ *    (longer for 医保: WeChat settles the 医保 part a few seconds after the cash part).
  *
  * The outcome tells the page what to do: open the result page, keep the order open (the patient
  * cancelled, or the payment failed) with a message from the order's `expiresAt`, or show a refusal
  * chosen by the error's `reason` (never by its message).
  */
-import type { PaymentCreateOrderResponse, PaymentOrderView, RequestPaymentParams } from '../../../typings/payment';
+import type {
+  MedInsPayParamsView,
+  PaymentCreateOrderResponse,
+  PaymentOrderView,
+  RequestPaymentParams,
+} from '../../../typings/payment';
 import { errorMessage, isCloudError, reasonOf } from '../../services/cloud';
 import { requestConsent } from '../../utils/booking-templates';
 import { isPending, keptMessage } from '../utils/order-view';
@@ -22,6 +30,8 @@ import { confirmOrder, createOrder, payOrder } from './payment';
 
 /** Back-off between the `confirm` calls after a successful requestPayment (ms). */
 export const CONFIRM_POLL_DELAYS_MS: readonly number[] = [800, 1500, 2500, 4000];
+/** The same for a 医保 order, which may stay `paying` (MIX_PAY_CREATED) a few seconds longer. */
+export const INSURANCE_POLL_DELAYS_MS: readonly number[] = [1000, 1500, 2500, 4000, 6000];
 
 export type PayTarget = { kind: 'new'; cardId: string; itemIds: readonly string[] } | { kind: 'open'; orderId: string };
 
@@ -42,38 +52,76 @@ export type RefusalKind =
   | 'processing'
   | 'hisUnavailable'
   | 'payUnavailable'
+  | 'notInsured'
+  | 'insuranceAuthInvalid'
+  | 'insuranceUnavailable'
+  | 'contractLimit'
   | 'unknown'
   | 'other';
 
 export interface PayFlowOptions {
   pollDelaysMs?: readonly number[];
+  /** For 医保 orders (default INSURANCE_POLL_DELAYS_MS). */
+  insurancePollDelaysMs?: readonly number[];
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
 
-type PayResult = { result: 'ok' } | { result: 'cancel' } | { result: 'fail'; errMsg: string };
+export type PayResult = { result: 'ok' } | { result: 'cancel' } | { result: 'fail'; errMsg: string };
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** `wx.requestPayment` as a promise that always resolves (cancel and failure are answers too). */
-export function requestPayment(params: RequestPaymentParams): Promise<PayResult> {
+type WalletCallbacks = { success: () => void; fail: (err: { errMsg?: string }) => void };
+
+/** A WeChat wallet API as a promise that always resolves (cancel and failure are answers too). */
+function walletCall(api: string, call: (callbacks: WalletCallbacks) => void): Promise<PayResult> {
   return new Promise((resolve) => {
     try {
-      wx.requestPayment({
-        timeStamp: params.timeStamp,
-        nonceStr: params.nonceStr,
-        package: params.package,
-        signType: params.signType,
-        paySign: params.paySign,
+      call({
         success: () => resolve({ result: 'ok' }),
-        fail: (err: { errMsg?: string }) => {
-          const errMsg = typeof err?.errMsg === 'string' ? err.errMsg : 'requestPayment:fail';
+        fail: (err) => {
+          const errMsg = typeof err?.errMsg === 'string' ? err.errMsg : `${api}:fail`;
           resolve(/cancel/.test(errMsg) ? { result: 'cancel' } : { result: 'fail', errMsg });
         },
       });
     } catch (err) {
       resolve({ result: 'fail', errMsg: String(err) });
     }
+  });
+}
+
+/** `wx.requestPayment`, the five parameters as the server signed them. */
+export function requestPayment(params: RequestPaymentParams): Promise<PayResult> {
+  return walletCall('requestPayment', (callbacks) =>
+    wx.requestPayment({
+      timeStamp: params.timeStamp,
+      nonceStr: params.nonceStr,
+      package: params.package,
+      signType: params.signType,
+      paySign: params.paySign,
+      ...callbacks,
+    }),
+  );
+}
+
+type MedInsPayApi = (options: MedInsPayParamsView & WalletCallbacks) => void;
+
+/**
+ * `wx.requestMedicalInsurancePay` (WeChat ≥ 8.0.44; not in the API typings): `mixTradeNo`, and the
+ * cash part's five parameters only when there is a cash prepay (`package` = `prepay_id=…`): WeChat
+ * refuses them on an order without cash, so an empty `package` counts as none.
+ */
+export function requestMedicalInsurancePay(params: MedInsPayParamsView): Promise<PayResult> {
+  return walletCall('requestMedicalInsurancePay', (callbacks) => {
+    const api = (wx as unknown as { requestMedicalInsurancePay?: MedInsPayApi }).requestMedicalInsurancePay;
+    if (typeof api !== 'function') throw new Error('requestMedicalInsurancePay:fail 微信版本过低，请升级微信后再试');
+    const passed: MedInsPayParamsView = { mixTradeNo: params.mixTradeNo };
+    if (params.package) {
+      for (const k of ['timeStamp', 'nonceStr', 'package', 'signType', 'paySign'] as const) {
+        if (params[k] !== undefined) Object.assign(passed, { [k]: params[k] });
+      }
+    }
+    api({ ...passed, ...callbacks });
   });
 }
 
@@ -99,6 +147,22 @@ export function refusalOf(err: unknown): Extract<PayOutcome, { kind: 'refused' }
       return refused('hisUnavailable', '暂时无法缴费', '医院系统暂时无法确认费用，本次未扣款，请稍后再试', false);
     case 'payUnavailable':
       return refused('payUnavailable', '暂时无法支付', '微信支付暂时没有响应，本次未扣款，请稍后再试', false);
+    case 'notInsured':
+      return refused('notInsured', '无法使用医保支付', '该就诊人暂无可用的医保参保信息，请改用自费支付', false);
+    case 'insuranceAuthInvalid':
+      return refused(
+        'insuranceAuthInvalid',
+        '医保授权已失效',
+        '医保授权已过期、已使用或不是该就诊人本人的医保电子凭证，请重新授权（须由就诊人本人授权）',
+        false,
+      );
+    case 'insuranceUnavailable':
+      return refused(
+        'insuranceUnavailable',
+        '医保暂时无法支付',
+        '医保平台暂时没有响应，本次未扣款，请稍后再试，或改用自费支付',
+        false,
+      );
     default:
       break;
   }
@@ -109,7 +173,7 @@ export function refusalOf(err: unknown): Extract<PayOutcome, { kind: 'refused' }
 }
 
 /** `confirm`, then again with back-off while still pending; the last known order on failure. */
-async function confirmUntilSettled(
+export async function confirmUntilSettled(
   order: PaymentOrderView,
   delays: readonly number[],
   sleep: (ms: number) => Promise<void>,
@@ -150,12 +214,19 @@ export async function payCreatedOrder(
   options: PayFlowOptions = {},
 ): Promise<PayOutcome> {
   const now = options.now ?? Date.now;
-  const { order, payParams } = answer;
-  if (!payParams) return { kind: 'finished', order: await confirmUntilSettled(order, [], defaultSleep) };
-
-  const paid = await requestPayment(payParams);
+  const { order, payParams, medInsPayParams } = answer;
+  let paid: PayResult;
+  let delays: readonly number[];
+  if (medInsPayParams) {
+    paid = await requestMedicalInsurancePay(medInsPayParams);
+    delays = options.insurancePollDelaysMs ?? INSURANCE_POLL_DELAYS_MS;
+  } else if (payParams) {
+    paid = await requestPayment(payParams);
+    delays = options.pollDelaysMs ?? CONFIRM_POLL_DELAYS_MS;
+  } else {
+    return { kind: 'finished', order: await confirmUntilSettled(order, [], defaultSleep) };
+  }
   if (paid.result === 'ok') {
-    const delays = options.pollDelaysMs ?? CONFIRM_POLL_DELAYS_MS;
     return { kind: 'finished', order: await confirmUntilSettled(order, delays, options.sleep ?? defaultSleep) };
   }
   const confirmed = await confirmUntilSettled(order, [], defaultSleep);

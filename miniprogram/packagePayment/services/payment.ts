@@ -6,7 +6,9 @@ import type {
   PaymentListOrdersResponse,
   PaymentListUnpaidResponse,
   PaymentOrderView,
+  PaymentSignContractResponse,
   PaymentTemplatesResponse,
+  WithholdingContractView,
 } from '../../../typings/payment';
 import { callCloud } from '../../services/cloud';
 
@@ -14,8 +16,17 @@ export function listUnpaid(cardId: string): Promise<PaymentListUnpaidResponse> {
   return callCloud('payment', 'listUnpaid', { cardId });
 }
 
-export function createOrder(cardId: string, itemIds: readonly string[]): Promise<PaymentCreateOrderResponse> {
-  return callCloud('payment', 'createOrder', { cardId, itemIds: itemIds.slice() });
+/** With `insuranceAuthCode` (the 医保 mini program's authCode) a 医保 order; without, 自费. */
+export function createOrder(
+  cardId: string,
+  itemIds: readonly string[],
+  insuranceAuthCode?: string,
+): Promise<PaymentCreateOrderResponse> {
+  return callCloud('payment', 'createOrder', {
+    cardId,
+    itemIds: itemIds.slice(),
+    ...(insuranceAuthCode ? { insuranceAuthCode } : {}),
+  });
 }
 
 /** The pay parameters of an open order again (去支付 on a 待支付订单). */
@@ -82,4 +93,18 @@ export function orderLabTests(
   idempotencyKey: string,
 ): Promise<PaymentCreateOrderResponse> {
   return callCloud('payment', 'orderLabTests', { cardId, codes: codes.slice(), idempotencyKey });
+}
+
+/** 自动缴费: the card's withholding contract (status `none` when never signed). */
+export function getContract(cardId: string): Promise<WithholdingContractView> {
+  return callCloud('payment', 'contract', { cardId });
+}
+
+/** Where to jump to sign (WeChat's contract mini program, with the server's signed extraData). */
+export function signContract(cardId: string): Promise<PaymentSignContractResponse> {
+  return callCloud('payment', 'signContract', { cardId });
+}
+
+export function cancelContract(cardId: string): Promise<WithholdingContractView> {
+  return callCloud('payment', 'cancelContract', { cardId });
 }

@@ -17,6 +17,8 @@ import { formatDateTime } from '../../utils/format';
 import { formatYuan } from '../../utils/money';
 import { toFeeRow } from './fee-view';
 import type { FeeRow } from './fee-view';
+import { insuranceNotes } from './insurance-view';
+import type { AmountRow } from './insurance-view';
 
 export type TagType = 'primary' | 'success' | 'danger' | 'warning' | 'default';
 
@@ -61,8 +63,17 @@ export function keptMessage(expiresAt: string, now: number = Date.now()): string
   return minutes > 0 ? `订单已保留，可在${minutes}分钟内继续支付` : '订单已保留，请尽快完成支付';
 }
 
+const MODE_TEXT: Record<PaymentMode, { tag: string; text: string }> = {
+  selfPay: { tag: '自费', text: '自费（微信支付）' },
+  insurance: { tag: '医保', text: '医保支付' },
+  withholding: { tag: '自动扣费', text: '自动扣费（微信代扣）' },
+};
+
 export interface OrderItem {
   orderId: string;
+  mode: PaymentMode;
+  /** `医保` / `自费` / `自动扣费` */
+  modeTag: string;
   status: PaymentOrderStatus;
   statusText: string;
   statusType: TagType;
@@ -88,6 +99,8 @@ export function toOrderItem(order: PaymentOrderView): OrderItem {
   const pending = isPending(order.status);
   return {
     orderId: order.orderId,
+    mode: order.mode,
+    modeTag: (MODE_TEXT[order.mode] ?? MODE_TEXT.selfPay).tag,
     status: order.status,
     statusText: status.text,
     statusType: status.type,
@@ -112,13 +125,19 @@ export interface SplitRow {
   amount: string;
 }
 
-/** 医保统筹 / 个人账户 / 自费 for an insurance order; otherwise the whole total as 自费. */
+/**
+ * 医保统筹 / 个人账户 / the cash part for an order with a 医保 part (a 医保 order, or a deduction
+ * whose 医保 part the HIS settled); otherwise the whole total in cash. The cash part is 自费 (WeChat
+ * Pay), or 自动扣费 when deducted under the withholding contract.
+ */
 export function splitRows(mode: PaymentMode, split: PaymentSplit): SplitRow[] {
-  if (mode !== 'insurance') return [{ key: 'cash', label: '自费', amount: formatYuan(split.totalFen) }];
+  const cashLabel = mode === 'withholding' ? '自动扣费' : '自费';
+  const insured = mode === 'insurance' || split.fundFen > 0 || split.accountFen > 0;
+  if (!insured) return [{ key: 'cash', label: cashLabel, amount: formatYuan(split.totalFen) }];
   return [
     { key: 'fund', label: '医保统筹', amount: formatYuan(split.fundFen) },
     { key: 'account', label: '个人账户', amount: formatYuan(split.accountFen) },
-    { key: 'cash', label: '自费', amount: formatYuan(split.cashFen) },
+    { key: 'cash', label: cashLabel, amount: formatYuan(split.cashFen) },
   ];
 }
 
@@ -182,6 +201,8 @@ export function toPickupItem(pickup: PickupCodeView): PickupItem {
 export interface OrderDetail extends OrderItem {
   modeText: string;
   split: SplitRow[];
+  /** How 医保 priced a 医保 order (全自费, 先行自付, 起付线); empty otherwise. */
+  insurance: AmountRow[];
   items: FeeRow[];
   paidAt: string;
   settledAt: string;
@@ -194,8 +215,9 @@ export interface OrderDetail extends OrderItem {
 export function toOrderDetail(order: PaymentOrderView): OrderDetail {
   return {
     ...toOrderItem(order),
-    modeText: order.mode === 'insurance' ? '医保支付' : '自费（微信支付）',
+    modeText: (MODE_TEXT[order.mode] ?? MODE_TEXT.selfPay).text,
     split: splitRows(order.mode, order.split),
+    insurance: insuranceNotes(order.insurance ?? null),
     items: order.items.map((item) => toFeeRow(item, { expanded: true })),
     paidAt: formatDateTime(order.paidAt),
     settledAt: formatDateTime(order.settledAt),

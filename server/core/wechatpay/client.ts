@@ -190,9 +190,11 @@ export function createWechatPayClient(config: WechatPayConfig, deps: WechatPayDe
     },
 
     medInsPayParams(mixTradeNo, prepayId) {
+      // INSURANCE_ONLY: WeChat takes mixTradeNo alone (the five payment fields are refused).
+      if (!prepayId) return { mixTradeNo };
       const timeStamp = String(nowSec());
       const nonceStr = newNonce();
-      const pkg = prepayId ? `prepay_id=${prepayId}` : '';
+      const pkg = `prepay_id=${prepayId}`;
       const sign = paySign(config.merchantPrivateKey, config.appid, timeStamp, nonceStr, pkg);
       return { mixTradeNo, timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign: sign };
     },

@@ -86,6 +86,8 @@ describe('WeChat Pay 医保 mixed orders', () => {
       expect(await c.queryMedInsOrder('NOPE000001')).toBeNull();
 
       const p = c.medInsPayParams(order.mix_trade_no, prepayId);
+      if (!('paySign' in p)) throw new Error('a mixed order with cash is paid with the five fields');
+      expect(c.medInsPayParams(order.mix_trade_no, null)).toEqual({ mixTradeNo: order.mix_trade_no });
       const msg = `${pay.merchant.appid}\n${p.timeStamp}\n${p.nonceStr}\n${p.package}\n`;
       expect(createVerify('RSA-SHA256').update(msg).verify(pay.merchant.merchantPublicKey, p.paySign, 'base64')).toBe(
         true,

@@ -261,7 +261,7 @@ export class FakeWechatPay implements WechatPayPort {
   async medInsRefundNotify(): Promise<void> {}
 
   medInsPayParams(mixTradeNo: string) {
-    return { mixTradeNo, timeStamp: '1', nonceStr: 'n', package: '', signType: 'RSA' as const, paySign: 's' };
+    return { mixTradeNo };
   }
 
   /** The fake's wire format: the notification as JSON; header `x-fake-bad: 1` fails verification. */

@@ -1,6 +1,7 @@
 /**
  * 缴费详情 (query `orderId`, or `id` as a subscription message's page path): the items with their
- * lines, the split (医保统筹 / 个人账户 / 自费, or all 自费), refunds and their status, the e-receipt
+ * lines, how it was paid (医保, 自费, 自动扣费) and the split (医保统筹 / 个人账户 / 自费 or 自动扣费,
+ * with 医保's 全自费 / 先行自付 / 起付线; or all 自费), refunds and their status, the e-receipt
  * (电子票据: 票据代码, 票据号码, 校验码; 查看票据 copies its link, since a web-view of the receipt
  * platform's domain needs the mini program's 业务域名 configured) and, once settled, the pickup code.
  */

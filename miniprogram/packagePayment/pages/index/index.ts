@@ -2,30 +2,36 @@
  * 门诊缴费 (query `cardId` optional): choose the card (the default first), see its unpaid items
  * grouped by kind, each expandable to its lines, choose what to pay (everything by default) and
  * pay it; the card's open orders (待支付订单) with 去支付 / 取消 above them; 自助检验 (the lab page)
- * for the chosen card.
+ * and 自动缴费 (the withholding contract page) for the chosen card.
  *
  * The pay flow is services/pay-flow.ts: the 去支付 tap hands it the consent template ids loaded
- * with the page (`templates`), so the consent sheet is asked on the tap itself. Back on this page
- * (from 缴费结果) the list is loaded again.
+ * with the page (`templates`), so the consent sheet is asked on the tap itself. A card with 医保
+ * offers 医保支付 (the default) or 自费支付: 医保 is services/insurance-flow.ts — 去支付 opens the
+ * 医保 mini program to authorise, its answer is taken in onShow, the 医保 order's split is shown
+ * in a panel whose 确认支付 (consent on that tap) pays it and 改用自费支付 pays it all 自费. Back on
+ * this page (from 缴费结果) the list is loaded again. The cards load as on 自助检验
+ * (behaviors/card-page.ts).
  */
-import type { FeeItemView, PaymentOrderView } from '../../../../typings/payment';
+import type { PatientCardView } from '../../../../typings/patient';
+import type { FeeItemView, PaymentCreateOrderResponse, PaymentOrderView } from '../../../../typings/payment';
 import { errorMessage, reasonOf } from '../../../services/cloud';
-import { listCards } from '../../../services/patient';
-import { cancelOrder, getTemplates, listUnpaid } from '../../services/payment';
-import { CONFIRM_POLL_DELAYS_MS, startPayment } from '../../services/pay-flow';
+import { cancelOrder, listUnpaid } from '../../services/payment';
+import { CONFIRM_POLL_DELAYS_MS, INSURANCE_POLL_DELAYS_MS, startPayment } from '../../services/pay-flow';
 import type { PayOutcome, PayTarget } from '../../services/pay-flow';
+import { authReturn, openMedInsAuth, payInsurance, quoteInsurance } from '../../services/insurance-flow';
+import { toSplitPanel } from '../../utils/insurance-view';
+import type { SplitPanel } from '../../utils/insurance-view';
 import { groupItems, selectionTotal, toggled } from '../../utils/fee-view';
 import type { FeeGroup } from '../../utils/fee-view';
 import { toOrderItem } from '../../utils/order-view';
 import type { OrderItem } from '../../utils/order-view';
 import { formatYuan } from '../../../utils/money';
-import { paymentLabUrl, paymentResultUrl } from '../../../utils/payment-nav';
+import { paymentContractUrl, paymentLabUrl, paymentResultUrl } from '../../../utils/payment-nav';
 import { queryValue } from '../../../utils/booking-nav';
-import { notice, ROUTES, toast } from '../../../utils/nav';
-import { toCardItem } from '../../../utils/patient-view';
+import { notice, toast } from '../../../utils/nav';
 import type { CardItem } from '../../../utils/patient-view';
-import { chooseCard, defaultFirst } from '../../utils/card-choice';
 import { pageLoad } from '../../../behaviors/page-load';
+import { cardPage } from '../../behaviors/card-page';
 import { definePage } from '../../../utils/page';
 import type { DataEvent } from '../../../utils/page';
 
@@ -49,6 +55,11 @@ interface IndexData {
   paying: boolean;
   /** The open order whose 取消 is being sent. */
   cancelling: string;
+  /** The chosen card has 医保: 医保支付 or 自费支付 may be chosen. */
+  insured: boolean;
+  payMode: 'insurance' | 'selfPay';
+  /** The 医保 order's split before paying (the panel shows while set). */
+  quote: SplitPanel | null;
 }
 
 const initialData: IndexData = {
@@ -66,6 +77,9 @@ const initialData: IndexData = {
   totalText: formatYuan(0),
   paying: false,
   cancelling: '',
+  insured: false,
+  payMode: 'insurance',
+  quote: null,
 };
 
 /** Not rendered: the answers the view is computed from, the choices, and the consent ids. */
@@ -77,6 +91,13 @@ interface IndexFields {
   _expanded: string[];
   _consentIds: string[];
   _pollDelays: readonly number[];
+  _insurancePollDelays: readonly number[];
+  /** The cards with 医保. */
+  _insured: string[];
+  /** What the 医保 authorisation under way is for (null: none). */
+  _authFor: { cardId: string; itemIds: string[] } | null;
+  /** The 医保 order the panel shows, with its pay parameters. */
+  _quote: PaymentCreateOrderResponse | null;
 }
 
 definePage<IndexFields>(() => ({
@@ -86,8 +107,12 @@ definePage<IndexFields>(() => ({
   _expanded: [],
   _consentIds: [],
   _pollDelays: CONFIRM_POLL_DELAYS_MS,
+  _insurancePollDelays: INSURANCE_POLL_DELAYS_MS,
+  _insured: [],
+  _authFor: null,
+  _quote: null,
 }))({
-  behaviors: [pageLoad],
+  behaviors: [pageLoad, cardPage],
   data: initialData,
 
   methods: {
@@ -97,30 +122,18 @@ definePage<IndexFields>(() => ({
     },
 
     onShow() {
-      // Back from 缴费结果 or 添加就诊人: what changed meanwhile.
-      if (this.data.status === 'ready' && !this.data.paying) void this.load();
+      // Back from the 医保 mini program: its answer; from 缴费结果 or 添加就诊人: what changed meanwhile.
+      if (this._authFor) this.afterAuth();
+      else if (this.data.status === 'ready' && !this.data.paying) void this.load();
     },
 
-    /** The cards and the selected card's list; the consent ids on the side. */
-    async load(): Promise<void> {
-      void this.loadTemplates();
-      try {
-        const { cards } = await listCards();
-        const selectedCardId = chooseCard(cards, this.data.selectedCardId, this._cardQuery);
-        this.setData({ status: 'ready', cards: defaultFirst(cards).map(toCardItem), selectedCardId, errorMessage: '' });
-        await this.loadList();
-      } catch (err) {
-        if (this.data.status === 'ready') toast(errorMessage(err));
-        else this.setData({ status: 'error', errorMessage: errorMessage(err) });
-      }
+    /** cardPage's load: the selected card's list. */
+    loadForCard(): Promise<void> {
+      return this.loadList();
     },
 
-    async loadTemplates(): Promise<void> {
-      try {
-        this._consentIds = (await getTemplates()).consent;
-      } catch {
-        // no consent asked then: paying works without messages
-      }
+    cardsLoaded(cards: readonly PatientCardView[]): void {
+      this._insured = cards.filter((c) => c.socialSecurityMasked).map((c) => c.id);
     },
 
     /** The selected card's unpaid items and open orders; a failed reload keeps what is shown. */
@@ -130,6 +143,7 @@ definePage<IndexFields>(() => ({
         this.show([], []);
         return;
       }
+      this.setData({ insured: this._insured.includes(cardId) });
       if (this.data.listStatus !== 'ready') this.setData({ listStatus: 'loading' });
       try {
         const { items, openOrders } = await listUnpaid(cardId);
@@ -182,13 +196,20 @@ definePage<IndexFields>(() => ({
       void this.loadList();
     },
 
-    onAddCard() {
-      wx.navigateTo({ url: ROUTES.patientAdd });
-    },
-
     /** 自助检验申请 for the chosen card. */
     goLab() {
       wx.navigateTo({ url: paymentLabUrl(this.data.selectedCardId) });
+    },
+
+    /** 自动缴费 (withholding contract) of the chosen card. */
+    goContract() {
+      wx.navigateTo({ url: paymentContractUrl(this.data.selectedCardId) });
+    },
+
+    onPayModeTap(event: DataEvent<{ mode?: string }>) {
+      const mode = event.currentTarget.dataset.mode;
+      if (this.data.paying || (mode !== 'insurance' && mode !== 'selfPay')) return;
+      this.setData({ payMode: mode });
     },
 
     onItemToggle(event: DataEvent<{ id?: string }>) {
@@ -211,11 +232,75 @@ definePage<IndexFields>(() => ({
       this.render();
     },
 
-    /** 去支付 of the selection: consent first, on the tap (pay-flow.ts). */
+    /** 去支付 of the selection: 医保 authorisation first, or 自费 with consent on the tap (pay-flow.ts). */
     onSubmit() {
       const itemIds = this.selectedIds();
+      const cardId = this.data.selectedCardId;
       if (this.data.paying || itemIds.length === 0) return;
-      this.pay({ kind: 'new', cardId: this.data.selectedCardId, itemIds });
+      if (this.data.insured && this.data.payMode === 'insurance') void this.authorise(cardId, itemIds);
+      else this.pay({ kind: 'new', cardId, itemIds });
+    },
+
+    /** Opens the 医保 mini program; the page stays "paying" until its answer (onShow). */
+    async authorise(cardId: string, itemIds: string[]): Promise<void> {
+      this.setData({ paying: true });
+      this._authFor = { cardId, itemIds };
+      const jump = await openMedInsAuth();
+      if (jump.ok) return;
+      this._authFor = null;
+      this.setData({ paying: false });
+      if (!jump.cancelled) notice('无法打开医保授权', jump.message);
+    },
+
+    /** The 医保 mini program's answer: the 医保 order and its split, or why not. */
+    afterAuth(): void {
+      const target = this._authFor!;
+      this._authFor = null;
+      const back = authReturn();
+      if (back.kind !== 'authorised') {
+        this.setData({ paying: false });
+        if (back.kind === 'cancelled') toast('已取消医保授权');
+        return;
+      }
+      void quoteInsurance(target.cardId, target.itemIds, back.authCode).then((quote) => {
+        if (quote.kind === 'quote') {
+          this._quote = quote.answer;
+          this.setData({ paying: false, quote: toSplitPanel(quote.answer.order) });
+          return;
+        }
+        this.setData({ paying: false, ...(quote.reason === 'notInsured' ? { payMode: 'selfPay' as const } : {}) });
+        this.afterPay(quote);
+      });
+    },
+
+    /** 确认支付 in the split panel: consent on the tap, then the 医保 payment. */
+    onQuoteConfirm() {
+      const answer = this._quote;
+      if (!answer || this.data.paying) return;
+      const flow = payInsurance(this._consentIds, answer, {
+        pollDelaysMs: this._pollDelays,
+        insurancePollDelaysMs: this._insurancePollDelays,
+      });
+      this._quote = null;
+      this.setData({ paying: true, quote: null });
+      void flow.then((outcome) => this.afterPay(outcome));
+    },
+
+    /** 改用自费支付: the same items 自费 (the server gives up the 医保 order), consent on the tap. */
+    onQuoteSelfPay() {
+      const answer = this._quote;
+      if (!answer || this.data.paying) return;
+      this._quote = null;
+      this.setData({ quote: null });
+      this.pay({ kind: 'new', cardId: answer.order.cardId, itemIds: answer.order.items.map((i) => i.itemId) });
+    },
+
+    /** The panel closed unpaid: the 医保 order waits under 待支付订单. */
+    onQuoteClose() {
+      if (!this._quote || this.data.paying) return;
+      this._quote = null;
+      this.setData({ quote: null });
+      void this.loadList();
     },
 
     /** 去支付 of an open order. */
@@ -226,7 +311,10 @@ definePage<IndexFields>(() => ({
     },
 
     pay(target: PayTarget): void {
-      const flow = startPayment(this._consentIds, target, { pollDelaysMs: this._pollDelays });
+      const flow = startPayment(this._consentIds, target, {
+        pollDelaysMs: this._pollDelays,
+        insurancePollDelaysMs: this._insurancePollDelays,
+      });
       this.setData({ paying: true });
       void flow.then((outcome) => this.afterPay(outcome));
     },

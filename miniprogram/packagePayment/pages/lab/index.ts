@@ -4,30 +4,28 @@
  * turnaround; a test the card may not order is shown disabled with the reason — how many orders
  * remain today and where and when samples are taken; choose tests and 提交并支付.
  *
- * The tap runs services/lab-flow.ts: consent (the `templates` ids loaded with the page) on the tap
- * itself, `orderLabTests` with an idempotency key, then the pay flow of 去支付 and the result page.
+ * The cards and the consent ids load as on 门诊缴费 (behaviors/card-page.ts). The tap runs
+ * services/lab-flow.ts: consent (the `templates` ids loaded with the page) on the tap itself, `orderLabTests` with an idempotency key, then the pay flow of 去支付 and the result page.
  * The key is made on the tap and kept for taps retrying the same card and tests after an outcome
  * that may have created charges (utils/lab-key.ts); back on this page the catalog is loaded again.
  */
 import type { LabTestView } from '../../../../typings/payment';
 import { errorMessage } from '../../../services/cloud';
-import { listCards } from '../../../services/patient';
-import { getTemplates, labCatalog } from '../../services/payment';
+import { labCatalog } from '../../services/payment';
 import { CONFIRM_POLL_DELAYS_MS } from '../../services/pay-flow';
 import type { PayOutcome, RefusalKind } from '../../services/pay-flow';
 import { startLabOrder } from '../../services/lab-flow';
 import { groupTests, keepSelectable, labTotal, orderedCodes, quotaText, toSiteItem } from '../../utils/lab-view';
 import type { LabGroup, LabSiteItem } from '../../utils/lab-view';
 import { labSelectionOf, newLabKey } from '../../utils/lab-key';
-import { chooseCard, defaultFirst } from '../../utils/card-choice';
 import { toggled } from '../../utils/fee-view';
 import { formatYuan } from '../../../utils/money';
 import { paymentResultUrl } from '../../../utils/payment-nav';
 import { queryValue } from '../../../utils/booking-nav';
-import { notice, ROUTES, toast } from '../../../utils/nav';
-import { toCardItem } from '../../../utils/patient-view';
+import { notice, toast } from '../../../utils/nav';
 import type { CardItem } from '../../../utils/patient-view';
 import { pageLoad } from '../../../behaviors/page-load';
+import { cardPage } from '../../behaviors/card-page';
 import { definePage } from '../../../utils/page';
 import type { DataEvent } from '../../../utils/page';
 
@@ -96,7 +94,7 @@ definePage<LabFields>(() => ({
   _consentIds: [],
   _pollDelays: CONFIRM_POLL_DELAYS_MS,
 }))({
-  behaviors: [pageLoad],
+  behaviors: [pageLoad, cardPage],
   data: initialData,
 
   methods: {
@@ -110,26 +108,9 @@ definePage<LabFields>(() => ({
       if (this.data.status === 'ready' && !this.data.ordering) void this.load();
     },
 
-    /** The cards and the selected card's catalog; the consent ids on the side. */
-    async load(): Promise<void> {
-      void this.loadTemplates();
-      try {
-        const { cards } = await listCards();
-        const selectedCardId = chooseCard(cards, this.data.selectedCardId, this._cardQuery);
-        this.setData({ status: 'ready', cards: defaultFirst(cards).map(toCardItem), selectedCardId, errorMessage: '' });
-        await this.loadCatalog();
-      } catch (err) {
-        if (this.data.status === 'ready') toast(errorMessage(err));
-        else this.setData({ status: 'error', errorMessage: errorMessage(err) });
-      }
-    },
-
-    async loadTemplates(): Promise<void> {
-      try {
-        this._consentIds = (await getTemplates()).consent;
-      } catch {
-        // no consent asked then: ordering works without messages
-      }
+    /** cardPage's load: the catalog of the selected card. */
+    loadForCard(): Promise<void> {
+      return this.loadCatalog();
     },
 
     /** The selected card's catalog; a failed reload keeps what is shown. */
@@ -184,10 +165,6 @@ definePage<LabFields>(() => ({
       this.setData({ selectedCardId: id, catalogStatus: 'loading', groups: [], testCount: 0, site: null });
       this.render();
       void this.loadCatalog();
-    },
-
-    onAddCard() {
-      wx.navigateTo({ url: ROUTES.patientAdd });
     },
 
     /** A tap on a test: ticks or unticks it; one the card may not order says why. */

@@ -1,6 +1,7 @@
 /**
  * 缴费记录 (query `cardId` optional): the caller's orders of the last 6 months, newest first
- * (closed ones left out by the server), filtered by card. Reloaded on show (back from 缴费详情)
+ * (closed ones left out by the server), filtered by card, each with how it was paid (医保, 自费,
+ * 自动扣费); 自动缴费 (the withholding contract page) above them. Reloaded on show (back from 缴费详情)
  * and on pull-down.
  */
 import type { PatientCardView } from '../../../../typings/patient';
@@ -9,7 +10,7 @@ import { listCards } from '../../../services/patient';
 import { listOrders } from '../../services/payment';
 import { sortOrders, toOrderItem } from '../../utils/order-view';
 import type { OrderItem } from '../../utils/order-view';
-import { paymentDetailUrl, PAYMENT_ROUTES } from '../../../utils/payment-nav';
+import { paymentContractUrl, paymentDetailUrl, PAYMENT_ROUTES } from '../../../utils/payment-nav';
 import { queryValue } from '../../../utils/booking-nav';
 import { loadOnShow, pageLoad } from '../../../behaviors/page-load';
 import { definePage } from '../../../utils/page';
@@ -92,6 +93,11 @@ definePage<RecordsFields>(() => ({ _cardQuery: '' }))({
 
     goPay() {
       wx.navigateTo({ url: PAYMENT_ROUTES.index });
+    },
+
+    /** 自动缴费 of the filtered card (the default card when all are shown). */
+    goContract() {
+      wx.navigateTo({ url: paymentContractUrl(this.data.cardId || undefined) });
     },
   },
 });
