@@ -88,7 +88,7 @@ export class InsurancePayments {
     const problem = splitProblem(split, order.totalFen);
     if (problem) {
       await this.abandon(order, upload.payOrdId, nowMs);
-      if (problem === 'noInsurance') throw notInsured('本次费用不在医保支付范围内，请选择自费支付');
+      if (problem === 'noInsurance') throw notInsured('本次费用医保支付为0元（如未达起付线），请选择自费支付');
       throw itemsChanged();
     }
     const insurance: InsuranceRecord = {

@@ -7,23 +7,14 @@ import { AppError, notFound } from '../../core/errors';
 import type { Caller } from '../../core/handler';
 import type { StoredOrder } from '../../adapters/clouddb/payment-store';
 import type { BookingCard } from '../../domain/booking/types';
-import {
-  decideCreate,
-  isOpen,
-  newOrderId,
-  sumFen,
-  toOrderView,
-  unclaimed,
-  type PaymentOrderRecord,
-} from '../../domain/payment';
-import type { HisFeeItem } from '../../ports/his-payment';
+import { decideCreate, isOpen, newOrderId, toOrderView, unclaimed } from '../../domain/payment';
 import { callHis } from '../his-errors';
 import { changeClaims, releaseOrderClaim } from './claims';
 import type { Confirmation } from './confirm';
 import type { PaymentContext } from './context';
 import { InsurancePayments } from './insurance';
 import { itemsChanged, placePrepay } from './prepay';
-import { toItemView } from './items';
+import { newOrderRecord, toItemView } from './items';
 
 export class Orders {
   readonly insurance: InsurancePayments;
@@ -91,7 +82,16 @@ export class Orders {
       const { state } = await this.ctx.store.claims.read(key);
       const d = decideCreate(state, itemIds, unpaid, candidate);
       if (d.kind === 'new' && !written) {
-        await this.ctx.store.orders.add(this.newOrder(caller, card, key, d.items, candidate, mode, nowMs));
+        const next = nowMs + this.ctx.rules.queryAfterMs;
+        const base = { card, patientKey: key, items: d.items, mode, nowMs, nextActionAtMs: next };
+        await this.ctx.store.orders.add(
+          newOrderRecord({
+            ...base,
+            orderId: candidate.orderId,
+            openid: caller.openid,
+            expiresAtMs: candidate.expiresAtMs,
+          }),
+        );
         written = true;
       }
       if (d.kind !== 'new' && written) await this.discard(candidate.orderId, nowMs);
@@ -155,51 +155,6 @@ export class Orders {
     const fresh = (await this.ctx.store.orders.get(order._id)) ?? order;
     const payParams = this.ctx.pay.requestPaymentParams(prepayId);
     return { order: toOrderView(fresh, nowMs), payParams, medInsPayParams: null };
-  }
-
-  private newOrder(
-    caller: Caller,
-    card: BookingCard,
-    patientKey: string,
-    items: HisFeeItem[],
-    c: { orderId: string; expiresAtMs: number },
-    mode: PaymentMode,
-    nowMs: number,
-  ): PaymentOrderRecord {
-    const totalFen = sumFen(items);
-    return {
-      _id: c.orderId,
-      _openid: caller.openid,
-      cardId: card.cardId,
-      hisPatientId: card.hisPatientId,
-      patientKey,
-      patientName: card.displayName,
-      cardNo: card.cardNo,
-      status: 'created',
-      mode,
-      items: items.map(toItemView),
-      itemIds: items.map((i) => i.itemId),
-      totalFen,
-      fundFen: 0,
-      accountFen: 0,
-      cashFen: totalFen,
-      prepayId: null,
-      insurance: null,
-      createdAtMs: nowMs,
-      expiresAtMs: c.expiresAtMs,
-      paidAtMs: null,
-      transactionId: null,
-      settleAttempts: 0,
-      nextActionAtMs: nowMs + this.ctx.rules.queryAfterMs,
-      settledAtMs: null,
-      settlementId: null,
-      receipt: null,
-      failure: null,
-      refunds: [],
-      pickupCode: null,
-      pickupExpiresAtMs: null,
-      updatedAtMs: nowMs,
-    };
   }
 }
 

@@ -12,7 +12,7 @@
 import type { StoredOrder } from '../../adapters/clouddb/payment-store';
 import type { StoredContract } from '../../adapters/clouddb/contract-store';
 import { businessDate } from '../../core/time';
-import { decideCreate, sumFen, unclaimed, type PaymentOrderRecord } from '../../domain/payment';
+import { decideCreate, unclaimed } from '../../domain/payment';
 import { reserve, usable } from '../../domain/withholding/contract';
 import { withholdingOrderId, type WithholdingOrder } from '../../domain/withholding/order';
 import type { BookingCard } from '../../domain/booking/types';
@@ -21,7 +21,7 @@ import type { HisFeeItem } from '../../ports/his-payment';
 import { changeClaims, releaseOrderClaim } from '../payment/claims';
 import type { Confirmation } from '../payment/confirm';
 import type { PaymentContext } from '../payment/context';
-import { toItemView } from '../payment/items';
+import { newOrderRecord } from '../payment/items';
 import type { Settlement } from '../payment/settle';
 import { DeductionResults } from './results';
 
@@ -125,41 +125,18 @@ export class WithholdingDeductions {
     occurredAtMs: number,
     nowMs: number,
   ): WithholdingOrder {
-    const totalFen = sumFen(items);
-    const base: PaymentOrderRecord = {
-      _id: orderId,
-      _openid: contract._openid,
-      cardId: card.cardId,
-      hisPatientId: card.hisPatientId,
+    const base = newOrderRecord({
+      orderId,
+      openid: contract._openid,
+      card,
       patientKey,
-      patientName: card.displayName,
-      cardNo: card.cardNo,
-      status: 'created',
+      items,
       mode: 'withholding',
-      items: items.map(toItemView),
-      itemIds: items.map((i) => i.itemId),
-      totalFen,
-      fundFen: 0,
-      accountFen: 0,
-      cashFen: totalFen,
-      prepayId: null,
-      insurance: null,
-      createdAtMs: nowMs,
       expiresAtMs: nowMs + WITHHOLDING_ORDER_TTL_MS,
-      paidAtMs: null,
-      transactionId: null,
-      settleAttempts: 0,
       // If this instance stops before the deduction is sent, the timer sends it.
       nextActionAtMs: nowMs + this.ctx.rules.queryAfterMs,
-      settledAtMs: null,
-      settlementId: null,
-      receipt: null,
-      failure: null,
-      refunds: [],
-      pickupCode: null,
-      pickupExpiresAtMs: null,
-      updatedAtMs: nowMs,
-    };
+      nowMs,
+    });
     const withholding = {
       contractDocId: contract._id,
       contractId: contract.contractId!,
