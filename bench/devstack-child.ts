@@ -2,10 +2,11 @@
  * The devstack under benchmark, in its own process (so the load generator never shares its event
  * loop). Started by bench/booking-burst.ts and bench/payment-chaos.ts:
  *
- *   node --import tsx bench/devstack-child.ts --state-dir DIR --functions-dir DIR [--his-url URL]
+ *   node --import tsx bench/devstack-child.ts --state-dir DIR --functions-dir DIR [--his-url URL] [--port P]
  *
  * With `--his-url` it uses that HIS sandbox (started by the bench in its own process) instead of
- * starting one inside this process.
+ * starting one inside this process. `--port` (default 0: any free one): where it listens — a HIS
+ * sandbox of another process, started first with HIS_EVENTS_URL, can then deliver its events here.
  *
  * Prints one JSON line `{"url","hisUrl","payUrl","functions"}` on stdout once it listens, then runs until
  * SIGTERM/SIGINT or until its stdin closes (the parent died).
@@ -37,7 +38,7 @@ function optionalArg(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const stack = await startDevstack({
-    port: 0,
+    port: Number(optionalArg('--port') ?? '0'),
     hisPort: 0,
     stateDir: arg('--state-dir'),
     functionsDir: arg('--functions-dir'),

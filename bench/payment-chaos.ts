@@ -6,24 +6,27 @@
  *
  * On a devstack started as a child process (bench/devstack-child.ts, fresh state in a temp dir; the
  * HIS sandbox in its own process, the pay sandbox inside the devstack):
- *   setup   bind ⌈N / 4⌉ patients through `patient.bind`, find their HIS ids, grant the payment
- *           subscription consents, create the HIS charges of each planned order (not timed)
+ *   setup   bind ⌈N / 4⌉ patients through `patient.bind` (60 % insured), find their HIS ids, grant the
+ *           payment subscription consents, create the HIS charges of each planned order (not timed)
  *   chaos   HIS `fee.settle` failing (--his-fail-rate), notification deliveries tampered with
  *           (--tamper-rate); N payments of mixed kinds through the real flow (listUnpaid →
- *           createOrder, or orderLabTests → the payer pays at the pay sandbox, which delivers the
- *           signed notification to /http/payNotify), interleaved at random with extra deliveries
- *           of each notification (1..--max-deliveries in total per order, `notify?times=k`)
+ *           createOrder, orderLabTests, or createOrder with a 医保 authCode → the payer pays at the
+ *           pay sandbox, which delivers the signed notifications to /http/payNotify), interleaved
+ *           at random with extra deliveries of each notification (1..--max-deliveries in total per
+ *           order and notification, `notify?times=k`; 医保: MEDICAL_INSURANCE.SUCCESS too)
  *   drain   faults cleared, `paymentDue` fired until no order is paid/created/paying/refunding
  *           (bounded), the day's bill made available and `reconcileDaily` run
- *   verify  the pay sandbox (orders, refunds, delivery logs), the HIS (settlements, items, its
- *           invariants) and the cloud DB (payment_orders): nothing paid twice, refunded twice or
- *           lost, nothing left unsettled, no tampered delivery accepted, money in = settled + refunded
+ *   verify  the pay sandbox (orders, mixed orders, refunds, 医保 refunds, delivery logs), the HIS
+ *           (settlements, items, 医保 orders, its invariants) and the cloud DB (payment_orders):
+ *           nothing paid twice, refunded twice or lost, nothing left unsettled, no tampered
+ *           delivery accepted, money in (cash + 医保) = settled + refunded (cash + 医保)
  *
  * Prints one JSON document on stdout (progress on stderr) and appends it as one line to
  * bench/results/payment-chaos.jsonl (`--results FILE` elsewhere, `--no-append` not at all); exits 1
  * when an invariant fails. The phases live in bench/payment/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareFunctionsDir, startDevstackChild, startHisChild } from './booking/processes';
@@ -56,8 +59,12 @@ async function run(b: PayBench): Promise<Result> {
   t = performance.now();
   // After the reconciliation (its fixes, if any, changed orders): the three sides as they are now.
   const benchIds = chaos.pays.flatMap((p) => [p.orderId, p.secondOrderId]).filter((id): id is string => !!id);
-  const sides = await readSides(b, await cloudOrders(b), benchIds);
-  const verdict = verify(sides, benchIds.length);
+  const mixed = new Map(chaos.pays.flatMap((p) => (p.orderId && p.mixTradeNo ? [[p.orderId, p.mixTradeNo]] : [])));
+  const insuredPatients = setup.patients.filter((p) => p.insured).map((p) => p.hisPatientId);
+  const sides = await readSides(b, await cloudOrders(b), { ids: benchIds, mixed, insuredPatients });
+  // 代扣 orders are the cloud's (one per charges.ready): each deduction that went through is one payment.
+  const deducted = [...sides.wh.values()].filter((d) => d.deduction.trade_state === 'SUCCESS').length;
+  const verdict = verify(sides, benchIds.length + deducted);
   const durations = {
     bindMs: Math.round(setup.bindMs),
     chargeMs: Math.round(setup.chargeMs),
@@ -70,12 +77,28 @@ async function run(b: PayBench): Promise<Result> {
   return buildResult({ params: b.params, setup, chaos, drained, reconciled, sides, verdict, durations });
 }
 
-/** Starts the HIS and the devstack child in `root`, runs, prints and records the result; the exit code. */
+/** A free local port (the devstack child's, chosen first so that the HIS can be told where events go). */
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Starts the HIS and the devstack child in `root`, runs, prints and records the result; the exit
+ * code. The HIS delivers its events (charges.ready: the 代扣 deductions) to the child's /http/hisEvents.
+ */
 async function runInStack(params: Params, root: string, commit: string | null): Promise<number> {
   const functionsDir = prepareFunctionsDir(root);
   mkdirSync(join(root, 'state'), { recursive: true });
-  const hisChild = await startHisChild(root, []);
-  const child = await startDevstackChild(root, functionsDir, [], hisChild.url, params.instances).catch(
+  const port = await freePort();
+  const hisChild = await startHisChild(root, [], { HIS_EVENTS_URL: `http://127.0.0.1:${port}/http/hisEvents` });
+  const child = await startDevstackChild(root, functionsDir, [], hisChild.url, params.instances, port).catch(
     async (err: unknown) => {
       await hisChild.stop();
       throw err;

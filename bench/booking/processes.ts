@@ -76,12 +76,17 @@ function stopper(proc: ChildProcess, exited: Promise<number | null>): () => Prom
 }
 
 /** The HIS sandbox in its own process (`devstack/his/main.ts`, fresh database, ephemeral port). */
-export async function startHisChild(root: string, nodeFlags: string[]): Promise<HisChild> {
+/** The HIS sandbox in its own process; `env` adds to its environment (e.g. HIS_EVENTS_URL). */
+export async function startHisChild(
+  root: string,
+  nodeFlags: string[],
+  env: Record<string, string> = {},
+): Promise<HisChild> {
   const args = [...nodeFlags, '--import', 'tsx', join(REPO, 'devstack', 'his', 'main.ts'), '--reset'];
   const proc = spawn(process.execPath, args, {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, HIS_PORT: '0', HIS_DB_FILE: join(root, 'state', 'his.sqlite') },
+    env: { ...process.env, HIS_PORT: '0', HIS_DB_FILE: join(root, 'state', 'his.sqlite'), ...env },
   });
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   const rl = createInterface({ input: proc.stdout! });
@@ -103,6 +108,7 @@ function spawnDevstack(
   nodeFlags: string[],
   hisUrl: string | null,
   instances: number,
+  port: number,
 ): ChildProcess {
   const args = [
     ...nodeFlags,
@@ -116,6 +122,7 @@ function spawnDevstack(
     ...(hisUrl ? ['--his-url', hisUrl] : []),
     '--instances',
     String(instances),
+    ...(port ? ['--port', String(port)] : []),
   ];
   return spawn(process.execPath, args, { cwd: REPO, stdio: ['pipe', 'pipe', 'inherit'] });
 }
@@ -134,15 +141,19 @@ function answerLines(proc: ChildProcess): () => Promise<string> {
     });
 }
 
-/** The devstack in a child process (`bench/devstack-child.ts`), with its control protocol on stdin. */
+/**
+ * The devstack in a child process (`bench/devstack-child.ts`), with its control protocol on stdin;
+ * listening on `port` (0: any free one).
+ */
 export async function startDevstackChild(
   root: string,
   functionsDir: string,
   nodeFlags: string[],
   hisUrl: string | null,
   instances: number,
+  port = 0,
 ): Promise<DevstackChild> {
-  const proc = spawnDevstack(root, functionsDir, nodeFlags, hisUrl, instances);
+  const proc = spawnDevstack(root, functionsDir, nodeFlags, hisUrl, instances, port);
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   const nextLine = answerLines(proc);
   const info = JSON.parse(await nextLine()) as { url: string; hisUrl: string; payUrl: string; functions: string[] };

@@ -17,6 +17,11 @@ export interface CloudOrder {
   itemIds: string[];
   totalFen: number;
   cashFen: number;
+  /** 医保 orders: the 统筹 and 个人账户 parts (0 for 自费). */
+  fundFen?: number;
+  accountFen?: number;
+  mode?: string;
+  insurance?: { payOrdId: string; mixTradeNo: string | null; medRefundedAtMs: number | null } | null;
   transactionId: string | null;
   settlementId: string | null;
   settleAttempts: number;

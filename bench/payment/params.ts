@@ -23,6 +23,14 @@ export interface Params {
    * between createOrder and the payment: the HIS refuses the settle, the money goes back (default 0).
    */
   windowRate: number;
+  /** Share of the patients bound insured (a 社保卡 number on the card and in the HIS). */
+  insuredShare: number;
+  /** Share of all orders paid as 医保 mixed orders (by insured patients; at most their orders). */
+  insuranceShare: number;
+  /** Share of the uninsured patients with a 代扣 contract (all their orders are deducted on charges.ready). */
+  contractedShare: number;
+  /** Share of the 医保 orders also paid at the window (at least `windowRate`): both parts go back. */
+  insuranceWindowRate: number;
   /** Share of orders whose createOrder (orderLabTests) is sent twice at once: one order is expected. */
   doubleTapRate: number;
   /** Each TRANSACTION.SUCCESS notification is delivered 1..this many times in total. */
@@ -47,6 +55,10 @@ const DEFAULTS: Params = {
   hisLostRate: 0,
   tamperRate: 0.05,
   windowRate: 0,
+  insuredShare: 0.6,
+  insuranceShare: 0.25,
+  insuranceWindowRate: 0.1,
+  contractedShare: 0.25,
   doubleTapRate: 0.1,
   maxDeliveries: 10,
   drainTimeoutMs: 300_000,
@@ -63,6 +75,7 @@ export function usage(msg?: string): never {
   console.error(
     'usage: npx tsx bench/payment-chaos.ts --orders N [--concurrency 16] [--orders-per-patient 4]\n' +
       '         [--his-fail-rate 0.1 | --his-lost-rate R] [--tamper-rate 0.05] [--window-rate 0] [--double-tap-rate 0.1] [--max-deliveries 10] [--drain-timeout-s 300]\n' +
+      '         [--insured-share 0.6] [--insurance-share 0.25] [--insurance-window-rate 0.1] [--contracted-share 0.25]\n' +
       '         [--seed N] [--instances 2] [--setup-concurrency 32] [--keep-state] [--results FILE] [--no-append]',
   );
   process.exit(2);
@@ -91,6 +104,10 @@ const FLAGS: Record<string, (p: Params, v: Value, flag: string) => void> = {
   '--tamper-rate': (p, v, f) => (p.tamperRate = rate(f, v)),
   '--double-tap-rate': (p, v, f) => (p.doubleTapRate = rate(f, v)),
   '--window-rate': (p, v, f) => (p.windowRate = rate(f, v)),
+  '--insured-share': (p, v, f) => (p.insuredShare = rate(f, v)),
+  '--insurance-share': (p, v, f) => (p.insuranceShare = rate(f, v)),
+  '--insurance-window-rate': (p, v, f) => (p.insuranceWindowRate = rate(f, v)),
+  '--contracted-share': (p, v, f) => (p.contractedShare = rate(f, v)),
   '--max-deliveries': (p, v, f) => (p.maxDeliveries = int(f, v, 1, 50)),
   '--drain-timeout-s': (p, v, f) => (p.drainTimeoutMs = int(f, v, 10, 3600) * 1000),
   '--seed': (p, v, f) => (p.seed = int(f, v, 0, 2 ** 31 - 1)),

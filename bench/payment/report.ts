@@ -39,9 +39,12 @@ function countBy<T>(list: T[], key: (x: T) => string): Record<string, number> {
   return out;
 }
 
-/** The delivery log of every order: counts by event, kind and answer; the answer times. */
+/** The delivery log of every order (and mixed order): counts by event, kind and answer; the answer times. */
 function deliveries(f: RunFigures) {
-  const all: PayDelivery[] = [...f.sides.pay.values()].flatMap((p) => p.deliveries);
+  const all: PayDelivery[] = [
+    ...[...f.sides.pay.values()].flatMap((p) => p.deliveries),
+    ...[...f.sides.med.values()].flatMap((m) => m.deliveries),
+  ];
   const answer = (d: PayDelivery): string =>
     `${d.tampered ? `tampered:${d.tampered}` : 'intact'} ${d.status ?? (d.error?.startsWith('no answer') ? 'timeout' : 'error')}`;
   const answered = all.filter((d) => d.status !== null);
@@ -52,6 +55,7 @@ function deliveries(f: RunFigures) {
     byAnswer: countBy(all, answer),
     tampered: all.filter((d) => d.tampered).length,
     plannedTransactionDeliveries: f.setup.orders.reduce((n, o) => n + o.deliveries, 0),
+    plannedMedInsDeliveries: f.setup.orders.reduce((n, o) => n + o.medInsDeliveries, 0),
     extraRequests: f.chaos.extras.length,
     extraRequestErrors: f.chaos.extras.filter((x) => x.error).length,
     notifyAnswer: {
@@ -60,6 +64,60 @@ function deliveries(f: RunFigures) {
       limitMs: WECHAT_ANSWER_LIMIT_MS,
     },
     notifyAnswerTransaction: latency(answered.filter((d) => d.event_type === 'TRANSACTION.SUCCESS').map((d) => d.ms)),
+    notifyAnswerMedIns: latency(answered.filter((d) => d.event_type === 'MEDICAL_INSURANCE.SUCCESS').map((d) => d.ms)),
+  };
+}
+
+/** The 医保 orders: planned, paid as mixed orders (or 自费 after all), their cloud and HIS states. */
+function insurance(f: RunFigures) {
+  const flows = f.chaos.pays.filter((x) => x.order.kind === 'insurance');
+  const mixed = flows.filter((x) => x.mode === 'insurance');
+  const cloud = f.sides.cloud.filter((o) => o.mode === 'insurance');
+  return {
+    insuredPatients: f.setup.patients.filter((p) => p.insured).length,
+    patientsByStanding: countBy(
+      f.setup.patients.filter((p) => p.standing),
+      (p) => p.standing!,
+    ),
+    planned: flows.length,
+    paidAsMixed: mixed.length,
+    insuranceOnly: mixed.filter((x) => x.cashFen === 0).length,
+    fellBackToSelfPay: flows.filter((x) => x.insuranceFallback).length,
+    paidAtWindow: flows.filter((x) => x.order.paidAtWindow).length,
+    cloudByStatus: countBy(cloud, (o) => o.status),
+    cloudByFailure: countBy(
+      cloud.filter((o) => o.failure),
+      (o) => o.failure!,
+    ),
+    hisOrders: f.sides.hisInsurance.counts.orders,
+  };
+}
+
+/** The 代扣 orders: contracts, the cloud's orders, WeChat's deductions, the charges.ready redeliveries. */
+function withholding(f: RunFigures) {
+  const cloud = f.sides.cloud.filter((o) => o.mode === 'withholding');
+  const deductions = [...f.sides.wh.values()];
+  const extras = f.chaos.extras.filter((x) => x.event === 'charges.ready');
+  const deliveries = deductions.flatMap((d) => d.deliveries);
+  return {
+    contractedPatients: f.setup.patients.filter((p) => p.contracted).length,
+    planned: f.setup.orders.filter((o) => o.kind === 'withholding').length,
+    paidAtWindow: f.setup.orders.filter((o) => o.kind === 'withholding' && o.paidAtWindow).length,
+    cloudOrders: cloud.length,
+    cloudByStatus: countBy(cloud, (o) => o.status),
+    cloudByFailure: countBy(
+      cloud.filter((o) => o.failure),
+      (o) => o.failure!,
+    ),
+    deductionsByState: countBy(deductions, (d) => d.deduction.trade_state),
+    deductionRefunds: deductions.reduce((n, d) => n + d.refunds.filter((r) => r.status === 'SUCCESS').length, 0),
+    eventRedeliveries: extras.reduce((n, x) => n + x.times, 0),
+    eventAnswers: countBy(
+      extras.flatMap((x) => x.statuses),
+      (s) => String(s),
+    ),
+    deductionNotifications: deliveries.length,
+    deductionNotifyAnswer: latency(deliveries.filter((d) => d.status !== null).map((d) => d.ms)),
   };
 }
 
@@ -84,6 +142,10 @@ export function buildResult(f: RunFigures) {
       hisLostRate: p.hisLostRate,
       tamperRate: p.tamperRate,
       windowRate: p.windowRate,
+      insuredShare: p.insuredShare,
+      insuranceShare: p.insuranceShare,
+      insuranceWindowRate: p.insuranceWindowRate,
+      contractedShare: p.contractedShare,
       doubleTapRate: p.doubleTapRate,
       maxDeliveries: p.maxDeliveries,
       drainTimeoutMs: p.drainTimeoutMs,
@@ -112,6 +174,8 @@ export function buildResult(f: RunFigures) {
       settleRetried: f.sides.cloud.filter((o) => o.settleAttempts > 0).length,
       settleAttemptsMax: Math.max(0, ...f.sides.cloud.map((o) => o.settleAttempts)),
       ...money,
+      insurance: insurance(f),
+      withholding: withholding(f),
       hisItems: f.sides.his.counts,
       deliveries: { ...d, notifyAnswer: undefined },
     },
@@ -126,6 +190,7 @@ export function buildResult(f: RunFigures) {
     flow: {
       listUnpaid: latency(flows.filter((x) => x.ms.listUnpaid > 0).map((x) => x.ms.listUnpaid)),
       createOrder: latency(flows.filter((x) => x.ms.createOrder > 0).map((x) => x.ms.createOrder)),
+      createOrderInsurance: latency(flows.filter((x) => x.mode === 'insurance').map((x) => x.ms.createOrder)),
       pay: latency(flows.filter((x) => x.ms.pay > 0).map((x) => x.ms.pay)),
       errors: flowErrors.slice(0, 5).map((x) => `${x.order.index} ${x.order.kind}: ${x.error}`),
       doubleTapSamples: flows
