@@ -21,6 +21,7 @@ import {
   insertDelivery,
   pendingEvents,
   updateEvent,
+  type ChargesReadyInsurance,
   type DeliveryKind,
   type EventRow,
 } from './event-store';
@@ -112,10 +113,11 @@ export class HisEventDelivery {
 
   /**
    * Stores a `charges.ready` event for the items (in the caller's transaction) and delivers it as
-   * soon as the write is committed and a URL is set. Returns the event id.
+   * soon as the write is committed and a URL is set, naming the 医保 order the items were
+   * pre-settled in at the 医生站 (`insurance`), if any. Returns the event id.
    */
-  emitChargesReady(items: FeeItemRow[]): string {
-    const event = insertChargesReady(this.deps.db, items, this.deps.clock());
+  emitChargesReady(items: FeeItemRow[], insurance: ChargesReadyInsurance | null = null): string {
+    const event = insertChargesReady(this.deps.db, items, this.deps.clock(), insurance);
     if (this.url !== null) this.schedule(event.eventId, 0);
     return event.eventId;
   }

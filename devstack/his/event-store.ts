@@ -83,7 +83,14 @@ export interface ChargesReadyEvent {
     doctorName: string;
     itemIds: string[];
     totalFen: number;
+    /** The 医保 order the HIS pre-settled with the card read at the 医生站; null when there is none. */
+    insurance: ChargesReadyInsurance | null;
   };
+}
+
+/** `charges.ready`'s 医保 part: the cloud reads the split with insurance.query (6301). */
+export interface ChargesReadyInsurance {
+  payOrdId: string;
 }
 
 /** `EV` + the UTC instant to the second (14 digits) + 6 random digits; unique in the store. */
@@ -98,9 +105,15 @@ function newEventId(db: SandboxDb, at: Date): string {
 /**
  * Stores a `charges.ready` event (state pending) for items of one patient — their rows, in the
  * event's order. The visit is the one an earlier event named for any of these items, else a new
- * one; department and doctor are the first item's.
+ * one; department and doctor are the first item's. `insurance` names the 医保 order the items were
+ * pre-settled in at the 医生站, if any.
  */
-export function insertChargesReady(db: SandboxDb, items: FeeItemRow[], at: Date): ChargesReadyEvent {
+export function insertChargesReady(
+  db: SandboxDb,
+  items: FeeItemRow[],
+  at: Date,
+  insurance: ChargesReadyInsurance | null,
+): ChargesReadyEvent {
   const first = items[0];
   if (!first) throw new Error('charges.ready needs at least one item');
   const { n } = db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM his_events').get() as { n: number };
@@ -123,6 +136,7 @@ export function insertChargesReady(db: SandboxDb, items: FeeItemRow[], at: Date)
       doctorName: first.doctor_name,
       itemIds: items.map((r) => r.item_id),
       totalFen: items.reduce((sum, r) => sum + r.amount_fen, 0),
+      insurance,
     },
   };
   db.prepare(

@@ -279,7 +279,7 @@ export async function startHisSandbox(opts: HisSandboxOptions): Promise<HisSandb
         if (body?.tooLarge) return sendError(res, 'INVALID_REQUEST', 'body too large', 413);
         group.join();
         const answer = await handleSandboxRoute(
-          { db, faults, setFaults, seed, now: clock, schedule, fees, events },
+          { db, appId: opts.appId, faults, setFaults, seed, now: clock, schedule, fees, events },
           req.method ?? 'GET',
           url,
           body?.body,

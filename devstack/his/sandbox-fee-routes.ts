@@ -35,7 +35,9 @@ import {
   type SettlementRow,
 } from './fee-store';
 import { MED_CLASSES } from './insurance-data';
+import { preSettleWithCard } from './insurance-desk';
 import { lineClasses } from './insurance-store';
+import { checkInsured } from './methods/insurance-rules';
 import { firstIssue } from './methods/parse';
 import { fail, ok, parseJsonObject, type RouteAnswer } from './sandbox-http';
 import type { SandboxRouteContext } from './sandbox-routes';
@@ -73,6 +75,8 @@ const createSchema = z
     items: z.array(itemInput).min(1).max(50).optional(),
     // false: no charges.ready event for these charges (default: one event per call).
     notify: z.boolean().optional(),
+    // The patient's physical 医保 card was read at the 医生站: the HIS pre-settles the charges' 医保 part.
+    medInsCard: z.boolean().optional(),
   })
   .refine((b) => !(b.items && b.count), { message: 'count: not allowed together with items', path: ['count'] });
 const itemIdsSchema = z.strictObject({ itemIds: z.array(z.string().min(1)).min(1).max(100) });
@@ -127,6 +131,8 @@ function createCharges(ctx: SandboxRouteContext, body: Buffer | undefined): Rout
   const now = ctx.now();
   const patient = patientById(db, input.patientId);
   if (!patient) throw new SandboxError('NOT_FOUND', 'patientId: no such patient');
+  // Before anything is drafted: a card read of an uninsured patient is refused as uploadFees refuses it.
+  if (input.medInsCard === true) checkInsured(patient);
   const depts = loadFeeDepts(db);
   const deptOf = (code: string | undefined): FeeDept => {
     if (code === undefined) return pickDept(rnd, depts, patient, now);
@@ -145,7 +151,7 @@ function createCharges(ctx: SandboxRouteContext, body: Buffer | undefined): Rout
   const visitDept = deptOf(input.deptCode);
   const visitDoctor = doctorOf(visitDept);
   let bloodDrawn = false;
-  const created = db.transaction((): { ids: string[]; eventId: string | null } => {
+  const created = db.transaction((): { ids: string[]; eventId: string | null; payOrdId: string | null } => {
     const ids = specs.map((spec, i) => {
       const dept = spec.deptCode === undefined ? visitDept : deptOf(spec.deptCode);
       const doctor = dept === visitDept ? visitDoctor : doctorOf(dept);
@@ -165,11 +171,22 @@ function createCharges(ctx: SandboxRouteContext, body: Buffer | undefined): Rout
       };
       return insertFeeItem(db, { ...draft, patientId: patient.patientId, origin: 'sandbox' });
     });
+    // Card read: uploaded and pre-settled with the charges, so the event can name the order.
+    const payOrdId =
+      input.medInsCard === true
+        ? preSettleWithCard(db, { appId: ctx.appId, patient, itemIds: ids, now }).payOrdId
+        : null;
     // The doctor finished ordering: one charges.ready event covering the new items, stored with them.
-    const eventId = input.notify === false ? null : ctx.events.emitChargesReady(ids.map((id) => feeItemRow(db, id)!));
-    return { ids, eventId };
+    const rows = ids.map((id) => feeItemRow(db, id)!);
+    const eventId =
+      input.notify === false ? null : ctx.events.emitChargesReady(rows, payOrdId === null ? null : { payOrdId });
+    return { ids, eventId, payOrdId };
   })();
-  return ok({ items: created.ids.map((id) => toHisFeeItem(db, feeItemRow(db, id)!)), eventId: created.eventId });
+  return ok({
+    items: created.ids.map((id) => toHisFeeItem(db, feeItemRow(db, id)!)),
+    eventId: created.eventId,
+    payOrdId: created.payOrdId,
+  });
 }
 
 function listFees(ctx: SandboxRouteContext, url: URL): RouteAnswer {

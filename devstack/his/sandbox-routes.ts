@@ -29,6 +29,11 @@ export interface FaultState {
 
 export interface SandboxRouteContext {
   db: SandboxDb;
+  /**
+   * The gateway's app id of the cloud client (the one events are signed for): 医保 orders the
+   * 医生站 pre-settles belong to it, since that cloud settles them.
+   */
+  appId: string;
   faults: FaultState;
   setFaults(f: HisFaults): void;
   seed: number;

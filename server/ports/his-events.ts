@@ -11,6 +11,12 @@ export interface ChargesReadyData {
   doctorName: string;
   itemIds: string[];
   totalFen: number;
+  /**
+   * The 医保 order the HIS pre-settled for these items with the card read at the 医生站 (the cloud
+   * reads its split with insurance.query and deducts only the cash part); null when there is none.
+   * Optional: HIS builds before the field was added do not send it.
+   */
+  insurance?: { payOrdId: string } | null;
 }
 
 export interface HisEvent {

@@ -1,22 +1,30 @@
 /**
  * Checks and pricing shared by the 医保 methods (./insurance.ts) and fee.settle's insurance part
  * (./fees.ts): which items may be paid, an order of this app, its items unchanged since the upload,
- * its split against the patient's standing now, and the settlement of a preSettled order.
+ * its split against the patient's standing now, and the settlement of a preSettled order. The
+ * writes of an upload and of a quote are here too, so an order pre-settled at the 医生站 with the
+ * patient's card (../insurance-desk.ts) is made exactly as 6201 + 6202 make one.
  */
 import type { HisInsuranceSplit } from '../../../server/ports/his-insurance';
 import type { SandboxDb } from '../db';
 import { SandboxError } from '../errors';
 import { feeItemRow, type FeeItemRow } from '../fee-store';
+import type { HisPatient } from '../../../server/ports/his-patient';
 import { OUTPATIENT_POLICY } from '../insurance-data';
 import { computeSplit, sameSplit } from '../insurance-split';
 import {
   accountRow,
   applySplit,
+  businessYear,
+  classTotals,
+  ensureAccount,
+  insertOrder,
   newSetlId,
   orderItems,
   orderRow,
   splitOf,
   standingOf,
+  storeSplit,
   type InsuranceOrderRow,
 } from '../insurance-store';
 
@@ -63,6 +71,61 @@ export function priceOrder(db: SandboxDb, order: InsuranceOrderRow, year: number
   if (!account) throw new SandboxError('INTERNAL', 'the order’s 医保 account is missing');
   const totals = { feeSumamt: order.fee_sumamt, classBFen: order.class_b_fen, selfFen: order.self_fen };
   return computeSplit(totals, OUTPATIENT_POLICY[order.scheme], standingOf(db, account, year));
+}
+
+/** NOT_INSURED unless the patient's HIS record has 医保 (a 社保卡号). */
+export function checkInsured(patient: HisPatient): void {
+  if (!patient.socialSecurityNo) throw new SandboxError('NOT_INSURED', 'patientId: no 医保 on the HIS record');
+}
+
+/** An upload's authorisation: what stands for the patient's consent, and until when it prices. */
+export interface UploadAuth {
+  /** A payAuthNo, or a synthetic one for a card read; stored hashed, single use. */
+  payAuthNo: string;
+  expiresAt: Date;
+}
+
+/**
+ * 6201's writes, after its checks: the order of these (payable) items of an insured patient, status
+ * uploaded, its class totals from the items' lines now, the patient's account stored if it was not.
+ */
+export function uploadOrder(
+  db: SandboxDb,
+  o: { appId: string; patient: HisPatient; items: readonly FeeItemRow[]; auth: UploadAuth; now: Date },
+): InsuranceOrderRow {
+  const account = ensureAccount(db, o.patient, o.now);
+  return insertOrder(db, {
+    appId: o.appId,
+    patientId: o.patient.patientId,
+    payAuthNo: o.auth.payAuthNo,
+    scheme: account.scheme,
+    items: o.items.map((r) => ({ itemId: r.item_id, amountFen: r.amount_fen })),
+    totals: classTotals(
+      db,
+      o.items.map((r) => r.item_id),
+    ),
+    uploadedAt: o.now,
+    authExpiresAt: o.auth.expiresAt,
+  });
+}
+
+/**
+ * 6202: checks the order may be (re-)quoted now — not past uploaded/preSettled (INVALID_STATE),
+ * its authorisation valid (AUTH_INVALID), its items unchanged — then prices it in this year and
+ * stores the split (status preSettled).
+ */
+export function quoteOrder(db: SandboxDb, order: InsuranceOrderRow, now: Date): HisInsuranceSplit {
+  if (order.status !== 'uploaded' && order.status !== 'preSettled') {
+    throw new SandboxError('INVALID_STATE', `payOrdId: the order is ${order.status}`);
+  }
+  if (now.getTime() > Date.parse(order.auth_expires_at)) {
+    throw new SandboxError('AUTH_INVALID', 'payAuthNo: its validity ended; revoke the upload and authorise again');
+  }
+  checkItemsUnchanged(db, order);
+  const year = businessYear(now);
+  const split = priceOrder(db, order, year);
+  storeSplit(db, order.pay_ord_id, split, year, now);
+  return split;
 }
 
 /** What fee.settle says about the 医保 part of its payment. */

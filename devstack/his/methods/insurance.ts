@@ -11,18 +11,9 @@ import type { HisFeeUpload, HisInsuranceOrder, HisPreSettlement } from '../../..
 import { HIS_SETTLE_MAX_ITEMS, PATIENT_ID_RE, REQUEST_ID_RE } from '../../../server/adapters/his/protocol';
 import { patientById } from '../db';
 import { SandboxError } from '../errors';
-import {
-  applySplit,
-  businessYear,
-  classTotals,
-  ensureAccount,
-  insertOrder,
-  payAuthHash,
-  storeSplit,
-  toHisInsuranceOrder,
-} from '../insurance-store';
+import { applySplit, payAuthHash, toHisInsuranceOrder } from '../insurance-store';
 import { onceAtomically } from './idempotency';
-import { checkItemsUnchanged, ownOrder, payableItems, priceOrder } from './insurance-rules';
+import { checkInsured, ownOrder, payableItems, quoteOrder, uploadOrder } from './insurance-rules';
 import { parse } from './parse';
 import type { MethodContext, MethodHandler } from './types';
 
@@ -63,20 +54,11 @@ const uploadFees: MethodHandler = (body, ctx) => {
   return onceAtomically(ctx, 'insurance.uploadFees', input, now, (): HisFeeUpload => {
     const patient = patientById(ctx.db, input.patientId);
     if (!patient) throw new SandboxError('NOT_FOUND', 'no patient with this patientId');
-    if (!patient.socialSecurityNo) throw new SandboxError('NOT_INSURED', 'patientId: no 医保 on the HIS record');
+    checkInsured(patient);
     const items = payableItems(ctx.db, input.patientId, input.itemIds);
     checkPayAuthNo(ctx, input.payAuthNo);
-    const account = ensureAccount(ctx.db, patient, now);
-    const row = insertOrder(ctx.db, {
-      appId: ctx.appId,
-      patientId: patient.patientId,
-      payAuthNo: input.payAuthNo,
-      scheme: account.scheme,
-      items: items.map((r) => ({ itemId: r.item_id, amountFen: r.amount_fen })),
-      totals: classTotals(ctx.db, input.itemIds),
-      uploadedAt: now,
-      authExpiresAt: new Date(now.getTime() + PAY_AUTH_TTL_MS),
-    });
+    const auth = { payAuthNo: input.payAuthNo, expiresAt: new Date(now.getTime() + PAY_AUTH_TTL_MS) };
+    const row = uploadOrder(ctx.db, { appId: ctx.appId, patient, items, auth, now });
     return { payOrdId: row.pay_ord_id, payToken: row.pay_token, medOrgOrd: row.med_org_ord, feeSumamt: row.fee_sumamt };
   });
 };
@@ -86,17 +68,7 @@ const preSettle: MethodHandler = (body, ctx) => {
   const now = ctx.now();
   return onceAtomically(ctx, 'insurance.preSettle', input, now, (): HisPreSettlement => {
     const order = ownOrder(ctx.db, ctx.appId, input.payOrdId);
-    if (order.status !== 'uploaded' && order.status !== 'preSettled') {
-      throw new SandboxError('INVALID_STATE', `payOrdId: the order is ${order.status}`);
-    }
-    if (now.getTime() > Date.parse(order.auth_expires_at)) {
-      throw new SandboxError('AUTH_INVALID', 'payAuthNo: its validity ended; revoke the upload and authorise again');
-    }
-    checkItemsUnchanged(ctx.db, order);
-    const year = businessYear(now);
-    const split = priceOrder(ctx.db, order, year);
-    storeSplit(ctx.db, order.pay_ord_id, split, year, now);
-    return { payOrdId: order.pay_ord_id, ...split };
+    return { payOrdId: order.pay_ord_id, ...quoteOrder(ctx.db, order, now) };
   });
 };
 

@@ -52,6 +52,10 @@ const eventSchema = z.object({
     doctorName: z.string().max(64),
     itemIds: z.array(z.string().min(1).max(64)).min(1).max(50),
     totalFen: z.number().int().min(0),
+    insurance: z
+      .object({ payOrdId: z.string().min(1).max(64) })
+      .nullable()
+      .optional(),
   }),
 });
 

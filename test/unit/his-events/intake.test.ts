@@ -6,12 +6,13 @@ import { createCloudEmulator } from '../../../devstack/cloud';
 import { DEVSTACK_TEMPLATES } from '../../../devstack/seed/subscribe-templates';
 import { signRequest } from '../../../server/adapters/his/signature';
 import { silentLogger } from '../../../server/core/log';
+import type { HisEvent } from '../../../server/ports/his-events';
 import { HisEventIntake } from '../../../server/services/his-events/intake';
 
 const HIS = { appId: 'his-app', appSecret: 'his-secret-his-secret-his-secret' };
 const NOW = Date.parse('2026-12-04T02:00:00Z');
 
-function setup() {
+function setup(withholding?: { chargesReady(e: HisEvent): Promise<'handled'> }) {
   const emulator = createCloudEmulator({
     dbFile: ':memory:',
     templates: DEVSTACK_TEMPLATES,
@@ -24,6 +25,7 @@ function setup() {
     chargesReadyTemplate: 'tmpl-charges-ready',
     now: () => NOW,
     log: silentLogger,
+    withholding,
   });
   const send = async (body: unknown, secret = HIS.appSecret) => {
     const raw = JSON.stringify(body);
@@ -99,5 +101,27 @@ describe('HIS events', () => {
     expect((await s.send({ ...event(), eventId: 'x' })).statusCode).toBe(400);
     expect((await s.send({ ...event(), data: { ...event().data, itemIds: [] } })).statusCode).toBe(400);
     expect(s.emulator.admin.listDocuments('his_events', { limit: 5 })).toEqual([]);
+  });
+
+  it('charges.ready’s insurance (医保 pre-settled at the 医生站) reaches the withholding: an order, null or absent', async () => {
+    const got: HisEvent[] = [];
+    const s = setup({
+      chargesReady: async (e) => {
+        got.push(e);
+        return 'handled';
+      },
+    });
+    const withInsurance = (insurance: unknown, n: number) => ({
+      ...event(`EV0000000000000000010${n}`),
+      data: { ...event().data, insurance },
+    });
+    expect((await s.send(withInsurance({ payOrdId: 'ORD3306002026120400000001' }, 1))).statusCode).toBe(200);
+    expect((await s.send(withInsurance(null, 2))).statusCode).toBe(200);
+    expect((await s.send(event('EV00000000000000000103'))).statusCode).toBe(200);
+    expect(got.map((e) => e.data.insurance)).toEqual([{ payOrdId: 'ORD3306002026120400000001' }, null, undefined]);
+    for (const bad of [{ payOrdId: '' }, { payOrdId: 'x'.repeat(65) }, {}, 'ORD1']) {
+      expect((await s.send(withInsurance(bad, 4))).statusCode).toBe(400);
+    }
+    expect(got).toHaveLength(3);
   });
 });

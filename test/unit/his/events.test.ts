@@ -61,7 +61,8 @@ describe('HIS sandbox events (HIS → cloud)', () => {
     const rx = await receiver();
     const his = await sandbox({ eventsUrl: rx.url, eventTimeScale: 1000 });
     const created = await createFees(his, { patientId: patient(3), count: 3 });
-    expect(Object.keys(created).sort()).toEqual(['eventId', 'items']);
+    expect(Object.keys(created).sort()).toEqual(['eventId', 'items', 'payOrdId']);
+    expect(created.payOrdId).toBeNull();
     expect(created.eventId).toMatch(/^EV\d{20}$/);
     const items = created.items as Json[];
     expect(items).toHaveLength(3);
@@ -85,6 +86,8 @@ describe('HIS sandbox events (HIS → cloud)', () => {
         doctorName: items[0].doctorName,
         itemIds: items.map((i) => i.itemId),
         totalFen: items.reduce((s, i) => s + (i.amountFen as number), 0),
+        // No card read at the 医生站: nothing pre-settled.
+        insurance: null,
       },
     });
     expect(new Date(got.event.occurredAt).toISOString()).toBe(got.event.occurredAt);
