@@ -7,6 +7,7 @@
  */
 import cloud from 'wx-server-sdk';
 import { createHisFeeClient } from '../../server/adapters/his/fee-client';
+import { createHisInsuranceClient } from '../../server/adapters/his/insurance-client';
 import { hisConfigFromEnv } from '../../server/config/his';
 import { chargesReadyTemplateFromEnv } from '../../server/config/templates';
 import { wechatPayConfigFromEnv } from '../../server/config/wechatpay';
@@ -25,6 +26,8 @@ function withholding(his: ReturnType<typeof hisConfigFromEnv>): WithholdingDeduc
   const service = new PaymentService({
     db: cloud.database(),
     his: createHisFeeClient(his),
+    // 医生站 医保: charges the HIS pre-settled with the patient's 医保 card (only the cash is deducted).
+    hisInsurance: createHisInsuranceClient(his),
     pay: createWechatPayClient(wechatPayConfigFromEnv()),
     withholding: deps,
     openapi: cloud.openapi,

@@ -5,6 +5,7 @@
  */
 import cloud from 'wx-server-sdk';
 import { createHisFeeClient } from '../../server/adapters/his/fee-client';
+import { createHisInsuranceClient } from '../../server/adapters/his/insurance-client';
 import { hisConfigFromEnv } from '../../server/config/his';
 import { medInsDepsFromEnv } from '../../server/adapters/medins/channel';
 import { wechatPayConfigFromEnv } from '../../server/config/wechatpay';
@@ -25,7 +26,8 @@ export const main = createHttpMain(
       his: createHisFeeClient(his),
       pay: createWechatPayClient(pay),
       // MEDICAL_INSURANCE.SUCCESS settles with the split; refunds give the 医保 part back.
-      medIns: medInsDepsFromEnv(his, pay.notifyUrl) ?? undefined,
+      hisInsurance: createHisInsuranceClient(his),
+      medIns: medInsDepsFromEnv(pay.notifyUrl) ?? undefined,
       withholding: withholdingDepsFromEnv(),
       openapi: cloud.openapi,
     });

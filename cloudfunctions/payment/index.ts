@@ -5,6 +5,7 @@
 import cloud from 'wx-server-sdk';
 import { paymentFunction } from '../../server/actions/payment';
 import { createHisFeeClient } from '../../server/adapters/his/fee-client';
+import { createHisInsuranceClient } from '../../server/adapters/his/insurance-client';
 import { createHisLabClient } from '../../server/adapters/his/lab-client';
 import { hisConfigFromEnv } from '../../server/config/his';
 import { medInsDepsFromEnv } from '../../server/adapters/medins/channel';
@@ -24,7 +25,8 @@ function build(): ReturnType<typeof paymentFunction> {
     his: createHisFeeClient(his),
     lab: createHisLabClient(his),
     pay: createWechatPayClient(pay),
-    medIns: medInsDepsFromEnv(his, pay.notifyUrl) ?? undefined,
+    hisInsurance: createHisInsuranceClient(his),
+    medIns: medInsDepsFromEnv(pay.notifyUrl) ?? undefined,
     withholding: withholdingDepsFromEnv(),
     openapi: cloud.openapi,
   });

@@ -240,3 +240,115 @@ describe('withholding over the devstack', () => {
     });
   });
 });
+
+describe('withholding of an insured patient: 医保 by the card at the 医生站, the cash part deducted', () => {
+  const ME = 'u-it-withholding-insured';
+  let insured: CardView;
+  let insuredId: string;
+
+  beforeAll(async () => {
+    const person = freshPerson();
+    const bound = await callFn<CardView>(
+      stack(),
+      'patient',
+      bindEvent(person, { socialSecurityNo: `B${person.idNumber.slice(6, 14)}` }),
+      ME,
+    );
+    if (!bound.body.ok) throw new Error(JSON.stringify(bound.body.error));
+    insured = bound.body.data;
+    insuredId = (await hisPatientsByQuery(stack(), insured.cardNo)).items[0]!.patientId;
+    for (const templateId of ['tmpl-payment-success', 'tmpl-refund-notice', 'tmpl-charges-ready']) {
+      await post(`${stack().url}/devstack/api/consents`, { openid: ME, templateId, count: 20 });
+    }
+    // A standing with cash left after 医保 (the deductible used up, little in the account).
+    const standing = await getJson<{ data: { policy: { deductibleFen: number } } }>(
+      `${stack().hisUrl}/sandbox/insurance?patientId=${insuredId}`,
+    );
+    await post(`${stack().hisUrl}/sandbox/insurance/accounts`, {
+      patientId: insuredId,
+      balanceFen: 100,
+      deductibleUsedFen: standing.body.data.policy.deductibleFen,
+    });
+    const signing = await data<PaymentSignContractResponse>({ action: 'signContract', cardId: insured.id }, ME);
+    await post(`${stack().payUrl}/sandbox/papay/sign`, {
+      extraData: signing.miniProgram.extraData,
+      openid: ME,
+      accept: true,
+    });
+    await eventually(
+      () => data<WithholdingContractView>({ action: 'contract', cardId: insured.id }, ME),
+      (c) => c.status === 'active',
+    );
+  }, 30_000);
+
+  async function deskCharges(medInsCard: boolean) {
+    const r = await post<{ data: { items: { itemId: string }[]; eventId: string; payOrdId: string | null } }>(
+      `${stack().hisUrl}/sandbox/fees`,
+      { patientId: insuredId, kind: 'prescription', count: 2, medInsCard },
+    );
+    expect(r.status).toBe(200);
+    return { itemIds: r.body.data.items.map((i) => i.itemId), ...r.body.data };
+  }
+
+  const hisOrder = async (payOrdId: string) =>
+    (
+      await getJson<{ data: { orders: { payOrdId: string; status: string }[] } }>(
+        `${stack().hisUrl}/sandbox/insurance?patientId=${insuredId}`,
+      )
+    ).body.data.orders.find((o) => o.payOrdId === payOrdId);
+
+  test('pre-settled with the 医保 card: only the cash is deducted, settled in the HIS with the split', async () => {
+    const { itemIds, payOrdId } = await deskCharges(true);
+    expect(payOrdId).toEqual(expect.any(String));
+    const docs = async () =>
+      (
+        await getJson<{ documents: OrderDoc[] }>(`${stack().url}/devstack/api/collections/payment_orders?limit=500`)
+      ).body.documents?.find((o) => o.mode === 'withholding' && o.itemIds.join() === itemIds.join());
+    const doc = await eventually(docs, (d) => d?.status === 'settled');
+    const order = await data<PaymentOrderView>({ action: 'get', orderId: doc!._id }, ME);
+    expect(order).toMatchObject({ mode: 'withholding', status: 'settled' });
+    const s = order.split;
+    expect(s.fundFen + s.accountFen).toBeGreaterThan(0);
+    expect(s.cashFen).toBeGreaterThan(0);
+    expect(s.fundFen + s.accountFen + s.cashFen).toBe(s.totalFen);
+    expect(order.insurance).not.toBeNull();
+    const wx = await getJson<{ deduction?: { total_fee: number }; total_fee?: number }>(
+      `${stack().payUrl}/sandbox/papay/deductions/${order.orderId}`,
+    );
+    expect(JSON.stringify(wx.body)).toContain(`${s.cashFen}`);
+    expect((await hisOrder(payOrdId!))?.status).toBe('settled');
+  });
+
+  test('no 医保 card at the 医生站: nothing deducted, the usual 待缴费提醒', async () => {
+    const { eventId } = await deskCharges(false);
+    const sent = await eventually(
+      async () => (await outbox()).find((m) => m._id === `chg_${eventId}_${insured.id}`),
+      (m) => m !== undefined,
+    );
+    expect(sent).toBeDefined();
+  });
+
+  test('the deduction failing: closed, the 医生站 upload voided, the patient told to pay in the app', async () => {
+    await post(`${stack().payUrl}/sandbox/faults`, { papayDeductFail: true });
+    try {
+      const { itemIds, payOrdId } = await deskCharges(true);
+      const docs = async () =>
+        (
+          await getJson<{ documents: OrderDoc[] }>(`${stack().url}/devstack/api/collections/payment_orders?limit=500`)
+        ).body.documents?.find((o) => o.mode === 'withholding' && o.itemIds.join() === itemIds.join());
+      expect((await eventually(docs, (d) => d?.status === 'closed'))?.status).toBe('closed');
+      expect(
+        (
+          await eventually(
+            () => hisOrder(payOrdId!),
+            (o) => o?.status === 'revoked',
+          )
+        )?.status,
+      ).toBe('revoked');
+      const unpaid = await data<PaymentListUnpaidResponse>({ action: 'listUnpaid', cardId: insured.id }, ME);
+      expect(unpaid.items.map((i) => i.itemId)).toEqual(expect.arrayContaining(itemIds));
+    } finally {
+      await post(`${stack().payUrl}/sandbox/faults`, {});
+    }
+  });
+});

@@ -69,13 +69,14 @@ export function authorisedFor(
   return auth.userName === card.name && auth.idNumberMasked === card.idNumberMasked;
 }
 
-/** The 医保 part still to give back for an order whose money goes back (refunding). */
-export function medRefundOwed(order: Pick<PaymentOrderRecord, 'insurance' | 'fundFen' | 'accountFen'>): boolean {
-  return (
-    order.insurance !== null &&
-    order.insurance !== undefined &&
-    order.insurance.mixTradeNo !== null &&
-    order.insurance.medRefundedAtMs === null &&
-    order.fundFen + order.accountFen > 0
-  );
+/**
+ * The 医保 part still to give back for an order whose money goes back (refunding): a placed mixed
+ * order's, or the 医生站 pre-settlement of a withholding order's (its HIS upload to void).
+ */
+export function medRefundOwed(
+  order: Pick<PaymentOrderRecord, 'mode' | 'insurance' | 'fundFen' | 'accountFen'>,
+): boolean {
+  const ins = order.insurance;
+  if (!ins || ins.medRefundedAtMs !== null || order.fundFen + order.accountFen <= 0) return false;
+  return ins.mixTradeNo !== null || order.mode === 'withholding';
 }

@@ -37,7 +37,7 @@ export class Confirmation {
     nowMs: number,
   ): Promise<{ order: StoredOrder; moved: boolean }> {
     // A 医保 order's cash transaction is only half of it: it is paid once the mixed order is.
-    const mismatch = order.insurance ? 'insurance order' : transactionMismatch(order, tx, this.ctx.pay);
+    const mismatch = order.mode === 'insurance' ? 'insurance order' : transactionMismatch(order, tx, this.ctx.pay);
     if (mismatch) {
       this.ctx.log.error('payment transaction mismatch', { orderId: order._id, field: mismatch });
       return { order, moved: false };
@@ -82,7 +82,7 @@ export class Confirmation {
   /** Asks WeChat Pay about an open order (lost notification, the patient's 支付完成, expiry). */
   async query(order: StoredOrder, nowMs: number): Promise<StoredOrder> {
     if (!OPEN_STATUSES.includes(order.status)) return order;
-    if (order.insurance) return this.queryMixed(order, nowMs);
+    if (order.mode === 'insurance') return this.queryMixed(order, nowMs);
     // 代扣: the deduction's state comes from paporderquery (v2), never the v3 query.
     if (order.mode === 'withholding') return new DeductionResults(this.ctx, this, this.settlement).query(order, nowMs);
     const tx = await this.ctx.pay.queryOrder(order._id);
@@ -129,7 +129,7 @@ export class Confirmation {
    * (ORDERPAID) → applied as paid instead.
    */
   async close(order: StoredOrder, knownAtWechat: boolean, nowMs: number): Promise<StoredOrder> {
-    if (order.insurance) return this.closeMixed(order, nowMs);
+    if (order.mode === 'insurance') return this.closeMixed(order, nowMs);
     if (knownAtWechat || order.prepayId) {
       try {
         await this.ctx.pay.closeOrder(order._id);

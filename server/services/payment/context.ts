@@ -33,7 +33,9 @@ export interface PaymentDeps {
   /** 自助检验 (labCatalog, orderLabTests); without it those actions answer hisUnavailable. */
   lab?: HisLabPort;
   labRules?: Partial<LabRules>;
-  /** 医保 mobile payment; without it `insuranceAuthCode` is refused as notInsured (pay 自费). */
+  /** The HIS's 医保 calls (6201/6202/6301/6203/6401): 医保 orders and 医生站 医保 settlement. */
+  hisInsurance?: HisInsurancePort;
+  /** 医保 mobile payment; without it (or hisInsurance) `insuranceAuthCode` is refused as notInsured. */
   medIns?: MedInsDeps;
   /** 代扣 (v2 papay); without it the contract actions answer payUnavailable. */
   withholding?: WithholdingDeps;
@@ -43,7 +45,6 @@ export interface PaymentDeps {
 }
 
 export interface MedInsDeps {
-  his: HisInsurancePort;
   auth: MedInsAuthPort;
   org: MedInsOrgConfig;
   /** https URL for MEDICAL_INSURANCE.SUCCESS (the payNotify route). */
@@ -57,6 +58,7 @@ export interface PaymentContext {
   rules: PaymentRules;
   lab: HisLabPort | null;
   labRules: LabRules;
+  hisInsurance: HisInsurancePort | null;
   medIns: MedInsDeps | null;
   withholding: WithholdingDeps | null;
   templates: PaymentTemplates;
@@ -78,6 +80,7 @@ export function createPaymentContext(deps: PaymentDeps): PaymentContext {
     rules: paymentRules(deps.rules),
     lab: deps.lab ?? null,
     labRules: labRulesWith(deps.labRules),
+    hisInsurance: deps.hisInsurance ?? null,
     medIns: deps.medIns ?? null,
     withholding: deps.withholding ?? null,
     templates: deps.templates ?? paymentTemplatesFromEnv(),

@@ -19,7 +19,7 @@ import {
   type InsuranceRecord,
 } from '../../domain/payment';
 import { HisError } from '../../ports/his-error';
-import type { HisFeeUpload, HisPreSettlement } from '../../ports/his-insurance';
+import type { HisFeeUpload, HisInsurancePort, HisPreSettlement } from '../../ports/his-insurance';
 import { MedInsAuthError, type PayAuth } from '../../ports/medins-auth';
 import type { Confirmation } from './confirm';
 import type { MedInsDeps, PaymentContext } from './context';
@@ -41,9 +41,10 @@ export class InsurancePayments {
     private readonly confirmation: Confirmation,
   ) {}
 
-  private channel(): MedInsDeps {
-    if (!this.ctx.medIns) throw notInsured('本院暂未开通医保移动支付，请选择自费支付');
-    return this.ctx.medIns;
+  private channel(): MedInsDeps & { his: HisInsurancePort } {
+    const { medIns, hisInsurance } = this.ctx;
+    if (!medIns || !hisInsurance) throw notInsured('本院暂未开通医保移动支付，请选择自费支付');
+    return { ...medIns, his: hisInsurance };
   }
 
   /** Before anything is written: the authorisation exchanged, and it must be the card's patient's. */
@@ -171,7 +172,7 @@ export class InsurancePayments {
 /** 6401, best effort: an upload never paid only blocks nothing, the HIS voids it with its authorisation. */
 export async function revokeUpload(ctx: PaymentContext, orderId: string, payOrdId: string): Promise<boolean> {
   try {
-    await ctx.medIns?.his.revokeUpload({ requestId: `${orderId}V`, payOrdId });
+    await ctx.hisInsurance?.revokeUpload({ requestId: `${orderId}V`, payOrdId });
     return true;
   } catch (err) {
     ctx.log.warn('payment medins revoke failed', { orderId, code: err instanceof HisError ? err.code : 'error' });

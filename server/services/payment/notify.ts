@@ -99,7 +99,7 @@ export class PayNotifications {
       if (moved) await this.settleWithin(paid, nowMs);
       return;
     }
-    if (n.eventType === 'TRANSACTION.SUCCESS' && order.insurance) {
+    if (n.eventType === 'TRANSACTION.SUCCESS' && order.mode === 'insurance') {
       // The cash half of a 医保 order: the mixed order may be complete by now (else its own
       // notification, or the timer's poll, finishes it).
       const after = await this.confirmation.queryMixedOnly(order, nowMs);

@@ -140,7 +140,7 @@ export class Orders {
   /** The pay parameters of an open order (prepay placed once; the same fields → the same prepay_id). */
   async prepare(caller: Caller, order: StoredOrder): Promise<PaymentCreateOrderResponse> {
     const nowMs = this.ctx.nowMs(caller.now);
-    if (order.insurance) {
+    if (order.mode === 'insurance') {
       const medInsPayParams = this.insurance.payParams(order, nowMs);
       return { order: toOrderView(order, nowMs), payParams: null, medInsPayParams };
     }

@@ -68,7 +68,7 @@ export class PaymentService {
     const order = await this.orders.owned(caller, orderId);
     if (order.status !== 'created' && order.status !== 'paying') return toOrderView(order, nowMs);
     // A 医保 order's close looks at the mixed order first (paid meanwhile → applied).
-    if (order.insurance) return toOrderView(await this.confirmation.close(order, true, nowMs), nowMs);
+    if (order.mode === 'insurance') return toOrderView(await this.confirmation.close(order, true, nowMs), nowMs);
     // A deduction sent to WeChat cannot be called back: its result closes or pays the order.
     if (order.mode === 'withholding') return toOrderView(await this.confirmation.query(order, nowMs), nowMs);
     const tx = await this.ctx.pay.queryOrder(order._id);

@@ -84,7 +84,7 @@ export class Reconciliation {
 
   /** closed → paid (with WeChat's transaction) → refunding: the items may be paid by another order. */
   private async refundClosed(order: StoredOrder, nowMs: number): Promise<void> {
-    if (order.insurance) {
+    if (order.mode === 'insurance') {
       // A 医保 order counts as paid only as a whole (WeChat itself refunds a reversed one's cash).
       const m = await this.ctx.pay.queryMedInsOrder(order._id);
       if (m?.mix_pay_status !== 'MIX_PAY_SUCCESS') return;

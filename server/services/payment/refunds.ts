@@ -79,15 +79,17 @@ export class Refunds {
   }
 
   /**
-   * The 医保 part of a refunding 医保 order: the HIS's upload is voided (never settled there) and
-   * WeChat told, naming the cash refund (which must exist first). → when done, else null.
+   * The 医保 part of a refunding order: the HIS's upload is voided (never settled there) and, for
+   * a mixed order, WeChat told, naming the cash refund (which must exist first). A 医生站
+   * pre-settlement (withholding) has only the upload. → when done, else null.
    */
   private async sendMedPart(order: StoredOrder, refunds: RefundRecord[], nowMs: number): Promise<number | null> {
     if (!medRefundOwed(order)) return order.insurance?.medRefundedAtMs ?? null;
     const ins = order.insurance!;
     const cash = refunds.find((r) => r.status !== 'pending' && r.status !== 'closed');
-    if (order.cashFen > 0 && !cash) return null;
+    if (ins.mixTradeNo && order.cashFen > 0 && !cash) return null;
     if (!(await revokeUpload(this.ctx, order._id, ins.payOrdId))) return null;
+    if (!ins.mixTradeNo) return nowMs;
     try {
       await this.ctx.pay.medInsRefundNotify(ins.mixTradeNo!, {
         govFen: order.fundFen,

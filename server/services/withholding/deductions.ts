@@ -5,9 +5,15 @@
  * yields one paid order); WeChat's limits are checked here first, on the contract's day ledger;
  * then `pappayapply` with out_trade_no = the order id. The result arrives later (./results.ts).
  *
+ * An insured patient's charges are deducted only when the HIS pre-settled them with the 医保 card
+ * at the 医生站 (charges.ready names that 医保 order, ./desk-insurance.ts): then only the cash part
+ * is deducted and the settlement confirms the split.
+ *
  * Not deducted (the usual 待缴费提醒 goes out instead): no usable contract, an insured patient
- * (a card with a social-security card: the 医保 part needs the patient's own 医保 authorisation,
- * which a password-free deduction cannot give), the HIS not answering, the card unbound.
+ * without a 医生站 pre-settlement (the 医保 part needs the patient's own 医保 authorisation, which a
+ * password-free deduction cannot give), a 医生站 split that does not fit the items or leaves no
+ * cash (its upload is voided, so the app's 医保 payment starts afresh), the HIS not answering, the
+ * card unbound.
  */
 import type { StoredOrder } from '../../adapters/clouddb/payment-store';
 import type { StoredContract } from '../../adapters/clouddb/contract-store';
@@ -23,6 +29,8 @@ import type { Confirmation } from '../payment/confirm';
 import type { PaymentContext } from '../payment/context';
 import { newOrderRecord } from '../payment/items';
 import type { Settlement } from '../payment/settle';
+import { revokeUpload } from '../payment/insurance';
+import { deskPricing } from './desk-insurance';
 import { DeductionResults } from './results';
 
 /** Claims of a withholding order last as long as WeChat may take to decide (the timer asks). */
@@ -48,7 +56,8 @@ export class WithholdingDeductions {
     const patientId = e.data.patientId;
     const contract = (await this.ctx.store.contracts.activeOf(patientId)).find((c) => usable(c, nowMs));
     if (!contract) return 'notContracted';
-    if (await this.ctx.store.contracts.patientInsured(patientId)) {
+    const deskPayOrdId = e.data.insurance?.payOrdId ?? null;
+    if (!deskPayOrdId && (await this.ctx.store.contracts.patientInsured(patientId))) {
       this.ctx.log.info('withholding skipped: insured patient', { eventId: e.eventId });
       return 'insured';
     }
@@ -71,7 +80,13 @@ export class WithholdingDeductions {
     const items = unclaimed(unpaid, state).filter((i) => wanted.has(i.itemId));
     // Paid at the window, voided, or already in an order the patient is paying: nothing to deduct.
     if (items.length === 0) return 'handled';
-    const order = this.newOrder(orderId, contract, card, key, items, e, occurredAtMs, nowMs);
+    const priced = deskPayOrdId ? await deskPricing(this.ctx, deskPayOrdId, patientId, items) : null;
+    if (deskPayOrdId && (!priced || priced.cashFen === 0)) {
+      this.ctx.log.info('withholding skipped: 医生站 医保 not deductible', { eventId: e.eventId, priced: !!priced });
+      await revokeUpload(this.ctx, orderId, deskPayOrdId);
+      return 'insured';
+    }
+    const order = { ...this.newOrder(orderId, contract, card, key, items, e, occurredAtMs, nowMs), ...priced };
     if (!(await this.ctx.store.orders.add(order))) return 'handled';
     await this.start({ ...order, rev: 0 }, items, nowMs);
     return 'deducting';
@@ -87,6 +102,7 @@ export class WithholdingDeductions {
     if (!won) {
       // The patient started paying these items by hand meanwhile: theirs is the order.
       await this.ctx.store.orders.transition(order._id, ['created'], 'closed', { nextActionAtMs: null }, nowMs);
+      if (order.insurance) await revokeUpload(this.ctx, order._id, order.insurance.payOrdId);
       this.ctx.log.info('withholding yielded to a manual order', { orderId: order._id });
       return;
     }

@@ -18,6 +18,7 @@ import {
 import type { PapayDeduction } from '../../ports/wechat-papay';
 import { WechatPayError } from '../../core/wechatpay/errors';
 import { releaseOrderClaim } from '../payment/claims';
+import { revokeUpload } from '../payment/insurance';
 import type { Confirmation } from '../payment/confirm';
 import type { PaymentContext } from '../payment/context';
 import type { Settlement } from '../payment/settle';
@@ -118,6 +119,8 @@ export class DeductionResults {
     if (closed) {
       this.ctx.log.info('withholding fallback', { orderId: order._id, why });
       await releaseOrderClaim(this.ctx, order.patientKey, order._id);
+      // A 医生站 医保 pre-settlement is voided: the patient pays in the app (医保 or 自费) afresh.
+      if (order.insurance) await revokeUpload(this.ctx, order._id, order.insurance.payOrdId);
       await this.unreserve(order, nowMs);
       await sendFallback(this.ctx, order, nowMs);
     }

@@ -31,7 +31,15 @@ const ins: InsuranceRecord = {
   mixTradeNo: 'MIX1',
   medRefundedAtMs: null,
 };
-const order = { _id: 'PO1', totalFen: 10_000, fundFen: 5_000, accountFen: 2_000, cashFen: 3_000, insurance: ins };
+const order = {
+  _id: 'PO1',
+  mode: 'insurance' as const,
+  totalFen: 10_000,
+  fundFen: 5_000,
+  accountFen: 2_000,
+  cashFen: 3_000,
+  insurance: ins,
+};
 const mixed = (over: Partial<WxMedInsOrder> = {}): WxMedInsOrder => ({
   mix_trade_no: 'MIX1',
   mix_pay_status: 'MIX_PAY_SUCCESS',
@@ -89,5 +97,8 @@ describe('医保 order rules', () => {
     expect(medRefundOwed({ ...order, insurance: { ...ins, medRefundedAtMs: 1 } })).toBe(false);
     expect(medRefundOwed({ ...order, insurance: { ...ins, mixTradeNo: null } })).toBe(false);
     expect(medRefundOwed({ ...order, insurance: null })).toBe(false);
+    // 医生站 医保 of a withholding order: no mixed order, the HIS upload is what goes back.
+    const desk = { ...order, mode: 'withholding' as const, insurance: { ...ins, mixTradeNo: null } };
+    expect(medRefundOwed(desk)).toBe(true);
   });
 });
