@@ -85,7 +85,7 @@ describe('自动缴费 packagePayment/pages/contract', () => {
     expect(limits).toContain('每笔不超过¥500.00');
     expect(limits).toContain('每天不超过¥2500.00，最多5笔');
     const notes = textOf(page.querySelector('#contract-notes'));
-    for (const t of ['诊间费用在就诊后自动从微信支付扣缴，无需排队', '医保患者仍需医保支付'])
+    for (const t of ['诊间费用在就诊后自动从微信支付扣缴，无需排队', '医保患者请在医生站就诊时刷医保卡'])
       expect(notes).toContain(t);
     expect(textOf(page.querySelector('#sign'))).toBe('开通自动缴费');
     expect(page.querySelector('#cancel')).toBeUndefined();

@@ -121,7 +121,7 @@ export function paymentPageCases(data: () => PaymentPagesData): PageCase[] {
       '自动缴费（微信支付代扣）',
       '未开通',
       '扣费限额',
-      '医保患者仍需医保支付',
+      '医保患者请在医生站就诊时刷医保卡',
       '开通自动缴费',
     ]),
     opens('packagePayment/pages/detail/index', () => ['缴费记录不存在'], {

@@ -231,7 +231,7 @@ describe('(b) sign withholding, then a visit’s charges are deducted', () => {
     await $('van-cell').filter({ hasText: '开通后诊间费用就诊后自动扣缴' }).click();
     await waitRoute(page, R.contract);
     await waitText(page, '未开通');
-    await waitText(page, '医保患者仍需医保支付');
+    await waitText(page, '医保患者请在医生站就诊时刷医保卡');
     publishScreenshot(await e2e.shot('contract', { fullPage: true }), 'preview-payment-contract-none');
 
     await $('van-button').filter({ hasText: '开通自动缴费' }).click();
