@@ -127,3 +127,23 @@ export interface CardView {
   isDefault: boolean;
   createdInHis?: boolean;
 }
+
+/** POST a JSON body; the status and the parsed answer. */
+export async function post<T>(url: string, body: unknown): Promise<{ status: number; body: T }> {
+  const r = await getJson<T>(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: r.status, body: r.body };
+}
+
+/** Reads until `ok` holds or `ms` have passed (then the last value, for the test's expectation). */
+export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > until) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -6,7 +6,16 @@
  */
 import { freshPerson, type FreshPerson } from '../../devstack/seed/identities';
 import type { PaymentCreateOrderResponse, PaymentOrderView } from '../../typings/payment';
-import { bindEvent, callFn, getJson, hisPatientsByQuery, stackForTests, type CardView } from './helpers';
+import {
+  bindEvent,
+  callFn,
+  getJson,
+  hisPatientsByQuery,
+  stackForTests,
+  type CardView,
+  eventually,
+  post,
+} from './helpers';
 
 const stack = stackForTests(60_000);
 const OPENID = 'u-it-medins';
@@ -19,24 +28,6 @@ async function data<T>(event: Record<string, unknown>, openid = OPENID): Promise
   const b = await call<T>(event, openid);
   if (!b.ok) throw new Error(`payment ${String(event.action)}: ${JSON.stringify(b.error)}`);
   return b.data;
-}
-
-async function post<T>(url: string, body: unknown): Promise<{ status: number; body: T }> {
-  const r = await getJson<T>(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: r.status, body: r.body };
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 interface Insured {

@@ -12,7 +12,16 @@ import type {
   PaymentListUnpaidResponse,
   PaymentOrderView,
 } from '../../typings/payment';
-import { bindEvent, callFn, getJson, hisPatientsByQuery, stackForTests, type CardView } from './helpers';
+import {
+  bindEvent,
+  callFn,
+  getJson,
+  hisPatientsByQuery,
+  stackForTests,
+  type CardView,
+  eventually,
+  post,
+} from './helpers';
 
 const stack = stackForTests(60_000);
 const OPENID = 'u-it-payment';
@@ -21,24 +30,6 @@ async function data<T>(event: Record<string, unknown>, openid = OPENID): Promise
   const r = await callFn<T>(stack(), 'payment', event, openid);
   if (!r.body.ok) throw new Error(`payment ${String(event.action)}: ${JSON.stringify(r.body.error)}`);
   return r.body.data;
-}
-
-async function post<T>(url: string, body: unknown): Promise<{ status: number; body: T }> {
-  const r = await getJson<T>(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: r.status, body: r.body };
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 let card: CardView;

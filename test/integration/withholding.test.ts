@@ -13,7 +13,18 @@ import type {
   PaymentSignContractResponse,
   WithholdingContractView,
 } from '../../typings/payment';
-import { bindEvent, callFn, getJson, hisPatientsByQuery, stackForTests, type CardView } from './helpers';
+import {
+  bindEvent,
+  callFn,
+  getJson,
+  hisPatientsByQuery,
+  stackForTests,
+  type CardView,
+  eventually as eventuallyWithin,
+  post,
+} from './helpers';
+
+const eventually = <T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000) => eventuallyWithin(read, ok, ms);
 
 jest.setTimeout(60_000);
 
@@ -27,24 +38,6 @@ async function data<T>(event: Record<string, unknown>, openid = OPENID): Promise
   const r = await call<T>(event, openid);
   if (!r.ok) throw new Error(`payment ${String(event.action)}: ${JSON.stringify(r.error)}`);
   return r.data;
-}
-
-async function post<T>(url: string, body: unknown): Promise<{ status: number; body: T }> {
-  const r = await getJson<T>(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: r.status, body: r.body };
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 type Msg = { _id: string; templateId: string; status: string; data: Record<string, { value: string }> };

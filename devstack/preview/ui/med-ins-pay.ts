@@ -6,8 +6,8 @@
  * Test ids: medpay, medpay-merchant, medpay-amount, medpay-total, medpay-fund, medpay-account,
  * medpay-other, medpay-cash, medpay-confirm, medpay-cancel.
  */
-import { blockingLayer, button, el, pushKeyHandler, trapInitialFocus, uid } from './dom';
-import { ensurePayStyles, row, yuan } from './payment';
+import { button, el, uid } from './dom';
+import { openPaySheet, row, yuan } from './payment';
 import type { PaymentChoice } from './payment';
 
 export interface MedInsSheetOptions {
@@ -53,28 +53,5 @@ function buildSheet(root: HTMLElement, o: MedInsSheetOptions) {
 }
 
 export function showMedInsPaySheet(root: HTMLElement, opts: MedInsSheetOptions): Promise<PaymentChoice> {
-  const node = blockingLayer(root, 'mpui-sheet-layer');
-  ensurePayStyles(root);
-  node.appendChild(el(root, 'div', 'mpui-mask'));
-  const { sheet, cancelBtn, confirmBtn } = buildSheet(root, opts);
-  node.appendChild(sheet);
-  return new Promise((resolve) => {
-    let settled = false;
-    const restoreFocus = trapInitialFocus(sheet);
-    const popKeys = pushKeyHandler(root, (event) => {
-      if (event.key !== 'Escape') return;
-      event.preventDefault();
-      close('cancel');
-    });
-    function close(choice: PaymentChoice): void {
-      if (settled) return;
-      settled = true;
-      popKeys();
-      node.remove();
-      restoreFocus();
-      resolve(choice);
-    }
-    confirmBtn.addEventListener('click', () => close('confirm'));
-    cancelBtn.addEventListener('click', () => close('cancel'));
-  });
+  return openPaySheet(root, buildSheet(root, opts));
 }

@@ -99,10 +99,21 @@ function buildSheet(root: HTMLElement, opts: PaymentSheetOptions) {
 }
 
 export function showPaymentSheet(root: HTMLElement, opts: PaymentSheetOptions): Promise<PaymentChoice> {
+  return openPaySheet(root, buildSheet(root, opts));
+}
+
+/**
+ * Shows a built payment sheet over the phone until 确认支付, 取消 or Escape (focus kept inside
+ * and given back): the 微信支付 sheet above and the 医保 one (./med-ins-pay.ts).
+ */
+export function openPaySheet(
+  root: HTMLElement,
+  built: { sheet: HTMLElement; cancelBtn: HTMLElement; confirmBtn: HTMLElement },
+): Promise<PaymentChoice> {
   const node = blockingLayer(root, 'mpui-sheet-layer');
   ensurePayStyles(root);
   node.appendChild(el(root, 'div', 'mpui-mask'));
-  const { sheet, cancelBtn, confirmBtn } = buildSheet(root, opts);
+  const { sheet, cancelBtn, confirmBtn } = built;
   node.appendChild(sheet);
 
   return new Promise((resolve) => {
