@@ -3,6 +3,7 @@
  * `viewUrl` opens. Sandbox-only and unsigned, like the hospital's e-receipt platform's public
  * verification page; it shows the patient's name and card number masked only.
  */
+import { yuanDigits } from '../../common/money';
 import { maskMiddle, maskName } from '../../common/mask';
 import { inBusinessTz } from '../../server/core/time';
 import type { FeeItemKind } from '../../typings/payment';
@@ -64,7 +65,7 @@ export function rmbUpper(fen: number): string {
   return cent > 0 ? `${s}${DIGITS[cent]!}分` : `${s}整`;
 }
 
-const yuan = (fen: number): string => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+const yuan = yuanDigits;
 
 const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

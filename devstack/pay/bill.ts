@@ -6,6 +6,7 @@
  * orders, and withholding deductions as trade type PAP — papay-deductions.ts) and the successful
  * refunds of one Asia/Shanghai date; the bill is ready at `billReadyAt` the next day.
  */
+import { yuanDigits } from '../../common/money';
 import { createHash, randomBytes } from 'node:crypto';
 import { now, type PayContext } from './context';
 import { PayError, paramError } from './errors';
@@ -27,11 +28,7 @@ const DAY_MS = 86_400_000;
 export type BillType = 'ALL' | 'SUCCESS' | 'REFUND';
 
 /** Integer fen → `12.34` (no floating point on the way). */
-export function yuan(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
+export const yuan = yuanDigits;
 
 /** 0.6 % service fee, rounded half up to the fen, per transaction as WeChat charges it. */
 const fee = (fen: number): number => Math.floor((fen * FEE_RATE_PERMILLE + 500) / 1000);

@@ -1,12 +1,5 @@
 /**
- * The one money formatter of the mini program. Amounts arrive as integer fen (typings/*.ts) and
- * are shown in yuan with two decimals, computed with integer arithmetic (no float rounding).
+ * The one money formatter of the mini program: common/money.ts (copied into miniprogram/common by
+ * the build), so the pages, the server's messages and the sandboxes show amounts alike.
  */
-
-/** Integer fen → `¥12.50`; a negative amount → `-¥12.50`. */
-export function formatYuan(fen: number): string {
-  const value = Math.round(Number.isFinite(fen) ? fen : 0);
-  const abs = Math.abs(value);
-  const cents = abs % 100;
-  return `${value < 0 ? '-' : ''}¥${Math.floor(abs / 100)}.${cents < 10 ? '0' : ''}${cents}`;
-}
+export { formatYuan } from '../common/money';

@@ -6,6 +6,7 @@
  * Test ids: pay, pay-merchant, pay-amount, pay-description, pay-method, pay-confirm, pay-cancel.
  */
 
+import { formatYuan } from '../../../common/money';
 import { blockingLayer, button, el, pushKeyHandler, trapInitialFocus, uid } from './dom';
 
 export interface PaymentSheetOptions {
@@ -56,12 +57,8 @@ export function ensurePayStyles(root: HTMLElement): void {
   (doc.head ?? doc.documentElement).appendChild(style);
 }
 
-/** Integer fen → `¥25.00` (integer arithmetic). */
-export function yuan(fen: number): string {
-  const v = Math.max(0, Math.round(Number.isFinite(fen) ? fen : 0));
-  const cents = v % 100;
-  return `¥${Math.floor(v / 100)}.${cents < 10 ? '0' : ''}${cents}`;
-}
+/** Integer fen → `¥25.00` (integer arithmetic); never negative on a payment sheet. */
+export const yuan = (fen: number): string => formatYuan(Math.max(0, fen));
 
 export function row(root: HTMLElement, label: string, value: string, testId: string): HTMLElement {
   const r = el(root, 'div', 'mpui-pay__row');

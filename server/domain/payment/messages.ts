@@ -2,6 +2,7 @@
  * Payment subscription messages within WeChat's value rules (`thing` ≤ 20 characters, `amount`
  * `¥12.50`, `time` `2026年12月04日 09:30`, `character_string` ≤ 32 ASCII). Pure.
  */
+import { formatYuan } from '../../../common/money';
 import { inBusinessTz } from '../../core/time';
 import { fitCharacterString, fitThing } from '../booking/messages';
 import type { PaymentOrderRecord } from './types';
@@ -12,11 +13,7 @@ const data = (entries: Record<string, string>): MessageData =>
   Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, { value: v }]));
 
 /** `¥12.50` from fen. */
-export function yuan(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
+export const yuan = formatYuan;
 
 export function messageTime(ms: number): string {
   return inBusinessTz(ms).format('YYYY年MM月DD日 HH:mm');
