@@ -14,9 +14,10 @@
  *
  * The credentials live in `<stateDir>/pay/medins.json` (next to merchant.json), made on first start.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { computeSignature, NonceCache } from '../../server/adapters/his/signature';
 
 /** The 医保 mini program the hospital's mini program jumps to for 授权 (its result: an authCode). */
 export const MED_INS_MINI_PROGRAM_APPID = 'wxe183cd55df4b4369';
@@ -44,15 +45,8 @@ const NONCE_RE = /^[A-Za-z0-9_-]{16,64}$/;
 const TIMESTAMP_RE = /^\d{1,16}$/;
 const SIGNATURE_RE = /^[0-9a-f]{64}$/;
 
-export function medInsSignature(
-  appSecret: string,
-  appId: string,
-  timestamp: string,
-  nonce: string,
-  rawBody: string,
-): string {
-  return createHmac('sha256', appSecret).update(`${appId}\n${timestamp}\n${nonce}\n${rawBody}`, 'utf8').digest('hex');
-}
+/** The HIS gateway's formula (hex HMAC-SHA256 over `appId\ntimestamp\nnonce\nrawBody`), another key. */
+export const medInsSignature = computeSignature;
 
 /** The four headers of one request (what a hospital server, or a test, sends). */
 export function signMedInsRequest(input: {
@@ -72,18 +66,8 @@ export function signMedInsRequest(input: {
   };
 }
 
-/** Nonces seen within the window, each kept until its request's timestamp leaves it. */
-export class NonceCache {
-  private readonly seen = new Map<string, number>();
-
-  /** Records the nonce; false when it was seen already (a replay). */
-  remember(nonce: string, timestampMs: number, nowMs: number): boolean {
-    for (const [k, until] of this.seen) if (until < nowMs) this.seen.delete(k);
-    if (this.seen.has(nonce)) return false;
-    this.seen.set(nonce, Math.max(timestampMs, nowMs) + MED_INS_TIMESTAMP_WINDOW_MS);
-    return true;
-  }
-}
+/** Nonces seen within the window (the HIS gateway's cache, keyed by app id and nonce). */
+export { NonceCache };
 
 export type MedInsAuthFailure = 'SIGNATURE_INVALID' | 'TIMESTAMP_EXPIRED' | 'REPLAYED';
 
@@ -112,7 +96,7 @@ export function verifyMedInsRequest(
   if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return 'SIGNATURE_INVALID';
   const ts = Number(timestamp);
   if (Math.abs(nowMs - ts) > MED_INS_TIMESTAMP_WINDOW_MS) return 'TIMESTAMP_EXPIRED';
-  if (!nonces.remember(nonce, ts, nowMs)) return 'REPLAYED';
+  if (!nonces.remember(appId, nonce, ts, nowMs)) return 'REPLAYED';
   return null;
 }
 
